@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The test command: set-up on a fresh machine, then every package's test suite.
+# Extra arguments go to vitest (e.g. `bash scripts/test.sh --project @pptpkit/mppe`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+pnpm test "$@"
