@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 want=$(node -p "require('./package.json').packageManager.split('@')[1]")
 if [ "$(pnpm --version 2>/dev/null || true)" != "$want" ]; then
   # Corepack's signature check fails against some registry mirrors; keys are not needed to pin.
-  export COREPACK_INTEGRITY_KEYS=0
+  export COREPACK_INTEGRITY_KEYS=0 COREPACK_ENABLE_DOWNLOAD_PROMPT=0
   if ! { corepack enable pnpm && [ "$(pnpm --version 2>/dev/null || true)" = "$want" ]; }; then
     npm install --global --no-fund --no-audit "pnpm@$want"
   fi
