@@ -1,0 +1,23 @@
+/**
+ * pppd-compatible configuration: peer option files and secrets.
+ *
+ * @module
+ */
+export { type ConfigErrorCode, type ConfigLocation, configError } from './config-error.js';
+export {
+  type ConfigWarning,
+  type LoadedPeer,
+  type LoadPeerOptions,
+  loadPeer,
+  type ReadConfigFile,
+} from './load-peer.js';
+export { optionTable } from './option-table.js';
+export {
+  type AuthMethod,
+  defaultPeerSettings,
+  type MppeSettings,
+  type PeerSettings,
+} from './peer-settings.js';
+export { serverFromPty } from './pty-command.js';
+export { findSecret, parseSecrets, type SecretEntry } from './secrets.js';
+export { MAX_WORD_LENGTH, type TokenizeWarning, tokenizeOptions, type Word } from './tokenize.js';

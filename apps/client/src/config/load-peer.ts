@@ -1,0 +1,141 @@
+import { type ConfigLocation, configError } from './config-error.js';
+import { optionTable } from './option-table.js';
+import { defaultPeerSettings, type PeerSettings } from './peer-settings.js';
+import { tokenizeOptions, type Word } from './tokenize.js';
+
+/** Reads configuration files; `undefined` means the file does not exist. */
+export type ReadConfigFile = (path: string) => string | undefined;
+
+/** Something in the configuration worth telling the user that does not stop the tunnel. */
+export interface ConfigWarning extends ConfigLocation {
+  /** What is wrong. */
+  readonly message: string;
+}
+
+/** Where to find files and how strict to be. */
+export interface LoadPeerOptions {
+  /** Reads a file. */
+  readonly read: ReadConfigFile;
+  /** Directory of peer files (pppd: `/etc/ppp/peers`). */
+  readonly peersDir?: string;
+  /** Global options read first if present (pppd: `/etc/ppp/options`); `false` to skip. */
+  readonly globalOptions?: string | false;
+  /** Unknown options become warnings instead of errors. */
+  readonly lenient?: boolean;
+}
+
+/** The outcome of reading a peer's configuration. */
+export interface LoadedPeer {
+  /** The settings after every option, in pppd's order. */
+  readonly settings: PeerSettings;
+  /** Tolerated problems. */
+  readonly warnings: readonly ConfigWarning[];
+  /** Every file read, in order. */
+  readonly files: readonly string[];
+}
+
+/** pppd limits nesting of `file`/`call`; deeper than this is surely a loop. */
+const maxIncludeDepth = 16;
+
+/**
+ * Checks a `call`/peer name as pppd does: relative, without `..` components, not empty.
+ *
+ * @returns the problem, or `undefined` if the name is fine.
+ */
+function peerNameProblem(name: string): string | undefined {
+  if (name === '' || name.startsWith('/')) return 'must be a name, not an absolute path';
+  if (name.split('/').includes('..')) return 'may not contain ..';
+  return undefined;
+}
+
+/**
+ * Reads a peer's options the way `pppd call PEER` does: the global options file, then
+ * `PEERS_DIR/PEER`, following `file` and `call` includes where they appear, applying every
+ * option in order (so a later `noauth` undoes an earlier `require-chap`).
+ *
+ * @throws PptpkitError with a `CONFIG_*` code naming file, line and option.
+ */
+export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
+  const peersDir = (options.peersDir ?? '/etc/ppp/peers').replace(/\/+$/, '');
+  const settings = defaultPeerSettings();
+  const warnings: ConfigWarning[] = [];
+  const files: string[] = [];
+  const stack: string[] = [];
+  const commandLine: ConfigLocation = { file: '<command line>', line: 1 };
+
+  const readOptionsFile = (
+    path: string,
+    from: ConfigLocation,
+    option: string,
+    optional = false,
+  ): void => {
+    if (stack.includes(path) || stack.length >= maxIncludeDepth) {
+      throw configError('CONFIG_INCLUDE_LOOP', from, option, `'${path}' includes itself`);
+    }
+    const text = options.read(path);
+    if (text === undefined) {
+      if (optional) return;
+      throw configError('CONFIG_UNREADABLE', from, option, `cannot read '${path}'`);
+    }
+    files.push(path);
+    stack.push(path);
+    const tokens = tokenizeOptions(text, path);
+    warnings.push(...tokens.warnings);
+    applyWords(tokens.words);
+    stack.pop();
+  };
+
+  const applyWords = (words: readonly Word[]): void => {
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      const name = word.text;
+      if (name === 'file' || name === 'call') {
+        const arg = words[++i];
+        if (arg === undefined) {
+          throw configError('CONFIG_MISSING_ARGUMENT', word, name, 'needs a file name');
+        }
+        if (name === 'file') readOptionsFile(arg.text, word, name);
+        else {
+          const problem = peerNameProblem(arg.text);
+          if (problem) throw configError('CONFIG_BAD_VALUE', word, name, problem);
+          readOptionsFile(`${peersDir}/${arg.text}`, word, name);
+        }
+        continue;
+      }
+      const spec = optionTable.get(name);
+      if (spec === undefined) {
+        const message = `unknown or unsupported option '${name}'`;
+        if (!options.lenient) {
+          throw configError('CONFIG_UNKNOWN_OPTION', word, name, 'unknown or unsupported option');
+        }
+        warnings.push({ file: word.file, line: word.line, message });
+        continue;
+      }
+      const args = words.slice(i + 1, i + 1 + spec.args);
+      if (args.length < spec.args) {
+        throw configError('CONFIG_MISSING_ARGUMENT', word, name, 'needs a value');
+      }
+      i += spec.args;
+      spec.apply(
+        settings,
+        args.map((a) => a.text),
+        { file: word.file, line: word.line },
+      );
+      if (name === 'password') {
+        warnings.push({
+          file: word.file,
+          line: word.line,
+          message:
+            'a password in an options file is readable by anyone who can read it; use chap-secrets',
+        });
+      }
+    }
+  };
+
+  const problem = peerNameProblem(peer);
+  if (problem) throw configError('CONFIG_BAD_VALUE', commandLine, 'peer', problem);
+  const globalOptions = options.globalOptions ?? '/etc/ppp/options';
+  if (globalOptions !== false) readOptionsFile(globalOptions, commandLine, 'options', true);
+  readOptionsFile(`${peersDir}/${peer}`, commandLine, 'call');
+  return { settings, warnings, files };
+}
