@@ -1,0 +1,64 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type HookContext, runHook } from '../../src/hooks/run-hook.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pptpkit-hook-'));
+const script = (name: string, body: string, mode = 0o755): string => {
+  const path = join(dir, name);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, mode);
+  return path;
+};
+
+const ctx: HookContext = {
+  iface: 'ppp0',
+  device: '10.1.1.14',
+  speed: 0,
+  local: '192.168.0.10',
+  remote: '192.168.0.1',
+  ipparam: 'tunnel',
+  peer: 'PAL',
+  dns: ['10.0.0.53', '10.0.0.54'],
+};
+
+describe('runHook', () => {
+  it("passes pppd's six arguments and environment", async () => {
+    const out: string[] = [];
+    const r = await runHook(
+      script(
+        'ip-up',
+        'echo "$@"; echo "$PPP_IFACE $PPP_LOCAL $PPP_REMOTE $USEPEERDNS $DNS1 $DNS2 $PPP_IPPARAM"',
+      ),
+      ctx,
+      { timeoutMs: 5000, onOutput: (l) => out.push(l) },
+    );
+    expect(r).toEqual({ ran: true, exitCode: 0, signal: null, timedOut: false });
+    expect(out).toEqual([
+      'ppp0 10.1.1.14 0 192.168.0.10 192.168.0.1 tunnel',
+      'ppp0 192.168.0.10 192.168.0.1 1 10.0.0.53 10.0.0.54 tunnel',
+    ]);
+  });
+
+  it('reports a missing or non-executable script without running it', async () => {
+    const opts = { timeoutMs: 1000, onOutput: () => {} };
+    expect(await runHook(join(dir, 'absent'), ctx, opts)).toEqual({
+      ran: false,
+      reason: 'missing',
+    });
+    expect(await runHook(script('plain', 'exit 0', 0o644), ctx, opts)).toEqual({
+      ran: false,
+      reason: 'not-executable',
+    });
+  });
+
+  it('reports the exit code and kills a script that outlives its timeout', async () => {
+    const opts = { timeoutMs: 200, onOutput: () => {} };
+    expect(await runHook(script('fails', 'exit 3'), ctx, opts)).toMatchObject({ exitCode: 3 });
+    expect(await runHook(script('hangs', 'exec sleep 30'), ctx, opts)).toMatchObject({
+      timedOut: true,
+      signal: 'SIGKILL',
+    });
+  });
+});
