@@ -1,0 +1,148 @@
+/**
+ * The CHAP packet codec (RFC 1994 §4): the payload of a PPP frame with protocol 0xC223.
+ *
+ * @module
+ */
+import { ByteReader, ByteWriter, DecodeError } from '@pptpkit/wire';
+import type { MschapErrorCode } from './errors.js';
+
+/** CHAP packet codes (RFC 1994 §4). */
+export const CHAP_CODE: {
+  readonly challenge: 1;
+  readonly response: 2;
+  readonly success: 3;
+  readonly failure: 4;
+} = { challenge: 1, response: 2, success: 3, failure: 4 } as const;
+
+/** A Challenge (code 1) or Response (code 2) packet (RFC 1994 §4.1). */
+export interface ChapValuePacket {
+  /** `challenge` or `response`. */
+  readonly type: 'challenge' | 'response';
+  /** Identifier, 0–255; a Response carries the Identifier of the Challenge it answers. */
+  readonly identifier: number;
+  /** The Value field, 1–255 bytes. */
+  readonly value: Uint8Array;
+  /** The Name field (the sender's name, not NUL-terminated), possibly empty. */
+  readonly name: Uint8Array;
+}
+
+/** A Success (code 3) or Failure (code 4) packet (RFC 1994 §4.2). */
+export interface ChapMessagePacket {
+  /** `success` or `failure`. */
+  readonly type: 'success' | 'failure';
+  /** Identifier copied from the Response being answered. */
+  readonly identifier: number;
+  /** The Message field, possibly empty (MS-CHAP puts `S=`/`E=` text here). */
+  readonly message: Uint8Array;
+}
+
+/** Any CHAP packet. */
+export type ChapPacket = ChapValuePacket | ChapMessagePacket;
+
+/** Longest CHAP packet: the Length field is 16 bits. */
+const MAX_LENGTH = 0xffff;
+
+/**
+ * Decodes one CHAP packet.
+ *
+ * Octets beyond the Length field are link padding and ignored (RFC 1994 §4).
+ *
+ * @throws DecodeError `MSCHAP_TRUNCATED` (input shorter than a header or than Length),
+ *   `MSCHAP_BAD_LENGTH` (Length below the minimum for the code), `MSCHAP_BAD_CODE` (not 1–4),
+ *   `MSCHAP_BAD_VALUE_SIZE` (Value-Size zero or past Length).
+ */
+export function decodeChapPacket(bytes: Uint8Array): ChapPacket {
+  const header = new ByteReader(bytes, 'MSCHAP_TRUNCATED');
+  const code = header.u8('code');
+  const identifier = header.u8('identifier');
+  const length = header.u16('length');
+  // RFC 1994 §4: Length counts Code, Identifier, Length and Data.
+  if (length < 4) {
+    throw new DecodeError<MschapErrorCode>('MSCHAP_BAD_LENGTH', `CHAP Length ${length} < 4`, {
+      offset: 2,
+      field: 'length',
+      length,
+    });
+  }
+  if (length > bytes.length) {
+    throw new DecodeError<MschapErrorCode>(
+      'MSCHAP_TRUNCATED',
+      `CHAP Length ${length} exceeds the ${bytes.length} bytes received`,
+      { offset: 2, field: 'length', length, available: bytes.length },
+    );
+  }
+  const r = new ByteReader(bytes.subarray(0, length), 'MSCHAP_TRUNCATED', 4);
+  switch (code) {
+    case CHAP_CODE.challenge:
+    case CHAP_CODE.response: {
+      // RFC 1994 §4.1: Value-Size, Value (one or more octets), Name (rest).
+      if (length < 5) {
+        throw new DecodeError<MschapErrorCode>(
+          'MSCHAP_BAD_LENGTH',
+          `CHAP Length ${length} too short for a Value-Size`,
+          { offset: 2, field: 'length', length },
+        );
+      }
+      const valueSize = r.u8('valueSize');
+      if (valueSize === 0 || valueSize > r.remaining) {
+        throw new DecodeError<MschapErrorCode>(
+          'MSCHAP_BAD_VALUE_SIZE',
+          `CHAP Value-Size ${valueSize} does not fit 1..${r.remaining}`,
+          { offset: 4, field: 'valueSize', valueSize },
+        );
+      }
+      const value = r.bytes(valueSize, 'value');
+      const name = r.rest();
+      return {
+        type: code === CHAP_CODE.challenge ? 'challenge' : 'response',
+        identifier,
+        value,
+        name,
+      };
+    }
+    case CHAP_CODE.success:
+    case CHAP_CODE.failure:
+      // RFC 1994 §4.2: Message is the rest; zero or more octets.
+      return {
+        type: code === CHAP_CODE.success ? 'success' : 'failure',
+        identifier,
+        message: r.rest(),
+      };
+    default:
+      throw new DecodeError<MschapErrorCode>('MSCHAP_BAD_CODE', `unknown CHAP code ${code}`, {
+        offset: 0,
+        field: 'code',
+        code,
+      });
+  }
+}
+
+/** Narrows a packet to Success/Failure. */
+function isMessagePacket(packet: ChapPacket): packet is ChapMessagePacket {
+  return packet.type === 'success' || packet.type === 'failure';
+}
+
+/**
+ * Encodes one CHAP packet.
+ *
+ * @returns a new buffer holding exactly the packet.
+ * @throws RangeError if the identifier is not 0–255, a Value is empty or over 255 bytes, or
+ *   the packet would exceed 65535 bytes.
+ */
+export function encodeChapPacket(packet: ChapPacket): Uint8Array {
+  const w = new ByteWriter(64);
+  if (isMessagePacket(packet)) {
+    const length = 4 + packet.message.length;
+    if (length > MAX_LENGTH) throw new RangeError('CHAP packet longer than 65535 bytes');
+    w.u8(CHAP_CODE[packet.type]).u8(packet.identifier).u16(length).bytes(packet.message);
+    return w.finish();
+  }
+  if (packet.value.length < 1 || packet.value.length > 255) {
+    throw new RangeError('CHAP Value must be 1 to 255 bytes');
+  }
+  const length = 5 + packet.value.length + packet.name.length;
+  if (length > MAX_LENGTH) throw new RangeError('CHAP packet longer than 65535 bytes');
+  w.u8(CHAP_CODE[packet.type]).u8(packet.identifier).u16(length);
+  w.u8(packet.value.length).bytes(packet.value).bytes(packet.name);
+  return w.finish();
+}

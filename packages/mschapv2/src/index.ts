@@ -1,0 +1,63 @@
+/**
+ * `@pptpkit/mschapv2`: CHAP (RFC 1994) with CHAP-MD5, MS-CHAPv1 (RFC 2433) and MS-CHAPv2
+ * (RFC 2759) — the packet codec, the computations in both roles, MS-CHAP failure-message
+ * parsing into typed errors, MD4 and DES, and sans-I/O peer and authenticator machines that
+ * hand MPPE its key material as bytes.
+ *
+ * @packageDocumentation
+ */
+export {
+  ChapAuthenticator,
+  type ChapAuthenticatorOptions,
+  type ChapAuthenticatorState,
+} from './authenticator.js';
+export { challengeResponse } from './challenge-response.js';
+export { chapMd5Response } from './chap-md5.js';
+export {
+  CHAP_CODE,
+  type ChapMessagePacket,
+  type ChapPacket,
+  type ChapValuePacket,
+  decodeChapPacket,
+  encodeChapPacket,
+} from './chap-packet.js';
+export { desEncrypt7, desEncryptBlock, expandDesKey } from './des.js';
+export { MSCHAP_FAILURE_CODES, type MschapErrorCode } from './errors.js';
+export {
+  CHAP_ALGORITHM,
+  type ChapAlgorithm,
+  type ChapDiagnostic,
+  type ChapDropReason,
+  type ChapKeyMaterial,
+  type ChapMd5Keys,
+  type ChapOutcome,
+  type ChapStep,
+  type Mschapv1Keys,
+  type Mschapv2Keys,
+  type RandomBytes,
+} from './exchange.js';
+export {
+  formatMschapFailure,
+  type MschapFailure,
+  type Mschapv2Success,
+  mschapFailureToError,
+  parseMschapFailure,
+  parseMschapv2Success,
+} from './failure-message.js';
+export { md4 } from './md4.js';
+export { ntChallengeResponse } from './mschapv1.js';
+export {
+  challengeHash,
+  checkAuthenticatorResponse,
+  generateAuthenticatorResponse,
+  generateNtResponse,
+  userNameForHash,
+} from './mschapv2.js';
+export {
+  hashNtPasswordHash,
+  lmPasswordHash,
+  MAX_PASSWORD_LENGTH,
+  ntPasswordHash,
+  passwordToUtf16le,
+} from './password.js';
+export { ChapPeer, type ChapPeerOptions, type ChapPeerState } from './peer.js';
