@@ -1,0 +1,394 @@
+/**
+ * A bounded reorder buffer for received GRE data packets (RFC 2637 §4.3 allows the receiver
+ * to reorder instead of discarding out-of-sequence packets).
+ *
+ * @module
+ */
+import { seqAdd, seqDiff } from './serial.js';
+
+/**
+ * Receives each payload, in sequence order, exactly once. `bytes[start, end)` is valid only
+ * during the call: it is either the caller's receive buffer or a slot that will be reused.
+ * Copy it if you keep it.
+ */
+export type GreDeliver = (bytes: Uint8Array, start: number, end: number, sequence: number) => void;
+
+/** Tuning of a {@link ReorderBuffer}; every field is optional. */
+export interface ReorderOptions {
+  /**
+   * Packets that can wait for a gap to fill (preallocated slots): a power of two in 1..4096, so
+   * that slot indices stay unique across the 32-bit wrap. Default 64.
+   */
+  readonly slots?: number;
+  /** Largest payload a slot holds, in bytes; longer out-of-order payloads are dropped. Default 2048. */
+  readonly slotSize?: number;
+  /**
+   * Longest time, in ms, a packet waits for the gap before it; then the gap is skipped and
+   * counted as lost. Default 300 (pptp-linux's reorder timeout is 0.3 s).
+   */
+  readonly timeoutMs?: number;
+  /**
+   * A packet this many or more sequence numbers ahead of the next expected one is dropped as
+   * bogus (default 300, pptp-linux's missing window). Must be at least `slots`.
+   */
+  readonly maxAhead?: number;
+  /**
+   * After this many consecutive data packets that fall outside any window (too old to judge or
+   * too far ahead) the buffer gives up on the old numbering and restarts at the latest packet.
+   * Default 16.
+   */
+  readonly resyncAfter?: number;
+}
+
+/**
+ * Counters of a reorder buffer. With `buffered` the number of packets waiting now, at any
+ * moment: `received = delivered + buffered + duplicates + late + tooOld + farAhead + oversize +
+ * flushed`.
+ */
+export interface ReorderCounters {
+  /** Data packets handed to the buffer. */
+  received: number;
+  /** Payloads delivered, in order. */
+  delivered: number;
+  /** Packets that arrived ahead of a gap and were held (whether or not the gap then filled). */
+  reordered: number;
+  /** Packets whose sequence number was already delivered or is already held. */
+  duplicates: number;
+  /** Packets that arrived after their gap had been skipped. */
+  late: number;
+  /** Packets too far behind to tell apart (older than the duplicate history). */
+  tooOld: number;
+  /** Packets `maxAhead` or more ahead of the next expected one. */
+  farAhead: number;
+  /** Out-of-order packets longer than a slot. */
+  oversize: number;
+  /** Held packets thrown away by a resynchronisation. */
+  flushed: number;
+  /** Sequence numbers skipped (timeout, overflow) without their packet having arrived. */
+  lost: number;
+  /** Times the buffer restarted its numbering (see {@link ReorderOptions.resyncAfter}). */
+  resyncs: number;
+}
+
+/** What happened to a packet pushed into a {@link ReorderBuffer}. */
+export type ReorderOutcome =
+  | 'delivered'
+  | 'buffered'
+  | 'duplicate'
+  | 'late'
+  | 'too-old'
+  | 'far-ahead'
+  | 'oversize';
+
+/** Returns zeroed reorder counters. */
+export function createReorderCounters(): ReorderCounters {
+  return {
+    received: 0,
+    delivered: 0,
+    reordered: 0,
+    duplicates: 0,
+    late: 0,
+    tooOld: 0,
+    farAhead: 0,
+    oversize: 0,
+    flushed: 0,
+    lost: 0,
+    resyncs: 0,
+  };
+}
+
+/** History marks, one per recently passed sequence number. */
+const SEEN_NONE = 0;
+const SEEN_DELIVERED = 1;
+const SEEN_SKIPPED = 2;
+const SEEN_LATE = 3;
+
+function integerOption(
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  name: string,
+): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${v}`);
+  return v;
+}
+
+/**
+ * Puts received data packets back in sequence order, in bounded memory.
+ *
+ * The first packet pushed fixes the numbering. A packet with the next expected sequence number
+ * is delivered at once, straight from the caller's buffer (no copy), followed by any held
+ * packets that now follow on. A packet ahead of a gap is copied into a preallocated slot. A gap
+ * is skipped (its numbers counted as `lost`) when the oldest held packet has waited `timeoutMs`,
+ * or when a packet arrives too far ahead for the slots (window overflow). Packets behind the
+ * next expected number are dropped as duplicates, late arrivals or too old; 32-bit wrap is
+ * handled with serial-number arithmetic. Memory is `slots × slotSize` bytes plus a small
+ * history, fixed at construction. Nothing is allocated per in-order packet; holding an
+ * out-of-order packet copies it into its slot through one short-lived subarray view.
+ *
+ * Not re-entrant: do not push from inside the deliver callback.
+ */
+export class ReorderBuffer {
+  /** Live counters (updated in place; read them at any time). */
+  readonly counters: Readonly<ReorderCounters>;
+  readonly #c: ReorderCounters;
+  readonly #deliver: GreDeliver;
+  readonly #slots: number;
+  readonly #slotMask: number;
+  readonly #slotSize: number;
+  readonly #timeoutMs: number;
+  readonly #maxAhead: number;
+  readonly #resyncAfter: number;
+  readonly #data: Uint8Array;
+  readonly #used: Uint8Array;
+  readonly #length: Uint32Array;
+  readonly #arrival: Float64Array;
+  readonly #history: Uint8Array;
+  readonly #historyMask: number;
+  #started = false;
+  #expected = 0;
+  #held = 0;
+  #oldest = Number.POSITIVE_INFINITY;
+  #outsideStreak = 0;
+
+  /**
+   * @param deliver - receives payloads in order (see {@link GreDeliver} for the view's lifetime).
+   * @param options - sizes and timeouts.
+   * @param counters - counters to update in place; a session passes its own. Default: fresh.
+   * @throws RangeError on an option out of range.
+   */
+  constructor(deliver: GreDeliver, options: ReorderOptions = {}, counters?: ReorderCounters) {
+    this.#deliver = deliver;
+    this.#slots = integerOption(options.slots, 64, 1, 4096, 'slots');
+    if ((this.#slots & (this.#slots - 1)) !== 0)
+      throw new RangeError(`slots must be a power of two, got ${this.#slots}`);
+    this.#slotMask = this.#slots - 1;
+    this.#slotSize = integerOption(options.slotSize, 2048, 1, 0xffff, 'slotSize');
+    this.#maxAhead = integerOption(
+      options.maxAhead,
+      Math.max(300, this.#slots),
+      this.#slots,
+      65536,
+      'maxAhead',
+    );
+    this.#resyncAfter = integerOption(options.resyncAfter, 16, 1, 0xffffffff, 'resyncAfter');
+    const timeout = options.timeoutMs ?? 300;
+    if (!(timeout >= 0) || !Number.isFinite(timeout))
+      throw new RangeError(`timeoutMs must be a finite number >= 0, got ${timeout}`);
+    this.#timeoutMs = timeout;
+    this.#data = new Uint8Array(this.#slots * this.#slotSize);
+    this.#used = new Uint8Array(this.#slots);
+    this.#length = new Uint32Array(this.#slots);
+    this.#arrival = new Float64Array(this.#slots);
+    let history = 1024;
+    while (history < 2 * this.#maxAhead) history *= 2;
+    this.#history = new Uint8Array(history);
+    this.#historyMask = history - 1;
+    this.#c = counters ?? createReorderCounters();
+    this.counters = this.#c;
+  }
+
+  /** Whether any packet has been delivered yet. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /**
+   * The highest sequence number delivered so far (the value to acknowledge, RFC 2637 §4.1);
+   * meaningless until {@link ReorderBuffer.started}.
+   */
+  get lastDelivered(): number {
+    return seqAdd(this.#expected, -1);
+  }
+
+  /** Packets held now, waiting for a gap to fill. */
+  get buffered(): number {
+    return this.#held;
+  }
+
+  /**
+   * When {@link ReorderBuffer.timeout} must next be called (the oldest held packet's arrival
+   * plus `timeoutMs`), or `Infinity` when nothing is held.
+   */
+  deadline(): number {
+    return this.#held === 0 ? Number.POSITIVE_INFINITY : this.#oldest + this.#timeoutMs;
+  }
+
+  /**
+   * Offers the data packet with sequence number `sequence` and payload `bytes[start, end)`.
+   * Delivers whatever is now in order (this packet and held ones) before returning.
+   *
+   * @param now - monotonic time in ms.
+   */
+  push(
+    sequence: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    now: number,
+  ): ReorderOutcome {
+    const c = this.#c;
+    c.received++;
+    if (this.#held !== 0 && now >= this.#oldest + this.#timeoutMs) this.timeout(now);
+    if (!this.#started) {
+      this.#started = true;
+      this.#expected = sequence;
+    }
+    let d = seqDiff(sequence, this.#expected);
+    if (d === 0) {
+      this.#outsideStreak = 0;
+      this.#deliverDirect(sequence, bytes, start, end);
+      return 'delivered';
+    }
+    if (d < 0) {
+      // RFC 2637 §4.3: duplicates and packets behind the window are silently discarded.
+      if (d >= -this.#historyMask) {
+        const at = sequence & this.#historyMask;
+        const mark = this.#history[at]!;
+        if (mark === SEEN_DELIVERED || mark === SEEN_LATE) {
+          c.duplicates++;
+          return 'duplicate';
+        }
+        if (mark === SEEN_SKIPPED) {
+          this.#history[at] = SEEN_LATE;
+          c.late++;
+          return 'late';
+        }
+      }
+      c.tooOld++;
+      if (++this.#outsideStreak >= this.#resyncAfter) {
+        this.#resync(sequence, bytes, start, end);
+        return 'delivered';
+      }
+      return 'too-old';
+    }
+    if (d >= this.#maxAhead) {
+      c.farAhead++;
+      if (++this.#outsideStreak >= this.#resyncAfter) {
+        this.#resync(sequence, bytes, start, end);
+        return 'delivered';
+      }
+      return 'far-ahead';
+    }
+    this.#outsideStreak = 0;
+    const length = end - start;
+    if (length > this.#slotSize) {
+      c.oversize++;
+      return 'oversize';
+    }
+    if (d >= this.#slots) {
+      // RFC 2637 §4.2.4 window overflow: rather than dropping the newcomer, give up on the
+      // oldest gaps so that it fits.
+      this.#skipTo(seqAdd(sequence, 1 - this.#slots));
+      this.#releaseInOrder();
+      d = seqDiff(sequence, this.#expected);
+      if (d === 0) {
+        this.#deliverDirect(sequence, bytes, start, end);
+        return 'delivered';
+      }
+    }
+    const slot = sequence & this.#slotMask;
+    if (this.#used[slot] === 1) {
+      c.duplicates++;
+      return 'duplicate';
+    }
+    // `set` of a short-lived view: measured about ten times faster than a byte loop for
+    // 1400-byte payloads. The only allocation on the receive path, and only for held packets.
+    this.#data.set(bytes.subarray(start, end), slot * this.#slotSize);
+    this.#used[slot] = 1;
+    this.#length[slot] = length;
+    this.#arrival[slot] = now;
+    if (this.#held === 0 || now < this.#oldest) this.#oldest = now;
+    this.#held++;
+    c.reordered++;
+    return 'buffered';
+  }
+
+  /**
+   * Skips every gap whose oldest waiting packet has waited `timeoutMs` and delivers what
+   * follows in order.
+   *
+   * @param now - monotonic time in ms.
+   */
+  timeout(now: number): void {
+    while (this.#held !== 0 && now >= this.#oldest + this.#timeoutMs) {
+      let d = 1;
+      while (this.#used[seqAdd(this.#expected, d) & this.#slotMask] !== 1) d++;
+      this.#skipTo(seqAdd(this.#expected, d));
+      this.#releaseInOrder();
+    }
+  }
+
+  #deliverDirect(sequence: number, bytes: Uint8Array, start: number, end: number): void {
+    this.#history[sequence & this.#historyMask] = SEEN_DELIVERED;
+    this.#expected = seqAdd(sequence, 1);
+    this.#c.delivered++;
+    this.#deliver(bytes, start, end, sequence);
+    if (this.#held !== 0) this.#releaseInOrder();
+  }
+
+  /** Moves `expected` up to `target`, delivering held packets and counting missing ones lost. */
+  #skipTo(target: number): void {
+    while (this.#expected !== target) {
+      const seq = this.#expected;
+      const slot = seq & this.#slotMask;
+      if (this.#used[slot] === 1) {
+        this.#deliverSlot(seq, slot);
+      } else {
+        this.#history[seq & this.#historyMask] = SEEN_SKIPPED;
+        this.#c.lost++;
+        this.#expected = seqAdd(seq, 1);
+      }
+    }
+  }
+
+  /** Delivers held packets while they follow on from `expected`. */
+  #releaseInOrder(): void {
+    let slot = this.#expected & this.#slotMask;
+    while (this.#held !== 0 && this.#used[slot] === 1) {
+      this.#deliverSlot(this.#expected, slot);
+      slot = this.#expected & this.#slotMask;
+    }
+    this.#recomputeOldest();
+  }
+
+  #deliverSlot(sequence: number, slot: number): void {
+    this.#used[slot] = 0;
+    this.#held--;
+    this.#history[sequence & this.#historyMask] = SEEN_DELIVERED;
+    this.#expected = seqAdd(sequence, 1);
+    this.#c.delivered++;
+    const at = slot * this.#slotSize;
+    this.#deliver(this.#data, at, at + this.#length[slot]!, sequence);
+  }
+
+  #recomputeOldest(): void {
+    let oldest = Number.POSITIVE_INFINITY;
+    if (this.#held !== 0) {
+      for (let i = 0; i < this.#slots; i++) {
+        if (this.#used[i] === 1 && this.#arrival[i]! < oldest) oldest = this.#arrival[i]!;
+      }
+    }
+    this.#oldest = oldest;
+  }
+
+  /** Forgets the old numbering: drops held packets and restarts at `sequence`. */
+  #resync(sequence: number, bytes: Uint8Array, start: number, end: number): void {
+    const c = this.#c;
+    c.resyncs++;
+    c.flushed += this.#held;
+    this.#held = 0;
+    this.#used.fill(0);
+    this.#history.fill(SEEN_NONE);
+    this.#oldest = Number.POSITIVE_INFINITY;
+    this.#outsideStreak = 0;
+    // The packet that triggered the resync was counted as too old or far ahead; it is delivered
+    // now, so move it to `delivered` to keep the counter identity.
+    if (seqDiff(sequence, this.#expected) < 0) c.tooOld--;
+    else c.farAhead--;
+    this.#deliverDirect(sequence, bytes, start, end);
+  }
+}

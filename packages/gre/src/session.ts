@@ -1,0 +1,349 @@
+/**
+ * The per-call enhanced GRE session: sequence numbers, acknowledgments, the peer's receive
+ * window and in-order delivery (RFC 2637 §4.1–§4.3). Sans-I/O: the caller passes time and
+ * buffers and sends what it is given.
+ *
+ * @module
+ */
+import {
+  GRE_BASE_HEADER_LENGTH,
+  GRE_MAX_HEADER_LENGTH,
+  GRE_MAX_PAYLOAD_LENGTH,
+} from './constants.js';
+import { createGreCounters, type GreCounters } from './counters.js';
+import type { GreErrorCode } from './errors.js';
+import { checkGre, createGreHeader, greHeaderLength, writeGreHeader } from './header.js';
+import { checkIpv4, createIpv4Envelope } from './ipv4.js';
+import {
+  type GreDeliver,
+  ReorderBuffer,
+  type ReorderOptions,
+  type ReorderOutcome,
+} from './reorder-buffer.js';
+import { seqAdd, seqDiff } from './serial.js';
+
+/**
+ * What the session does when the peer's receive window is full:
+ * - `ignore` (default): send anyway and count `windowOverruns`. This is what pptp-linux and the
+ *   Linux kernel's PPTP driver do; and the kernel PAC never sends acknowledgment-only packets,
+ *   so a sender that waits for acknowledgments can stall on one-way traffic.
+ * - `enforce`: refuse the packet (`writeData` returns -1) and count `windowBlocked`.
+ */
+export type SendWindowPolicy = 'ignore' | 'enforce';
+
+/** Configuration of a {@link GreSession}. */
+export interface GreSessionOptions {
+  /** Our call ID: the key of every packet the peer sends us (OCRQ/ICRP "Call ID"). */
+  readonly localCallId: number;
+  /** The peer's call ID, put in every packet we send (OCRP/ICRQ "Call ID"). */
+  readonly peerCallId: number;
+  /** Receives payloads in order; see {@link GreDeliver} for the lifetime of the view. */
+  readonly deliver: GreDeliver;
+  /**
+   * The peer's "Packet Recv. Window Size" from OCRP/ICRP (1..65535), or absent to not track a
+   * window. The full advertised window is used; the slow start of RFC 2637 §4.2.1–§4.2.3 is not.
+   */
+  readonly peerReceiveWindow?: number;
+  /** See {@link SendWindowPolicy}; default `ignore`. */
+  readonly sendWindowPolicy?: SendWindowPolicy;
+  /**
+   * After data arrives, how long (ms) to wait for an outgoing data packet to piggy-back the
+   * acknowledgment before sending an acknowledgment-only packet. Default 100.
+   */
+  readonly ackDelayMs?: number;
+  /**
+   * When this many received packets are unacknowledged, the acknowledgment is due at once
+   * (pptp-linux acknowledges at once when more than one is pending). Default 2.
+   */
+  readonly ackImmediatelyAfter?: number;
+  /** Our first sequence number; RFC 2637 §4.1 says zero. Default 0. */
+  readonly initialSequence?: number;
+  /** Reorder buffer tuning. */
+  readonly reorder?: ReorderOptions;
+}
+
+/** What happened to a received packet. */
+export type ReceiveOutcome = ReorderOutcome | 'ack' | 'malformed' | 'foreign-call';
+
+/** Length of an acknowledgment-only packet (header with A, without S). */
+const LONE_ACK_LENGTH = GRE_BASE_HEADER_LENGTH + 4;
+
+function checkInteger(value: number, min: number, max: number, name: string): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${value}`);
+  return value;
+}
+
+/**
+ * One call's enhanced GRE data channel.
+ *
+ * Outgoing: {@link GreSession.writeData} writes the header in front of a payload the caller has
+ * placed in its own buffer, with the next sequence number (32-bit wrap) and, when an
+ * acknowledgment is owed, the highest in-order sequence number received (piggy-backed).
+ * Incoming: {@link GreSession.receive} checks the packet, takes its acknowledgment and hands
+ * its payload to the reorder buffer, which calls `deliver` in order.
+ * Time: after each call, arm one timer for {@link GreSession.nextDeadline} and call
+ * {@link GreSession.timeout} then; it releases packets whose gap timed out and may produce an
+ * acknowledgment-only packet.
+ *
+ * Nothing is allocated per packet. Malformed or foreign packets are counted and dropped, never
+ * thrown; only programmer misuse (bad options, buffers too small) throws `RangeError`.
+ */
+export class GreSession {
+  /** Live counters (updated in place; read them at any time). */
+  readonly counters: Readonly<GreCounters>;
+  readonly #c: GreCounters;
+  readonly #localCallId: number;
+  readonly #peerCallId: number;
+  readonly #peerWindow: number | undefined;
+  readonly #enforceWindow: boolean;
+  readonly #ackDelayMs: number;
+  readonly #ackImmediatelyAfter: number;
+  readonly #reorder: ReorderBuffer;
+  readonly #header = createGreHeader();
+  readonly #envelope = createIpv4Envelope();
+  #nextSequence: number;
+  #ackedThrough: number;
+  #hasSent = false;
+  #ackPending = false;
+  #unacked = 0;
+  #pendingSince = 0;
+  #now = 0;
+  #lastMalformed: GreErrorCode | undefined;
+
+  /** @throws RangeError on an option out of range. */
+  constructor(options: GreSessionOptions) {
+    this.#localCallId = checkInteger(options.localCallId, 0, 0xffff, 'localCallId');
+    this.#peerCallId = checkInteger(options.peerCallId, 0, 0xffff, 'peerCallId');
+    this.#peerWindow =
+      options.peerReceiveWindow === undefined
+        ? undefined
+        : checkInteger(options.peerReceiveWindow, 1, 0xffff, 'peerReceiveWindow');
+    const policy = options.sendWindowPolicy ?? 'ignore';
+    if (policy !== 'ignore' && policy !== 'enforce')
+      throw new RangeError(`sendWindowPolicy must be 'ignore' or 'enforce', got ${String(policy)}`);
+    this.#enforceWindow = policy === 'enforce';
+    const delay = options.ackDelayMs ?? 100;
+    if (!(delay >= 0) || !Number.isFinite(delay))
+      throw new RangeError(`ackDelayMs must be a finite number >= 0, got ${delay}`);
+    this.#ackDelayMs = delay;
+    this.#ackImmediatelyAfter = checkInteger(
+      options.ackImmediatelyAfter ?? 2,
+      1,
+      0xffffffff,
+      'ackImmediatelyAfter',
+    );
+    this.#nextSequence = checkInteger(
+      options.initialSequence ?? 0,
+      0,
+      0xffffffff,
+      'initialSequence',
+    );
+    this.#ackedThrough = seqAdd(this.#nextSequence, -1);
+    this.#c = createGreCounters();
+    this.counters = this.#c;
+    const deliver = options.deliver;
+    this.#reorder = new ReorderBuffer(
+      (bytes, start, end, sequence) => {
+        if (!this.#ackPending) {
+          this.#ackPending = true;
+          this.#pendingSince = this.#now;
+        }
+        this.#unacked++;
+        deliver(bytes, start, end, sequence);
+      },
+      options.reorder,
+      this.#c,
+    );
+  }
+
+  /** The sequence number the next data packet will carry. */
+  get nextSequence(): number {
+    return this.#nextSequence;
+  }
+
+  /** Highest sequence number of ours the peer has acknowledged (initially `initialSequence − 1`). */
+  get ackedThrough(): number {
+    return this.#ackedThrough;
+  }
+
+  /** Data packets sent and not yet acknowledged. */
+  get outstanding(): number {
+    return this.#hasSent ? seqDiff(seqAdd(this.#nextSequence, -1), this.#ackedThrough) : 0;
+  }
+
+  /** Whether the peer's receive window has room (always true without a window). */
+  get windowOpen(): boolean {
+    return this.#peerWindow === undefined || this.outstanding < this.#peerWindow;
+  }
+
+  /** Highest sequence number received in order (what we acknowledge), or -1 before any data. */
+  get receivedThrough(): number {
+    return this.#reorder.started ? this.#reorder.lastDelivered : -1;
+  }
+
+  /** Packets held in the reorder buffer now. */
+  get buffered(): number {
+    return this.#reorder.buffered;
+  }
+
+  /** Whether an acknowledgment is owed to the peer. */
+  get ackPending(): boolean {
+    return this.#ackPending;
+  }
+
+  /** The code of the most recent malformed packet, for diagnostics. */
+  get lastMalformed(): GreErrorCode | undefined {
+    return this.#lastMalformed;
+  }
+
+  /**
+   * Handles one received enhanced GRE packet `bytes[start, end)` (IP header removed).
+   *
+   * @param now - monotonic time in ms.
+   */
+  receive(bytes: Uint8Array, start: number, end: number, now: number): ReceiveOutcome {
+    this.#now = now;
+    const h = this.#header;
+    const code = checkGre(bytes, start, end, h);
+    if (code !== undefined) {
+      this.#c.malformed++;
+      this.#lastMalformed = code;
+      return 'malformed';
+    }
+    // RFC 2637 §4.1: the key's low half is the receiver's call ID.
+    if (h.callId !== this.#localCallId) {
+      this.#c.foreignCall++;
+      return 'foreign-call';
+    }
+    if (h.hasAck) this.#takeAck(h.ack);
+    if (!h.hasSequence) return 'ack';
+    return this.#reorder.push(h.sequence, bytes, start + h.headerLength, end, now);
+  }
+
+  /**
+   * Handles one IPv4 datagram `bytes[start, end)` as a raw protocol-47 socket delivers it:
+   * skips the IPv4 header (IHL × 4 bytes) and calls {@link GreSession.receive}. A bad envelope
+   * counts as malformed.
+   *
+   * @param now - monotonic time in ms.
+   */
+  receiveIpv4(bytes: Uint8Array, start: number, end: number, now: number): ReceiveOutcome {
+    const e = this.#envelope;
+    const code = checkIpv4(bytes, start, end, e);
+    if (code !== undefined) {
+      this.#now = now;
+      this.#c.malformed++;
+      this.#lastMalformed = code;
+      return 'malformed';
+    }
+    return this.receive(bytes, e.payloadStart, e.payloadEnd, now);
+  }
+
+  /**
+   * Encapsulates a payload the caller has already placed at `buf[payloadStart, payloadStart +
+   * payloadLength)`: writes the GRE header immediately in front of it and returns the offset
+   * where the packet starts (it ends at `payloadStart + payloadLength`). Reserve
+   * {@link GRE_MAX_HEADER_LENGTH} bytes in front of the payload. Returns -1, sending nothing,
+   * when the policy is `enforce` and the peer's window is full.
+   *
+   * @param now - monotonic time in ms.
+   * @throws RangeError when fewer than 16 bytes precede the payload, when the payload does not
+   *   fit in `buf`, or when it is longer than 65535 bytes.
+   */
+  writeData(buf: Uint8Array, payloadStart: number, payloadLength: number, now: number): number {
+    if (
+      !Number.isInteger(payloadStart) ||
+      !Number.isInteger(payloadLength) ||
+      payloadStart < GRE_MAX_HEADER_LENGTH ||
+      payloadLength < 0 ||
+      payloadLength > GRE_MAX_PAYLOAD_LENGTH ||
+      payloadStart + payloadLength > buf.length
+    )
+      throw new RangeError('payload must fit in the buffer after 16 bytes of header room');
+    this.#now = now;
+    const c = this.#c;
+    if (!this.windowOpen) {
+      // RFC 2637 §4.2.1: the transmitter stops when the window is full (policy `enforce`).
+      if (this.#enforceWindow) {
+        c.windowBlocked++;
+        return -1;
+      }
+      c.windowOverruns++;
+    }
+    const hasAck = this.#ackPending;
+    const at = payloadStart - greHeaderLength(true, hasAck);
+    writeGreHeader(
+      buf,
+      at,
+      this.#peerCallId,
+      payloadLength,
+      true,
+      this.#nextSequence,
+      hasAck,
+      hasAck ? this.#reorder.lastDelivered : 0,
+    );
+    if (hasAck) this.#ackSent();
+    this.#nextSequence = seqAdd(this.#nextSequence, 1);
+    this.#hasSent = true;
+    c.sent++;
+    return at;
+  }
+
+  /**
+   * Call at (or after) {@link GreSession.nextDeadline}: skips reorder gaps that timed out
+   * (delivering what follows) and, when an acknowledgment is due, writes an
+   * acknowledgment-only packet to `out` and returns its length (12). Returns 0 when there is
+   * nothing to send.
+   *
+   * @param now - monotonic time in ms.
+   * @param out - room for the acknowledgment-only packet (at least 12 bytes).
+   * @throws RangeError when `out` is shorter than 12 bytes.
+   */
+  timeout(now: number, out: Uint8Array): number {
+    if (out.length < LONE_ACK_LENGTH) throw new RangeError('out must hold 12 bytes');
+    this.#now = now;
+    this.#reorder.timeout(now);
+    if (!this.#ackPending || now < this.#ackDeadline()) return 0;
+    // RFC 2637 §4.1: S clear, A set, no payload; the acknowledgment takes the sequence's place.
+    writeGreHeader(out, 0, this.#peerCallId, 0, false, 0, true, this.#reorder.lastDelivered);
+    this.#ackSent();
+    this.#c.loneAcksSent++;
+    return LONE_ACK_LENGTH;
+  }
+
+  /**
+   * When {@link GreSession.timeout} must next be called, in the caller's ms clock, or
+   * `Infinity` when nothing is waiting. Read it again after every other call.
+   */
+  nextDeadline(): number {
+    const reorder = this.#reorder.deadline();
+    if (!this.#ackPending) return reorder;
+    const ack = this.#ackDeadline();
+    return Math.min(ack, reorder);
+  }
+
+  #ackDeadline(): number {
+    return this.#unacked >= this.#ackImmediatelyAfter
+      ? this.#pendingSince
+      : this.#pendingSince + this.#ackDelayMs;
+  }
+
+  #ackSent(): void {
+    this.#ackPending = false;
+    this.#unacked = 0;
+    this.#c.acksSent++;
+  }
+
+  #takeAck(ack: number): void {
+    const c = this.#c;
+    c.acksReceived++;
+    // RFC 2637 §4.2.5: everything up to and including the acknowledged number is acknowledged.
+    // An acknowledgment of a number we have not sent yet is ignored.
+    if (!this.#hasSent || seqDiff(ack, seqAdd(this.#nextSequence, -1)) > 0) {
+      c.badAcks++;
+      return;
+    }
+    if (seqDiff(ack, this.#ackedThrough) > 0) this.#ackedThrough = ack;
+  }
+}

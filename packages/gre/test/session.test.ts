@@ -1,0 +1,353 @@
+import { fromHex, toHex } from '@pptpkit/wire';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeGre,
+  encodeGre,
+  GRE_MAX_HEADER_LENGTH,
+  type GreCounters,
+  GreSession,
+  type GreSessionOptions,
+  seqAdd,
+} from '../src/index.js';
+import vectors from './vectors/scapy-pptp.json' with { type: 'json' };
+
+const LOCAL = 0x1111;
+const PEER = 0x2222;
+
+function session(options: Partial<GreSessionOptions> = {}) {
+  const delivered: { seq: number; payload: string }[] = [];
+  const s = new GreSession({
+    localCallId: LOCAL,
+    peerCallId: PEER,
+    deliver: (bytes, start, end, seq) =>
+      delivered.push({ seq, payload: toHex(bytes.subarray(start, end)) }),
+    ...options,
+  });
+  return { s, delivered };
+}
+
+/** A data packet from the peer (addressed to our call ID). */
+function data(seq: number, payload = Uint8Array.of(seq & 0xff), ack?: number): Uint8Array {
+  return encodeGre(
+    ack === undefined
+      ? { callId: LOCAL, sequence: seq, payload }
+      : { callId: LOCAL, sequence: seq, ack, payload },
+  );
+}
+
+function ackOnly(ack: number): Uint8Array {
+  return encodeGre({ callId: LOCAL, ack, payload: new Uint8Array(0) });
+}
+
+function recv(s: GreSession, packet: Uint8Array, now: number) {
+  return s.receive(packet, 0, packet.length, now);
+}
+
+/** Sends `payload` through `writeData` and returns the packet bytes. */
+function send(s: GreSession, payload: Uint8Array, now: number): Uint8Array | undefined {
+  const buf = new Uint8Array(GRE_MAX_HEADER_LENGTH + payload.length + 8);
+  buf.set(payload, GRE_MAX_HEADER_LENGTH);
+  const at = s.writeData(buf, GRE_MAX_HEADER_LENGTH, payload.length, now);
+  if (at < 0) return undefined;
+  return buf.subarray(at, GRE_MAX_HEADER_LENGTH + payload.length);
+}
+
+function receiveIdentity(c: GreCounters, buffered: number): number {
+  return (
+    c.delivered + buffered + c.duplicates + c.late + c.tooOld + c.farAhead + c.oversize + c.flushed
+  );
+}
+
+describe('sending (RFC 2637 §4.1)', () => {
+  it('numbers data packets from 0 with the peer call ID and no ack before any data arrives', () => {
+    const { s } = session();
+    const p0 = send(s, Uint8Array.of(0xff, 0x03), 0)!;
+    expect(toHex(p0)).toBe('3001880b0002222200000000ff03');
+    const p1 = decodeGre(send(s, Uint8Array.of(1), 1)!);
+    expect(p1).toEqual({ callId: PEER, sequence: 1, payload: Uint8Array.of(1) });
+    expect(s.counters.sent).toBe(2);
+    expect(s.nextSequence).toBe(2);
+  });
+
+  it('wraps the sequence number from 0xFFFFFFFF to 0', () => {
+    const { s } = session({ initialSequence: 0xfffffffe });
+    const seqs = [0, 1, 2].map((i) => decodeGre(send(s, Uint8Array.of(i), i)!).sequence);
+    expect(seqs).toEqual([0xfffffffe, 0xffffffff, 0]);
+  });
+
+  it('writes the header right in front of the payload, without copying it', () => {
+    const { s } = session();
+    const buf = new Uint8Array(40);
+    buf.set([9, 8, 7], 20);
+    expect(s.writeData(buf, 20, 3, 0)).toBe(8);
+    expect(toHex(buf.subarray(8, 23))).toBe('3001880b0003222200000000090807');
+    expect(() => s.writeData(buf, 15, 3, 0)).toThrow(RangeError);
+    expect(() => s.writeData(buf, 20, 30, 0)).toThrow(RangeError);
+  });
+});
+
+describe('acknowledgments (RFC 2637 §4.1, §4.2.5)', () => {
+  it('piggy-backs the highest in-order sequence received, once', () => {
+    const { s } = session();
+    recv(s, data(41), 0);
+    recv(s, data(42), 1);
+    expect(s.ackPending).toBe(true);
+    const p = decodeGre(send(s, Uint8Array.of(0xaa), 2)!);
+    expect(p.ack).toBe(42);
+    expect(p.sequence).toBe(0);
+    expect(s.ackPending).toBe(false);
+    expect(decodeGre(send(s, Uint8Array.of(0xbb), 3)!).ack).toBeUndefined();
+    expect(s.counters.acksSent).toBe(1);
+    expect(s.counters.loneAcksSent).toBe(0);
+  });
+
+  it('acknowledges only what was delivered in order, then the skipped gap after the timeout', () => {
+    const { s } = session();
+    recv(s, data(10), 0);
+    recv(s, data(12), 1);
+    expect(decodeGre(send(s, Uint8Array.of(0), 2)!).ack).toBe(10);
+    expect(s.nextDeadline()).toBe(301);
+    const out = new Uint8Array(12);
+    expect(s.timeout(301, out)).toBe(0); // 11 skipped, 12 delivered: ack now pending, not due
+    expect(s.counters.lost).toBe(1);
+    expect(decodeGre(send(s, Uint8Array.of(0), 302)!).ack).toBe(12);
+  });
+
+  it('sends a lone ack ackDelayMs after a single unacknowledged packet (fake clock)', () => {
+    const { s } = session({ ackDelayMs: 100 });
+    const out = new Uint8Array(12);
+    expect(s.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    recv(s, data(7), 1000);
+    expect(s.nextDeadline()).toBe(1100);
+    expect(s.timeout(1099, out)).toBe(0);
+    expect(s.timeout(1100, out)).toBe(12);
+    // RFC 2637 §4.1: S clear, A set, payload length 0, the ack where the sequence would be.
+    expect(toHex(out)).toBe('2081880b0000222200000007');
+    expect(decodeGre(out)).toEqual({ callId: PEER, ack: 7, payload: new Uint8Array(0) });
+    expect(s.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    expect(s.timeout(5000, out)).toBe(0);
+    expect(s.counters.loneAcksSent).toBe(1);
+    expect(s.counters.acksSent).toBe(1);
+  });
+
+  it('makes the ack due at once when ackImmediatelyAfter packets are unacknowledged', () => {
+    const { s } = session({ ackDelayMs: 100, ackImmediatelyAfter: 3 });
+    recv(s, data(0), 10);
+    recv(s, data(1), 20);
+    expect(s.nextDeadline()).toBe(110);
+    recv(s, data(2), 30);
+    expect(s.nextDeadline()).toBe(10);
+    const out = new Uint8Array(12);
+    expect(s.timeout(30, out)).toBe(12);
+    expect(decodeGre(out).ack).toBe(2);
+  });
+
+  it('sends no lone ack when data went out within the delay', () => {
+    const { s } = session({ ackDelayMs: 100 });
+    recv(s, data(3), 0);
+    expect(decodeGre(send(s, Uint8Array.of(1), 50)!).ack).toBe(3);
+    expect(s.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    expect(s.timeout(1000, new Uint8Array(12))).toBe(0);
+  });
+
+  it('takes acknowledgments from data and ack-only packets, ignoring stale and impossible ones', () => {
+    const { s } = session();
+    for (let i = 0; i < 5; i++) send(s, Uint8Array.of(i), i);
+    expect(s.outstanding).toBe(5);
+    expect(recv(s, ackOnly(2), 10)).toBe('ack');
+    expect(s.ackedThrough).toBe(2);
+    expect(s.outstanding).toBe(2);
+    recv(s, ackOnly(1), 11); // stale: ignored
+    expect(s.ackedThrough).toBe(2);
+    recv(s, ackOnly(9), 12); // never sent
+    expect(s.ackedThrough).toBe(2);
+    expect(s.counters.badAcks).toBe(1);
+    recv(s, data(100, Uint8Array.of(1), 4), 13);
+    expect(s.ackedThrough).toBe(4);
+    expect(s.outstanding).toBe(0);
+    expect(s.counters.acksReceived).toBe(4);
+  });
+
+  it('compares acknowledgments across the 32-bit wrap', () => {
+    const { s } = session({ initialSequence: 0xfffffffe });
+    for (let i = 0; i < 4; i++) send(s, Uint8Array.of(i), i);
+    recv(s, ackOnly(0xffffffff), 5);
+    expect(s.ackedThrough).toBe(0xffffffff);
+    expect(s.outstanding).toBe(2);
+    recv(s, ackOnly(1), 6);
+    expect(s.ackedThrough).toBe(1);
+    expect(s.outstanding).toBe(0);
+    recv(s, ackOnly(0xfffffffe), 7);
+    expect(s.ackedThrough).toBe(1);
+  });
+
+  it('ignores acknowledgments before anything was sent', () => {
+    const { s } = session();
+    recv(s, ackOnly(0), 0);
+    expect(s.counters.badAcks).toBe(1);
+    expect(s.outstanding).toBe(0);
+  });
+});
+
+describe("the peer's receive window (RFC 2637 §4.2)", () => {
+  it('enforce: refuses data while the window is full and resumes after an ack', () => {
+    const { s } = session({ peerReceiveWindow: 2, sendWindowPolicy: 'enforce' });
+    expect(send(s, Uint8Array.of(0), 0)).toBeDefined();
+    expect(send(s, Uint8Array.of(1), 0)).toBeDefined();
+    expect(s.windowOpen).toBe(false);
+    expect(send(s, Uint8Array.of(2), 0)).toBeUndefined();
+    expect(s.counters.windowBlocked).toBe(1);
+    expect(s.nextSequence).toBe(2);
+    recv(s, ackOnly(0), 1);
+    expect(s.windowOpen).toBe(true);
+    expect(decodeGre(send(s, Uint8Array.of(2), 2)!).sequence).toBe(2);
+  });
+
+  it('ignore (default): sends anyway and counts the overrun', () => {
+    const { s } = session({ peerReceiveWindow: 1 });
+    send(s, Uint8Array.of(0), 0);
+    send(s, Uint8Array.of(1), 0);
+    expect(s.counters.sent).toBe(2);
+    expect(s.counters.windowOverruns).toBe(1);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => session({ peerReceiveWindow: 0 })).toThrow(RangeError);
+    expect(() => session({ localCallId: 70000 })).toThrow(RangeError);
+    expect(() => session({ ackDelayMs: -1 })).toThrow(RangeError);
+    expect(() => session({ sendWindowPolicy: 'maybe' as 'ignore' })).toThrow(RangeError);
+  });
+});
+
+describe('receiving', () => {
+  it('delivers the scapy LCP Configure-Request straight from a raw-socket datagram', () => {
+    const v = vectors.cases[0]!;
+    const { s, delivered } = session({ localCallId: v.callId });
+    const datagram = fromHex(v.ipv4);
+    expect(s.receiveIpv4(datagram, 0, datagram.length, 0)).toBe('delivered');
+    expect(delivered).toEqual([{ seq: 0, payload: v.payload }]);
+  });
+
+  it('takes the scapy echo packet (seq 47, ack 42) for call 0', () => {
+    const v = vectors.cases[1]!;
+    const { s, delivered } = session({ localCallId: v.callId });
+    for (let i = 0; i < 50; i++) send(s, Uint8Array.of(i), 0);
+    const datagram = fromHex(v.ipv4);
+    s.receiveIpv4(datagram, 0, datagram.length, 1);
+    expect(delivered).toEqual([{ seq: 47, payload: v.payload }]);
+    expect(s.ackedThrough).toBe(42);
+  });
+
+  it('counts and drops malformed packets and packets for another call', () => {
+    const { s, delivered } = session();
+    const bad = data(1);
+    bad[1] = 0x00; // version 0
+    expect(recv(s, bad, 0)).toBe('malformed');
+    expect(s.lastMalformed).toBe('GRE_BAD_VERSION');
+    const datagram = fromHex(vectors.gre_v0.ipv4);
+    expect(s.receiveIpv4(datagram, 0, datagram.length, 0)).toBe('malformed');
+    expect(s.lastMalformed).toBe('GRE_TRUNCATED');
+    const other = encodeGre({ callId: LOCAL + 1, sequence: 1, payload: Uint8Array.of(1) });
+    expect(recv(s, other, 0)).toBe('foreign-call');
+    expect(s.counters.malformed).toBe(2);
+    expect(s.counters.foreignCall).toBe(1);
+    expect(s.counters.received).toBe(0);
+    expect(delivered).toEqual([]);
+  });
+
+  it('never throws on arbitrary bytes and keeps its counters consistent', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 40 }),
+            fc
+              .record({ seq: fc.integer({ min: 0, max: 40 }), ack: fc.option(fc.nat(10)) })
+              .map(({ seq, ack }) => data(seq, Uint8Array.of(seq), ack ?? undefined)),
+          ),
+          { maxLength: 60 },
+        ),
+        (packets) => {
+          const { s, delivered } = session();
+          const out = new Uint8Array(12);
+          let now = 0;
+          for (const p of packets) {
+            now += 7;
+            recv(s, p, now);
+            s.receiveIpv4(p, 0, p.length, now);
+            s.timeout(now, out);
+          }
+          const c = s.counters;
+          expect(c.received).toBe(receiveIdentity(c, s.buffered));
+          expect(c.delivered).toBe(delivered.length);
+        },
+      ),
+    );
+  });
+});
+
+describe('two sessions back to back', () => {
+  it('carry a reordered, lossy exchange and acknowledge each other', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ drop: fc.boolean(), delay: fc.integer({ min: 0, max: 40 }) }), {
+          minLength: 1,
+          maxLength: 120,
+        }),
+        (fates) => {
+          const got: number[] = [];
+          const a = new GreSession({
+            localCallId: 1,
+            peerCallId: 2,
+            deliver: () => {},
+            initialSequence: 0xffffffc0,
+          });
+          const b = new GreSession({
+            localCallId: 2,
+            peerCallId: 1,
+            deliver: (bytes, start) => got.push(bytes[start]!),
+          });
+          const wire: { at: number; bytes: Uint8Array }[] = [];
+          fates.forEach((f, i) => {
+            const p = send(a, Uint8Array.of(i & 0xff), i * 10)!;
+            if (!f.drop) wire.push({ at: i * 10 + f.delay, bytes: p.slice() });
+          });
+          wire.sort((x, y) => x.at - y.at);
+          const out = new Uint8Array(12);
+          let now = 0;
+          for (const w of wire) {
+            now = w.at;
+            if (b.nextDeadline() <= now) {
+              const n = b.timeout(now, out);
+              if (n > 0) recv(a, out.subarray(0, n), now);
+            }
+            b.receive(w.bytes, 0, w.bytes.length, now);
+          }
+          // Run b's timers until nothing is pending: gaps skipped, then the lone ack.
+          for (
+            let deadline = b.nextDeadline();
+            deadline !== Infinity;
+            deadline = b.nextDeadline()
+          ) {
+            now = Math.max(now, deadline);
+            const n = b.timeout(now, out);
+            if (n > 0) recv(a, out.subarray(0, n), now);
+          }
+          // In order, at most once.
+          for (let i = 1; i < got.length; i++) expect(got[i]!).toBeGreaterThan(got[i - 1]!);
+          const c = b.counters;
+          expect(c.received).toBe(wire.length);
+          expect(c.received).toBe(receiveIdentity(c, b.buffered));
+          expect(b.buffered).toBe(0);
+          if (got.length > 0) {
+            // a's last packet seen by b in order is acknowledged back to a.
+            expect(a.ackedThrough).toBe(seqAdd(0xffffffc0, got[got.length - 1]!));
+            expect(b.ackPending).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
