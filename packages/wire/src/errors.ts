@@ -63,11 +63,14 @@ export class PptpkitError<C extends string = string> extends Error {
   }
 
   /**
-   * Brand-based `instanceof`: a value is an instance of `PptpkitError` when it carries the
-   * brand, and of a subclass when its `kind` matches that subclass.
+   * Brand-based `instanceof`. `PptpkitError` matches every branded error and each of the
+   * standard subclasses matches by `kind`, so both work across duplicate package copies; a
+   * package's own subclass (which declares no `kind`) matches by prototype chain as usual.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null || !(brand in value)) return false;
+    if (!Object.hasOwn(this, 'kind'))
+      return Object.prototype.isPrototypeOf.call(this.prototype, value);
     if (this.kind === 'PptpkitError') return true;
     return (value as { kind?: unknown }).kind === this.kind;
   }

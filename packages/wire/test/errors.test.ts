@@ -44,6 +44,16 @@ describe('error classes', () => {
     expect(foreign).not.toBeInstanceOf(TimeoutError);
   });
 
+  it('lets a package subclass match only its own instances', () => {
+    class LinkError extends PptpkitError<'LINK_X'> {}
+    const own = new LinkError('LINK_X', 'm');
+    expect(own).toBeInstanceOf(LinkError);
+    expect(own).toBeInstanceOf(PptpkitError);
+    expect(own.kind).toBe('PptpkitError');
+    expect(new ProtocolError('P', 'm')).not.toBeInstanceOf(LinkError);
+    expect(new PptpkitError('Q', 'm')).not.toBeInstanceOf(LinkError);
+  });
+
   it('keeps the cause', () => {
     const cause = new Error('inner');
     expect(new NegotiationError('N', 'm', { cause }).cause).toBe(cause);

@@ -1,0 +1,56 @@
+/**
+ * `@pptpkit/linux-net`: the only pptpkit package that talks to the kernel. A TUN device and a
+ * raw GRE socket with batched, event-driven I/O through a small N-API addon, and a typed
+ * rtnetlink API (links, point-to-point addresses, routes, lookups) with an undo journal.
+ *
+ * @module
+ */
+export {
+  type LinuxCapability,
+  LinuxNetError,
+  type LinuxNetErrorCode,
+  type LinuxNetErrorDetails,
+} from './errors.js';
+export {
+  DEFAULT_GRE_RECEIVE_BUFFER,
+  GreSocket,
+  type GreSocketOptions,
+  IPPROTO_GRE,
+  openGreSocket,
+} from './gre-socket.js';
+export {
+  type JournalEntry,
+  NetworkJournal,
+  type NetworkJournalOptions,
+  type UndoFailure,
+  type UndoReport,
+} from './network-journal.js';
+export {
+  type ChannelStats,
+  MAX_BATCH,
+  type PacketBatch,
+  type PacketBatchHandler,
+  PacketChannel,
+  type ReadOptions,
+  SLOT_SIZE,
+} from './packet-channel.js';
+export {
+  type AddressInfo,
+  type DefaultRoute,
+  defaultRouteSpec,
+  hostRoute,
+  type LinkInfo,
+  openRtnetlink,
+  type PointToPointAddress,
+  type RouteInfo,
+  type RouteLookup,
+  RouteProtocol,
+  RouteScope,
+  type RouteSpec,
+  RouteTable,
+  type RouteVia,
+  type Rtnetlink,
+  type RtnetlinkOptions,
+  splitDefaultRoutes,
+} from './rtnetlink.js';
+export { openTun, TunDevice, type TunOptions } from './tun.js';
