@@ -1,0 +1,200 @@
+import type { MppeCipherOptions } from './cipher-options.js';
+import { MPPC_FLAG_MASK, MPPE_FLAG, MPPE_HEADER_LENGTH } from './header.js';
+import { KeySchedule } from './key-schedule.js';
+import { Rc4 } from './rc4.js';
+import { MPPE_STATUS } from './status.js';
+
+/**
+ * How many past coherency counts a stateless decryptor keeps keys for, so that packets
+ * reordered by up to this many positions still decrypt.
+ */
+export const MPPE_REORDER_WINDOW = 64;
+
+/**
+ * Stateless: a packet up to this many counts behind the newest one is "old" (decrypted from the
+ * key ring if within {@link MPPE_REORDER_WINDOW}, else dropped as `STALE`); further behind, it
+ * is taken as a forward jump over lost packets, as RFC 3078 §8.1 and the Linux kernel do.
+ */
+export const MPPE_STALE_ZONE = 256;
+
+/**
+ * The receiving half of MPPE (RFC 3078 §7–§8). `decrypt` returns the plaintext length, or a
+ * negative {@link MPPE_STATUS} when it drops the packet; it never returns plaintext decrypted
+ * under a key it knows to be wrong. Allocates nothing per packet.
+ *
+ * Stateless: a packet ahead of the last one costs one key change per step (RFC 3078 §8.1, with
+ * 12-bit wrap); keys of the last {@link MPPE_REORDER_WINDOW} counts are kept, so a reordered
+ * older packet decrypts with its own key; a count already seen is `DUPLICATE`, one older than
+ * the window (up to {@link MPPE_STALE_ZONE} behind) `STALE`. MPPE has no integrity check: a
+ * packet reordered by more than `MPPE_STALE_ZONE` is indistinguishable from a jump over ~3840
+ * lost packets and is treated as such (its plaintext is then wrong and the key chain has moved
+ * ahead; the next genuine packets are `STALE` until the sender's count catches up).
+ *
+ * Stateful (RFC 3078 §8.2, with the Linux kernel's key-change rule that pppd peers use: every
+ * FLUSHED packet was preceded by a key change): a gap drops the packet with `RESET_NEEDED`,
+ * later packets are dropped with `DISCARDING` until a FLUSHED packet arrives; that packet
+ * re-synchronises by changing key once per "flag" packet missed plus once for itself.
+ */
+export class MppeDecryptor {
+  readonly #keys: KeySchedule;
+  readonly #rc4: Rc4 = new Rc4();
+  readonly #stateless: boolean;
+  /** Stateless: keys of recent counts, `MPPE_REORDER_WINDOW` slots of `keys.length` bytes. */
+  readonly #ring: Uint8Array;
+  /** Stateless: which count each ring slot holds (-1: none). */
+  readonly #ringCount: Int16Array = new Int16Array(MPPE_REORDER_WINDOW).fill(-1);
+  /** Stateless: 1 once the slot's count was decrypted. */
+  readonly #seen: Uint8Array = new Uint8Array(MPPE_REORDER_WINDOW);
+  #count = 0xfff;
+  /** Stateless: a packet was accepted, so counts behind `#count` are meaningful. */
+  #started = false;
+  #discarding = false;
+  #flags = 0;
+
+  /**
+   * @param options - the receive-direction start key, strength and mode.
+   * @throws TypeError on a start key of the wrong length.
+   */
+  constructor(options: MppeCipherOptions) {
+    this.#keys = new KeySchedule(options.startKey, options.keyBits);
+    this.#stateless = options.stateless;
+    this.#ring = new Uint8Array(MPPE_REORDER_WINDOW * this.#keys.length);
+    this.#rc4.setKey(this.#keys.session, 0, this.#keys.length);
+  }
+
+  /**
+   * Flag bits A/B/C (`MPPE_FLAG.FLUSHED`, `AT_FRONT`, `COMPRESSED`) of the last packet
+   * `decrypt` accepted: hand them to an MPPC decompressor.
+   */
+  get flags(): number {
+    return this.#flags;
+  }
+
+  /** Coherency count of the newest packet accepted (or expected next, while discarding). */
+  get coherencyCount(): number {
+    return this.#count;
+  }
+
+  /** Stateful: synchronisation is lost and a CCP Reset-Request should be outstanding. */
+  get resetNeeded(): boolean {
+    return this.#discarding;
+  }
+
+  /**
+   * Decrypts one MPPE packet (the 2-byte header and ciphertext, after PPP protocol 0x00FD) from
+   * `src[srcOffset .. srcOffset + length)` into `dst[dstOffset ..]`.
+   *
+   * @returns the plaintext length (`length - 2`), or a negative {@link MPPE_STATUS}.
+   * @throws RangeError on out-of-bounds offsets, a `dst` too small for `length - 2` bytes, or
+   *   an overlap other than in place (`dst` may be `src` with `dstOffset <= srcOffset + 2`).
+   */
+  decrypt(
+    src: Uint8Array,
+    srcOffset: number,
+    length: number,
+    dst: Uint8Array,
+    dstOffset: number,
+  ): number {
+    const plain = length - MPPE_HEADER_LENGTH;
+    if (
+      srcOffset < 0 ||
+      length < 0 ||
+      srcOffset + length > src.length ||
+      dstOffset < 0 ||
+      dstOffset + Math.max(plain, 0) > dst.length ||
+      (dst.buffer === src.buffer &&
+        dst.byteOffset + dstOffset > src.byteOffset + srcOffset + MPPE_HEADER_LENGTH &&
+        dst.byteOffset + dstOffset < src.byteOffset + srcOffset + length)
+    ) {
+      throw new RangeError('MPPE decrypt: bad offsets or lengths');
+    }
+    if (plain < 0) return this.#drop(MPPE_STATUS.TOO_SHORT);
+    const b0 = src[srcOffset]!;
+    const count = ((b0 & 0x0f) << 8) | src[srcOffset + 1]!;
+    const flushed = (b0 & MPPE_FLAG.FLUSHED) !== 0;
+    if ((b0 & MPPE_FLAG.ENCRYPTED) === 0) return this.#drop(MPPE_STATUS.NOT_ENCRYPTED);
+    const status = this.#stateless
+      ? this.#statelessKey(count, flushed)
+      : this.#statefulKey(count, flushed);
+    if (status < 0) return status;
+    this.#rc4.process(src, srcOffset + MPPE_HEADER_LENGTH, dst, dstOffset, plain);
+    this.#flags = b0 & MPPC_FLAG_MASK;
+    return plain;
+  }
+
+  /** A drop: in stateful mode any unusable packet may have consumed keystream, so resync. */
+  #drop(status: number): number {
+    if (this.#stateless) return status;
+    if (this.#discarding) return MPPE_STATUS.DISCARDING;
+    this.#discarding = true;
+    return MPPE_STATUS.RESET_NEEDED;
+  }
+
+  /** Stateless: prepares the RC4 tables for `count`; 0 or a negative status. */
+  #statelessKey(count: number, flushed: boolean): number {
+    if (!flushed) return MPPE_STATUS.NOT_FLUSHED;
+    const len = this.#keys.length;
+    const back = (this.#count - count) & 0xfff;
+    if (this.#started && back < MPPE_STALE_ZONE) {
+      if (back >= MPPE_REORDER_WINDOW) return MPPE_STATUS.STALE;
+      const slot = count & (MPPE_REORDER_WINDOW - 1);
+      if (this.#ringCount[slot] !== count) return MPPE_STATUS.STALE;
+      if (this.#seen[slot] === 1) return MPPE_STATUS.DUPLICATE;
+      this.#seen[slot] = 1;
+      // The RC4 tables now hold an old key; the next forward packet re-keys them anyway.
+      this.#rc4.setKey(this.#ring, slot * len, len);
+      return 0;
+    }
+    // RFC 3078 §8.1: N = C1 - C2 key changes (mod 4096).
+    // Before the first packet the key is that of count 4095 of the previous cycle, so a first
+    // packet numbered 4095 is a full cycle ahead.
+    let steps = (count - this.#count) & 0xfff;
+    if (steps === 0) steps = 4096;
+    let c = this.#count;
+    const session = this.#keys.session;
+    for (; steps > 0; steps--) {
+      c = (c + 1) & 0xfff;
+      this.#keys.rekey(this.#rc4);
+      const slot = c & (MPPE_REORDER_WINDOW - 1);
+      const base = slot * len;
+      for (let k = 0; k < len; k++) this.#ring[base + k] = session[k]!;
+      this.#ringCount[slot] = c;
+      this.#seen[slot] = 0;
+    }
+    this.#count = count;
+    this.#started = true;
+    this.#seen[count & (MPPE_REORDER_WINDOW - 1)] = 1;
+    return 0;
+  }
+
+  /** Stateful: advances the key state for `count`; 0 or a negative status. */
+  #statefulKey(count: number, flushed: boolean): number {
+    if (!this.#discarding) {
+      const expected = (this.#count + 1) & 0xfff;
+      this.#count = expected;
+      if (count !== expected) {
+        this.#discarding = true;
+        return MPPE_STATUS.RESET_NEEDED;
+      }
+      // RFC 3078 §7.2: a flag packet must be flushed (the sender changed key before it).
+      if ((count & 0xff) === 0xff && !flushed) {
+        this.#discarding = true;
+        return MPPE_STATUS.RESET_NEEDED;
+      }
+    } else {
+      if (!flushed) return MPPE_STATUS.DISCARDING;
+      // A FLUSHED packet from before the gap (reordered) cannot resynchronise us.
+      if (((count - this.#count) & 0xfff) >= 0x800) return MPPE_STATUS.DISCARDING;
+      // RFC 3078 §8.2: one key change for every "flag" packet missed since the gap.
+      let c = this.#count;
+      while ((c & 0xf00) !== (count & 0xf00)) {
+        this.#keys.rekey(this.#rc4);
+        c = (c + 0x100) & 0xfff;
+      }
+      this.#count = count;
+      this.#discarding = false;
+    }
+    if (flushed) this.#keys.rekey(this.#rc4);
+    return 0;
+  }
+}

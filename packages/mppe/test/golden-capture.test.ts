@@ -1,0 +1,341 @@
+/**
+ * Real-world vectors: sessions between Debian's pptp-linux + pppd and pptpd + pppd with the
+ * Linux kernel's MPPE, recorded in the interop lab (fixtures/golden/README.md). The password is
+ * known, so the MPPE start keys follow from the captured MS-CHAPv2 exchange (RFC 3079 §3), and
+ * every captured encrypted frame must decrypt to a valid IPv4/IPv6 packet; re-encrypting the
+ * plaintexts must reproduce the kernel's ciphertext byte for byte.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  CCP_OPTION_MPPE,
+  decodeMppeOption,
+  deriveMsChapV2StartKeys,
+  MppeDecryptor,
+  MppeEncryptor,
+  type MppeKeyBits,
+} from '../src/index.js';
+
+interface CapturedPacket {
+  frame: number;
+  dir: 'client-to-server' | 'server-to-client';
+  t: number;
+  hex: string;
+}
+
+interface GoldenCapture {
+  user: string;
+  password: string;
+  clientPassword: string;
+  gre: CapturedPacket[];
+}
+
+function loadCapture(name: string): GoldenCapture {
+  const url = new URL(`../../../fixtures/golden/${name}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as GoldenCapture;
+}
+
+function fromHexString(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+/** RFC 1320 MD4, written here because Node's OpenSSL 3 does not offer it. */
+function md4(message: Uint8Array): Uint8Array {
+  const padded = new Uint8Array((((message.length + 8) >> 6) + 1) * 64);
+  padded.set(message);
+  padded[message.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  view.setUint32(padded.length - 8, (message.length * 8) >>> 0, true);
+  view.setUint32(padded.length - 4, Math.floor((message.length * 8) / 2 ** 32), true);
+  const state = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+  const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
+  const rounds: [(b: number, c: number, d: number) => number, number, number[], number[]][] = [
+    [(b, c, d) => (b & c) | (~b & d), 0, [3, 7, 11, 19], [...Array(16).keys()]],
+    [
+      (b, c, d) => (b & c) | (b & d) | (c & d),
+      0x5a827999,
+      [3, 5, 9, 13],
+      [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15],
+    ],
+    [
+      (b, c, d) => b ^ c ^ d,
+      0x6ed9eba1,
+      [3, 9, 11, 15],
+      [0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15],
+    ],
+  ];
+  for (let block = 0; block < padded.length; block += 64) {
+    const x = Array.from({ length: 16 }, (_, i) => view.getUint32(block + i * 4, true));
+    const h = [...state] as [number, number, number, number];
+    for (const [f, k, shifts, order] of rounds) {
+      for (let i = 0; i < 16; i++) {
+        const [a, b, c, d] = h;
+        const sum = (a + f(b, c, d) + x[order[i]!]! + k) | 0;
+        h[0] = d;
+        h[1] = rotl(sum, shifts[i % 4]!);
+        h[2] = b;
+        h[3] = c;
+      }
+    }
+    for (let i = 0; i < 4; i++) state[i] = (state[i]! + h[i]!) | 0;
+  }
+  const out = new Uint8Array(16);
+  const outView = new DataView(out.buffer);
+  for (let i = 0; i < 4; i++) outView.setUint32(i * 4, state[i]! >>> 0, true);
+  return out;
+}
+
+/** MD4(MD4(UTF-16LE(password))), RFC 2759 §8.3/§8.4 (the password is ASCII here). */
+function passwordHashHash(password: string): Uint8Array {
+  const unicode = new Uint8Array(password.length * 2);
+  for (let i = 0; i < password.length; i++) unicode[i * 2] = password.charCodeAt(i);
+  return md4(md4(unicode));
+}
+
+interface PppFrame {
+  dir: CapturedPacket['dir'];
+  protocol: number;
+  /** The PPP information field (after address/control and protocol). */
+  info: Uint8Array;
+}
+
+/**
+ * The PPP frame inside a captured enhanced-GRE packet (RFC 2637 §4.1: 8-byte header, then
+ * sequence number if S, acknowledgment if A), with address/control and protocol field
+ * compression undone (RFC 1661 §6.5, §6.6).
+ */
+function pppFrame(packet: CapturedPacket): PppFrame | undefined {
+  const gre = fromHexString(packet.hex);
+  const payloadLength = (gre[4]! << 8) | gre[5]!;
+  let at = 8 + (gre[0]! & 0x10 ? 4 : 0) + (gre[1]! & 0x80 ? 4 : 0);
+  if (payloadLength === 0) return undefined;
+  const frame = gre.subarray(at, at + payloadLength);
+  at = frame[0] === 0xff && frame[1] === 0x03 ? 2 : 0;
+  const protocolLength = frame[at]! & 1 ? 1 : 2;
+  const protocol = protocolLength === 1 ? frame[at]! : (frame[at]! << 8) | frame[at + 1]!;
+  return { dir: packet.dir, protocol, info: frame.subarray(at + protocolLength) };
+}
+
+/** The 16-bit one's-complement sum used by IPv4 and ICMP (RFC 1071), 0 when valid. */
+function internetChecksum(bytes: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i]! << 8) | (bytes[i + 1] ?? 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+const CHAP = 0xc223;
+const CCP = 0x80fd;
+const COMPRESSED_DATAGRAM = 0xfd;
+
+interface Session {
+  frames: PppFrame[];
+  authenticatorChallenge: Uint8Array;
+  ntResponse: Uint8Array;
+  /** The CCP Configure-Ack each side sent (the option the other side will use to send). */
+  ccpAckFromClient: Uint8Array;
+}
+
+function session(capture: GoldenCapture): Session {
+  const frames = capture.gre.map(pppFrame).filter((f): f is PppFrame => f !== undefined);
+  const chap = frames.filter((f) => f.protocol === CHAP);
+  const challenge = chap.find((f) => f.info[0] === 1 && f.dir === 'server-to-client');
+  const response = chap.find((f) => f.info[0] === 2 && f.dir === 'client-to-server');
+  if (!challenge || !response) throw new Error('no MS-CHAPv2 exchange in the capture');
+  // RFC 1994 §4.1: Code, Identifier, Length, Value-Size, Value; RFC 2759 §4: the Response
+  // value is Peer-Challenge (16), Reserved (8), NT-Response (24), Flags (1).
+  expect(challenge.info[4]).toBe(16);
+  expect(response.info[4]).toBe(49);
+  const ack = frames.find(
+    (f) => f.protocol === CCP && f.info[0] === 2 && f.dir === 'client-to-server',
+  );
+  if (!ack) throw new Error('no CCP Configure-Ack from the client');
+  return {
+    frames,
+    authenticatorChallenge: challenge.info.subarray(5, 21),
+    ntResponse: response.info.subarray(5 + 24, 5 + 48),
+    ccpAckFromClient: ack.info,
+  };
+}
+
+interface Decrypted {
+  dir: CapturedPacket['dir'];
+  ciphertext: Uint8Array;
+  plaintext: Uint8Array;
+}
+
+function decryptAll(
+  s: Session,
+  password: string,
+  keyBits: MppeKeyBits,
+  stateless: boolean,
+): Decrypted[] {
+  const hashHash = passwordHashHash(password);
+  const client = deriveMsChapV2StartKeys({
+    passwordHashHash: hashHash,
+    ntResponse: s.ntResponse,
+    role: 'client',
+    keyBits,
+  });
+  const server = deriveMsChapV2StartKeys({
+    passwordHashHash: hashHash,
+    ntResponse: s.ntResponse,
+    role: 'server',
+    keyBits,
+  });
+  expect(server.receive).toEqual(client.send);
+  expect(server.send).toEqual(client.receive);
+  const decryptors = {
+    'server-to-client': new MppeDecryptor({ startKey: client.receive, keyBits, stateless }),
+    'client-to-server': new MppeDecryptor({ startKey: server.receive, keyBits, stateless }),
+  };
+  const out: Decrypted[] = [];
+  for (const frame of s.frames) {
+    if (frame.protocol !== COMPRESSED_DATAGRAM) continue;
+    const plaintext = new Uint8Array(frame.info.length);
+    const n = decryptors[frame.dir].decrypt(frame.info, 0, frame.info.length, plaintext, 0);
+    expect(n, `${frame.dir} packet decrypts`).toBe(frame.info.length - 2);
+    out.push({ dir: frame.dir, ciphertext: frame.info, plaintext: plaintext.subarray(0, n) });
+  }
+  return out;
+}
+
+/** The PPP protocol number and the packet after it in a decrypted datagram (RFC 1661 §6.5). */
+function datagram(plaintext: Uint8Array): { protocol: number; packet: Uint8Array } {
+  const protocolLength = plaintext[0]! & 1 ? 1 : 2;
+  const protocol = protocolLength === 1 ? plaintext[0]! : (plaintext[0]! << 8) | plaintext[1]!;
+  return { protocol, packet: plaintext.subarray(protocolLength) };
+}
+
+/** Checks one decrypted datagram: PPP protocol, then a well-formed IPv4 or IPv6 packet. */
+function checkDatagram(plaintext: Uint8Array): 'ipv4' | 'ipv6' {
+  const { protocol, packet } = datagram(plaintext);
+  if (protocol === 0x21) {
+    // RFC 791: version 4, header checksum, Total Length equal to what is left.
+    expect(packet[0]! >> 4).toBe(4);
+    const headerLength = (packet[0]! & 0x0f) * 4;
+    expect(internetChecksum(packet.subarray(0, headerLength))).toBe(0);
+    expect((packet[2]! << 8) | packet[3]!).toBe(packet.length);
+    if (packet[9] === 1) {
+      // RFC 792 ICMP with a valid checksum.
+      expect(internetChecksum(packet.subarray(headerLength))).toBe(0);
+    }
+    return 'ipv4';
+  }
+  expect(protocol).toBe(0x57);
+  // RFC 8200: version 6, Payload Length equal to what follows the 40-byte header.
+  expect(packet[0]! >> 4).toBe(6);
+  expect((packet[4]! << 8) | packet[5]!).toBe(packet.length - 40);
+  return 'ipv6';
+}
+
+function icmpEchoes(decrypted: Decrypted[], dir: Decrypted['dir'], type: number): number {
+  return decrypted.filter((d) => {
+    const { protocol, packet: ip } = datagram(d.plaintext);
+    if (d.dir !== dir || protocol !== 0x21) return false;
+    return ip[9] === 1 && ip[(ip[0]! & 0x0f) * 4] === type;
+  }).length;
+}
+
+describe('golden captures (Debian pptpd/pppd, kernel MPPE)', () => {
+  it('the test-local MD4 matches RFC 1320 §A.5', () => {
+    expect(Buffer.from(md4(Buffer.from('abc'))).toString('hex')).toBe(
+      'a448017aaf21d8525fc10ae87aa6729d',
+    );
+    expect(Buffer.from(md4(new Uint8Array(0))).toString('hex')).toBe(
+      '31d6cfe0d16ae931b73c59d7e0c089c0',
+    );
+  });
+
+  const cases: { name: string; keyBits: MppeKeyBits; stateless: boolean }[] = [
+    { name: 'mschapv2-mppe128-stateless', keyBits: 128, stateless: true },
+    { name: 'mschapv2-mppe40-stateless', keyBits: 40, stateless: true },
+    { name: 'mschapv2-mppe128-stateful', keyBits: 128, stateless: false },
+  ];
+
+  for (const { name, keyBits, stateless } of cases) {
+    describe(name, () => {
+      const capture = loadCapture(name);
+      const s = session(capture);
+
+      it('the CCP option both sides agreed on decodes to the captured strength and mode (RFC 3078 §2)', () => {
+        // Configure-Ack: Code, Identifier, Length, then option 18 with 4 bytes of bits.
+        const option = s.ccpAckFromClient.subarray(4);
+        expect(option[0]).toBe(CCP_OPTION_MPPE);
+        const bits = decodeMppeOption(option.subarray(2, 6));
+        expect(bits.stateless).toBe(stateless);
+        expect(bits.mppe128).toBe(keyBits === 128);
+        expect(bits.mppe40).toBe(keyBits === 40);
+      });
+
+      it('keys derived from the captured MS-CHAPv2 response decrypt every frame to IP (RFC 3079 §3)', () => {
+        const decrypted = decryptAll(s, capture.password, keyBits, stateless);
+        expect(decrypted.length).toBeGreaterThanOrEqual(8);
+        const kinds = decrypted.map((d) => checkDatagram(d.plaintext));
+        expect(kinds).toContain('ipv4');
+        // The three pings of the session: echo requests one way, replies the other.
+        expect(icmpEchoes(decrypted, 'client-to-server', 8)).toBe(3);
+        expect(icmpEchoes(decrypted, 'server-to-client', 0)).toBe(3);
+        // The TCP echo through the tunnel carried this text both ways.
+        const text = Buffer.from('pptpkit-lab-echo');
+        for (const dir of ['client-to-server', 'server-to-client'] as const) {
+          expect(
+            decrypted.some((d) => d.dir === dir && Buffer.from(d.plaintext).includes(text)),
+            `echo text ${dir}`,
+          ).toBe(true);
+        }
+      });
+
+      it('re-encrypting the plaintexts reproduces the kernel ciphertext byte for byte', () => {
+        const decrypted = decryptAll(s, capture.password, keyBits, stateless);
+        const hashHash = passwordHashHash(capture.password);
+        const keys = {
+          'client-to-server': deriveMsChapV2StartKeys({
+            passwordHashHash: hashHash,
+            ntResponse: s.ntResponse,
+            role: 'client',
+            keyBits,
+          }).send,
+          'server-to-client': deriveMsChapV2StartKeys({
+            passwordHashHash: hashHash,
+            ntResponse: s.ntResponse,
+            role: 'server',
+            keyBits,
+          }).send,
+        };
+        for (const dir of ['client-to-server', 'server-to-client'] as const) {
+          const encryptor = new MppeEncryptor({ startKey: keys[dir], keyBits, stateless });
+          for (const d of decrypted.filter((x) => x.dir === dir)) {
+            const out = new Uint8Array(d.plaintext.length + 2);
+            const n = encryptor.encrypt(d.plaintext, 0, d.plaintext.length, out, 0);
+            expect(out.subarray(0, n)).toEqual(d.ciphertext);
+          }
+        }
+      });
+
+      it('a wrong password gives keys under which the frames do not decrypt to IP', () => {
+        const hashHash = passwordHashHash(`${capture.password}x`);
+        const keys = deriveMsChapV2StartKeys({
+          passwordHashHash: hashHash,
+          ntResponse: s.ntResponse,
+          role: 'client',
+          keyBits,
+        });
+        const decryptor = new MppeDecryptor({ startKey: keys.receive, keyBits, stateless });
+        const first = s.frames.find(
+          (f) => f.protocol === COMPRESSED_DATAGRAM && f.dir === 'server-to-client',
+        )!;
+        const plaintext = new Uint8Array(first.info.length);
+        const n = decryptor.decrypt(first.info, 0, first.info.length, plaintext, 0);
+        expect(n).toBe(first.info.length - 2);
+        const { protocol, packet } = datagram(plaintext.subarray(0, n));
+        const looksLikeIp =
+          (protocol === 0x21 &&
+            packet[0]! >> 4 === 4 &&
+            internetChecksum(packet.subarray(0, 20)) === 0) ||
+          (protocol === 0x57 && packet[0]! >> 4 === 6);
+        expect(looksLikeIp).toBe(false);
+      });
+    });
+  }
+});
