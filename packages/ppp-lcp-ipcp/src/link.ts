@@ -1,0 +1,802 @@
+/**
+ * The PPP link: LCP, authentication, CCP, IPCP and IPv6CP composed into the RFC 1661 §3 phases,
+ * sans-I/O. Frames in, actions out.
+ *
+ * @module
+ */
+import { DecodeError } from '@pptpkit/wire';
+import type { AuthMethod, AuthStep, PppAuthenticator } from './authenticator.js';
+import { type AutomatonConfig, DEFAULT_AUTOMATON_CONFIG } from './automaton.js';
+import type { FsmState } from './automaton-table.js';
+import { Ccp, type CcpPolicy, type CompressionAgreement } from './ccp.js';
+import { CP_CODE, PPP_PROTOCOL } from './constants.js';
+import type { ControlProtocol, ProtocolSink } from './control-protocol.js';
+import type { PppDownCode } from './errors.js';
+import { decodePppHeader, encodePppFrame, type FrameCompression, type PppHeader } from './frame.js';
+import { Ipcp, type IpcpConfig } from './ipcp.js';
+import { Ipv6cp } from './ipv6cp.js';
+import { type AuthSpec, describeAuth, Lcp, type LcpConfig } from './lcp.js';
+import { formatIpv4 } from './options.js';
+import { decodeControlPacket } from './packet.js';
+
+/** The link phases of RFC 1661 §3.2. */
+export type LinkPhase = 'dead' | 'establish' | 'authenticate' | 'network' | 'terminate';
+
+/** Why the link went down. */
+export interface DownReason {
+  /** Stable code. */
+  readonly code: PppDownCode;
+  /** A sentence for humans; never contains secrets. */
+  readonly message: string;
+}
+
+/** The `up` action: the network layer is ready. */
+export interface LinkUp {
+  /** Action discriminator. */
+  readonly type: 'up';
+  /** Our IPv4 address, dotted quad. */
+  readonly local: string;
+  /** The peer's IPv4 address, dotted quad (`0.0.0.0` if it did not say). */
+  readonly peer: string;
+  /** DNS servers the peer gave us. */
+  readonly dns: readonly string[];
+  /** NBNS (WINS) servers the peer gave us. */
+  readonly nbns: readonly string[];
+  /** The CCP agreement, if CCP opened with one. */
+  readonly mppe?: CompressionAgreement;
+  /** IPv6 interface identifiers, if IPv6CP opened. */
+  readonly ipv6?: { readonly local: Uint8Array; readonly peer: Uint8Array };
+  /** Largest frame we may send (the peer's MRU). */
+  readonly mtu: number;
+  /** Header compression to use when sending data frames. */
+  readonly framing: FrameCompression;
+}
+
+/** What the link asks its caller to do. */
+export type PppAction =
+  | {
+      /** Transmit a whole PPP frame (header included) over GRE. */
+      readonly type: 'send';
+      /** The frame. */
+      readonly frame: Uint8Array;
+    }
+  | {
+      /** Call `timeout(now)` at `at`; `undefined` cancels. Always the last action. */
+      readonly type: 'deadline';
+      /** Monotonic ms, or `undefined` for none. */
+      readonly at: number | undefined;
+    }
+  | {
+      /** The link moved to a new phase. */
+      readonly type: 'phase';
+      /** The new phase. */
+      readonly phase: LinkPhase;
+    }
+  | {
+      /** One direction of authentication succeeded. */
+      readonly type: 'authenticated';
+      /** `peer`: we proved ourselves; `authenticator`: the peer proved itself to us. */
+      readonly side: 'peer' | 'authenticator';
+      /** The protocol and algorithm used. */
+      readonly method: AuthSpec;
+      /** Authenticator side: the peer's name. */
+      readonly peerName?: string;
+      /** Key material from the authenticator machine, for MPPE (secret: never log). */
+      readonly keys?: unknown;
+    }
+  | LinkUp
+  | {
+      /** The link is down (sent once). */
+      readonly type: 'down';
+      /** Why. */
+      readonly reason: DownReason;
+    }
+  | {
+      /** A network-layer packet (IPv4 0x0021, IPv6 0x0057, MPPE 0x00FD) arrived. */
+      readonly type: 'data';
+      /** Its protocol. */
+      readonly protocol: number;
+      /** Its payload (a view into the received frame). */
+      readonly payload: Uint8Array;
+    }
+  | {
+      /** CCP: the peer asked to reset (RFC 1962 §1.2); the encryptor must flush. */
+      readonly type: 'ccp-reset-request';
+      /** The Reset-Request's Identifier. */
+      readonly identifier: number;
+    }
+  | {
+      /** CCP: the peer acknowledged our Reset-Request. */
+      readonly type: 'ccp-reset-ack';
+      /** The Reset-Ack's Identifier. */
+      readonly identifier: number;
+    }
+  | {
+      /** Something worth logging; never contains secrets. */
+      readonly type: 'diagnostic';
+      /** The protocol concerned, if any. */
+      readonly protocol?: number;
+      /** The message. */
+      readonly message: string;
+    };
+
+/** What the link accepts, requires and refuses (pppd's policy options). */
+export interface LinkPolicy {
+  /** Methods the peer must authenticate with, preferred first; empty or absent is `noauth`. */
+  readonly requireAuth?: readonly AuthMethod[];
+  /** Methods we accept to authenticate ourselves with, preferred first (`refuse-*` leaves some out). */
+  readonly acceptAuth?: readonly AuthMethod[];
+  /** CCP option policy (e.g. an MPPE adapter); absent means CCP is Protocol-Rejected. */
+  readonly ccp?: CcpPolicy;
+  /** Fail the link unless CCP opens with an agreement (`require-mppe`). */
+  readonly requireMppe?: boolean;
+  /** Negotiate IPv6CP; when false the peer's IPv6CP is Protocol-Rejected. */
+  readonly ipv6?: boolean;
+}
+
+/** Settings of a {@link PppLink}. */
+export interface PppLinkOptions {
+  /** `client` (PNS side) or `server`: informational (see `PppLink.role`); the policy and IPCP settings decide behaviour. */
+  readonly role: 'client' | 'server';
+  /** Injected randomness (magic numbers, identifiers, interface identifiers). */
+  readonly randomBytes: (n: number) => Uint8Array;
+  /** Policy. */
+  readonly policy?: LinkPolicy;
+  /** LCP settings (defaults: magic, PFC, ACFC requested; echo every 30 s, 4 failures). */
+  readonly lcp?: Partial<LcpConfig>;
+  /** IPCP settings (default: ask for an address, no DNS). */
+  readonly ipcp?: IpcpConfig;
+  /** Automaton timers and counters for every control protocol. */
+  readonly automaton?: Partial<AutomatonConfig>;
+}
+
+/** Counters of input the link dropped. */
+export interface LinkCounters {
+  /** Frames whose header could not be decoded. */
+  malformedFrames: number;
+  /** Control packets whose header could not be decoded. */
+  malformedPackets: number;
+  /** Frames dropped because their protocol is not usable in the current phase. */
+  droppedInPhase: number;
+  /** Protocol-Rejects sent. */
+  protocolRejectsSent: number;
+}
+
+interface AuthRun {
+  readonly side: 'peer' | 'authenticator';
+  readonly method: AuthMethod;
+  readonly machine: PppAuthenticator;
+  deadline: number | undefined;
+  done: boolean;
+}
+
+const NO_COMPRESSION: FrameCompression = { acfc: false, pfc: false };
+
+function matchesSpec(method: AuthSpec, spec: AuthSpec): boolean {
+  return (
+    method.protocol === spec.protocol &&
+    (spec.protocol !== PPP_PROTOCOL.CHAP || method.algorithm === spec.algorithm)
+  );
+}
+
+/**
+ * A PPP link, either role. Feed it frames with {@link PppLink.receive}, call
+ * {@link PppLink.timeout} at the last `deadline`, and carry out the returned actions.
+ * Malformed input never throws: it is dropped and counted, or answered as RFC 1661 says.
+ */
+export class PppLink {
+  readonly #options: PppLinkOptions;
+  readonly #policy: LinkPolicy;
+  readonly #lcp: Lcp;
+  readonly #ipcp: Ipcp;
+  readonly #ipv6cp: Ipv6cp | undefined;
+  readonly #ccp: Ccp | undefined;
+  readonly #header: PppHeader = { protocol: 0, offset: 0 };
+  #out: PppAction[] = [];
+  #pending: (() => void)[] = [];
+  #now = 0;
+  #phase: LinkPhase = 'dead';
+  #auth: AuthRun[] = [];
+  #reason: DownReason | undefined;
+  #downSent = false;
+  #upSent = false;
+  #settled = new Set<number>();
+  #ccpFailureHandled = false;
+  /** Drop counters. */
+  readonly counters: LinkCounters = {
+    malformedFrames: 0,
+    malformedPackets: 0,
+    droppedInPhase: 0,
+    protocolRejectsSent: 0,
+  };
+
+  /** @param options - role, randomness, policy and settings. */
+  constructor(options: PppLinkOptions) {
+    this.#options = options;
+    this.#policy = options.policy ?? {};
+    const automaton: AutomatonConfig = { ...DEFAULT_AUTOMATON_CONFIG, ...options.automaton };
+    const lcpConfig: LcpConfig = {
+      magic: true,
+      pfc: true,
+      acfc: true,
+      echoIntervalMs: 30_000,
+      echoFailure: 4,
+      loopbackLimit: 5,
+      automaton,
+      ...options.lcp,
+    };
+    const sink: ProtocolSink = {
+      send: (protocol, packet) => this.#sendControl(protocol, packet),
+      layerUp: (protocol, now) => this.#layerUp(protocol, now),
+      layerDown: (protocol, now) => this.#layerDown(protocol, now),
+      layerStarted: (protocol) => this.#layerStarted(protocol),
+      layerFinished: (protocol) => this.#layerFinished(protocol),
+      diagnostic: (protocol, message) => this.#out.push({ type: 'diagnostic', protocol, message }),
+      peerMru: () => this.#lcp.agreement?.peerMru ?? 1500,
+    };
+    const random32 = (): number => {
+      const b = this.#options.randomBytes(4);
+      return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    };
+    this.#lcp = new Lcp(
+      sink,
+      {
+        protocolRejected: (protocol, now) => this.#protocolRejected(protocol, now),
+        fail: (code, message) => this.#fail(code, message),
+      },
+      lcpConfig,
+      this.#policy.requireAuth ?? [],
+      this.#policy.acceptAuth ?? [],
+      random32,
+    );
+    this.#ipcp = new Ipcp(sink, options.ipcp ?? {}, automaton, random32() & 0xff);
+    if (this.#policy.ipv6)
+      this.#ipv6cp = new Ipv6cp(sink, options.randomBytes, automaton, random32() & 0xff);
+    if (this.#policy.ccp !== undefined) {
+      this.#ccp = new Ccp(
+        sink,
+        this.#policy.ccp,
+        {
+          resetRequested: (identifier) => this.#out.push({ type: 'ccp-reset-request', identifier }),
+          resetAcked: (identifier) => this.#out.push({ type: 'ccp-reset-ack', identifier }),
+        },
+        automaton,
+        random32() & 0xff,
+      );
+    }
+  }
+
+  /** The current phase. */
+  get phase(): LinkPhase {
+    return this.#phase;
+  }
+
+  /** The LCP automaton state. */
+  get lcpState(): FsmState {
+    return this.#lcp.state;
+  }
+
+  /** The role this link was created for. */
+  get role(): 'client' | 'server' {
+    return this.#options.role;
+  }
+
+  /** Header compression to use for data frames we send (what the peer agreed to receive). */
+  get framing(): FrameCompression {
+    const a = this.#lcp.agreement;
+    return a === undefined ? NO_COMPRESSION : { acfc: a.txAcfc, pfc: a.txPfc };
+  }
+
+  /** Administrative Open and lower layer Up together: start negotiating. */
+  start(now: number): PppAction[] {
+    return this.#run(now, () => {
+      this.#reopen();
+      this.#lcp.fsm.open(now);
+      this.#lcp.fsm.up(now);
+    });
+  }
+
+  /** Administrative Open (RFC 1661 §4.3). */
+  open(now: number): PppAction[] {
+    return this.#run(now, () => {
+      this.#reopen();
+      this.#lcp.fsm.open(now);
+    });
+  }
+
+  /** Whether network-layer frames of `protocol` are accepted now (IPv4, IPv6, MPPE). */
+  acceptsData(protocol: number): boolean {
+    if (this.#phase !== 'network') return false;
+    const cp =
+      protocol === PPP_PROTOCOL.IPV4
+        ? this.#ipcp
+        : protocol === PPP_PROTOCOL.IPV6
+          ? this.#ipv6cp
+          : protocol === PPP_PROTOCOL.COMPRESSED
+            ? this.#ccp
+            : undefined;
+    return cp?.state === 'Opened';
+  }
+
+  /** Discard counters of the link and of each control protocol's automaton. */
+  stats(): Readonly<Record<string, Readonly<Record<string, number>>>> {
+    const out: Record<string, Readonly<Record<string, number>>> = {
+      link: { ...this.counters },
+      lcp: { ...this.#lcp.fsm.counters, ...this.#lcp.lcpCounters },
+    };
+    for (const cp of this.#ncps()) out[`0x${cp.protocol.toString(16)}`] = { ...cp.fsm.counters };
+    return out;
+  }
+
+  /** A link that reached Dead starts over with fresh state when opened again. */
+  #reopen(): void {
+    if (this.#phase !== 'dead') return;
+    this.#reason = undefined;
+    this.#downSent = false;
+    this.#upSent = false;
+    this.#lcp.reset();
+  }
+
+  /** The lower layer (the PPTP call) is up. */
+  lowerUp(now: number): PppAction[] {
+    return this.#run(now, () => this.#lcp.fsm.up(now));
+  }
+
+  /** The lower layer went away. */
+  lowerDown(now: number): PppAction[] {
+    return this.#run(now, () => {
+      this.#setReason('PPP_LOWER_DOWN', 'the lower layer went down');
+      this.#lcp.fsm.down(now);
+      // Down in a negotiating state has no This-Layer-Finished (RFC 1661 §4.1): the link is
+      // dead all the same.
+      if (this.#phase !== 'dead') {
+        this.#emitDown();
+        this.#setPhase('dead');
+      }
+    });
+  }
+
+  /** Administrative Close: terminates the link with LCP Terminate-Request. */
+  close(now: number, message = 'closed locally'): PppAction[] {
+    return this.#run(now, () => {
+      this.#setReason('PPP_LOCAL_CLOSE', message);
+      this.#lcp.fsm.close(now);
+    });
+  }
+
+  /** Sends a CCP Reset-Request, e.g. when the MPPE decryptor lost sync (RFC 3078 §3.1). */
+  ccpResetRequest(now: number): PppAction[] {
+    return this.#run(now, () => this.#ccp?.resetRequest());
+  }
+
+  /** Runs due timers: restart timers, echo keepalive, authentication retransmissions. */
+  timeout(now: number): PppAction[] {
+    return this.#run(now, () => {
+      this.#lcp.timeout(now);
+      for (const cp of this.#ncps()) cp.fsm.timeout(now);
+      for (const run of this.#auth) {
+        if (!run.done && run.deadline !== undefined && now >= run.deadline) {
+          run.deadline = undefined;
+          if (run.machine.timeout !== undefined) this.#authStep(run, run.machine.timeout(now));
+        }
+      }
+    });
+  }
+
+  /** Feeds one received PPP frame (the GRE payload). Never throws on malformed input. */
+  receive(frame: Uint8Array, now: number): PppAction[] {
+    return this.#run(now, () => this.#receive(frame, now));
+  }
+
+  #run(now: number, body: () => void): PppAction[] {
+    this.#now = now;
+    this.#out = [];
+    body();
+    while (this.#pending.length > 0) this.#pending.shift()!();
+    this.#out.push({ type: 'deadline', at: this.#deadline() });
+    return this.#out;
+  }
+
+  #ncps(): ControlProtocol[] {
+    const list: ControlProtocol[] = [this.#ipcp];
+    if (this.#ipv6cp !== undefined) list.push(this.#ipv6cp);
+    if (this.#ccp !== undefined) list.push(this.#ccp);
+    return list;
+  }
+
+  #deadline(): number | undefined {
+    let at: number | undefined;
+    const consider = (t: number | undefined): void => {
+      if (t !== undefined && (at === undefined || t < at)) at = t;
+    };
+    consider(this.#lcp.fsm.deadline);
+    consider(this.#lcp.echoDeadline);
+    for (const cp of this.#ncps()) consider(cp.fsm.deadline);
+    for (const run of this.#auth) if (!run.done) consider(run.deadline);
+    return at;
+  }
+
+  #setPhase(phase: LinkPhase): void {
+    if (this.#phase === phase) return;
+    this.#phase = phase;
+    this.#out.push({ type: 'phase', phase });
+  }
+
+  #setReason(code: PppDownCode, message: string): void {
+    this.#reason ??= { code, message };
+  }
+
+  /** Ends the link: records why and closes LCP once the current event is done. */
+  #fail(code: PppDownCode, message: string): void {
+    this.#setReason(code, message);
+    this.#out.push({ type: 'diagnostic', message });
+    this.#pending.push(() => this.#lcp.fsm.close(this.#now));
+  }
+
+  #emitDown(): void {
+    if (this.#downSent) return;
+    this.#downSent = true;
+    const reason = this.#reason ?? {
+      code: 'PPP_NEGOTIATION_FAILED',
+      message: 'LCP negotiation failed',
+    };
+    this.#out.push({ type: 'down', reason });
+  }
+
+  #sendControl(protocol: number, packet: Uint8Array): void {
+    this.#out.push({ type: 'send', frame: encodePppFrame(protocol, packet, this.framing) });
+  }
+
+  #protocolReject(protocol: number, frame: Uint8Array, offset: number): void {
+    if (this.#lcp.state !== 'Opened') {
+      this.counters.droppedInPhase++;
+      return;
+    }
+    this.counters.protocolRejectsSent++;
+    this.#lcp.protocolReject(protocol, frame.subarray(offset));
+  }
+
+  #receive(frame: Uint8Array, now: number): void {
+    let header: PppHeader;
+    try {
+      header = decodePppHeader(frame, this.#header);
+    } catch (e) {
+      this.counters.malformedFrames++;
+      this.#out.push({
+        type: 'diagnostic',
+        message: `malformed PPP frame dropped: ${(e as Error).message}`,
+      });
+      return;
+    }
+    const { protocol, offset } = header;
+    const payload = frame.subarray(offset);
+    if (protocol === PPP_PROTOCOL.LCP) {
+      this.#receiveControl(this.#lcp, payload, now);
+      return;
+    }
+    // RFC 1661 §3.4: anything but LCP before LCP is Opened is silently discarded.
+    if (this.#lcp.state !== 'Opened') {
+      this.counters.droppedInPhase++;
+      return;
+    }
+    switch (protocol) {
+      case PPP_PROTOCOL.PAP:
+      case PPP_PROTOCOL.CHAP:
+        this.#receiveAuth(protocol, payload, now, offset, frame);
+        return;
+      case PPP_PROTOCOL.IPCP:
+        this.#receiveNcp(this.#ipcp, payload, now);
+        return;
+      case PPP_PROTOCOL.IPV6CP:
+        if (this.#ipv6cp === undefined) this.#protocolReject(protocol, frame, offset);
+        else this.#receiveNcp(this.#ipv6cp, payload, now);
+        return;
+      case PPP_PROTOCOL.CCP:
+        if (this.#ccp === undefined) this.#protocolReject(protocol, frame, offset);
+        else this.#receiveNcp(this.#ccp, payload, now);
+        return;
+      case PPP_PROTOCOL.IPV4:
+        this.#receiveData(this.#ipcp, protocol, payload);
+        return;
+      case PPP_PROTOCOL.IPV6:
+        if (this.#ipv6cp === undefined) this.#protocolReject(protocol, frame, offset);
+        else this.#receiveData(this.#ipv6cp, protocol, payload);
+        return;
+      case PPP_PROTOCOL.COMPRESSED:
+        if (this.#ccp === undefined) this.#protocolReject(protocol, frame, offset);
+        else this.#receiveData(this.#ccp, protocol, payload);
+        return;
+      default:
+        // RFC 1661 §5.7: unsupported protocols are Protocol-Rejected while LCP is Opened.
+        this.#protocolReject(protocol, frame, offset);
+    }
+  }
+
+  #receiveData(cp: ControlProtocol, protocol: number, payload: Uint8Array): void {
+    // RFC 1661 §3.5: network-layer packets before their NCP is Opened are silently discarded.
+    if (this.#phase !== 'network' || cp.state !== 'Opened') {
+      this.counters.droppedInPhase++;
+      return;
+    }
+    this.#out.push({ type: 'data', protocol, payload });
+  }
+
+  #receiveNcp(cp: ControlProtocol, payload: Uint8Array, now: number): void {
+    // RFC 1661 §3.5: NCP packets before the Network phase are silently discarded.
+    if (this.#phase !== 'network') {
+      this.counters.droppedInPhase++;
+      return;
+    }
+    this.#receiveControl(cp, payload, now);
+    const ccp = this.#ccp;
+    if (cp === ccp && ccp.failure !== undefined && !this.#ccpFailureHandled) {
+      this.#ccpFailureHandled = true;
+      this.#ncpFailed(ccp, ccp.failure);
+    }
+  }
+
+  #receiveControl(cp: ControlProtocol, payload: Uint8Array, now: number): void {
+    let packet: ReturnType<typeof decodeControlPacket>;
+    try {
+      packet = decodeControlPacket(payload);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.counters.malformedPackets++;
+      return;
+    }
+    if (cp === this.#lcp && packet.code === CP_CODE.TERMINATE_REQUEST) {
+      if (this.#lcp.state === 'Opened')
+        this.#setReason('PPP_PEER_TERMINATED', 'the peer terminated the link');
+      else if (this.#lcp.refusedAuth !== undefined) {
+        this.#fail(
+          'PPP_AUTH_REFUSED',
+          `peer requires ${describeAuth(this.#lcp.refusedAuth)} authentication, which the policy refuses`,
+        );
+      }
+    }
+    cp.fsm.receive(packet, now);
+  }
+
+  #receiveAuth(
+    protocol: number,
+    payload: Uint8Array,
+    now: number,
+    offset: number,
+    frame: Uint8Array,
+  ): void {
+    const code = payload[0];
+    // PAP: Authenticate-Request goes to the authenticator; CHAP: Response goes to the authenticator.
+    const toAuthenticator = protocol === PPP_PROTOCOL.PAP ? code === 1 : code === 2;
+    const side = toAuthenticator ? 'authenticator' : 'peer';
+    const run = this.#auth.find((r) => r.side === side && r.method.protocol === protocol);
+    if (run === undefined) {
+      if (this.#phase === 'authenticate' || this.#phase === 'network')
+        this.counters.droppedInPhase++;
+      else this.#protocolReject(protocol, frame, offset);
+      return;
+    }
+    this.#authStep(run, run.machine.receive(payload, now));
+  }
+
+  #authStep(run: AuthRun, step: AuthStep): void {
+    if (step.send !== undefined) this.#sendControl(run.method.protocol, step.send);
+    if (step.diagnostic !== undefined) {
+      this.#out.push({
+        type: 'diagnostic',
+        protocol: run.method.protocol,
+        message: step.diagnostic.message,
+      });
+    }
+    if (step.deadline !== undefined) run.deadline = step.deadline;
+    const outcome = step.outcome;
+    if (outcome === undefined || run.done) return;
+    run.done = true;
+    if (outcome.type === 'failure') {
+      const who =
+        run.side === 'peer'
+          ? 'we failed to authenticate to the peer'
+          : 'the peer failed to authenticate';
+      this.#fail(
+        'PPP_AUTH_FAILED',
+        `${who} (${describeAuth(run.method)}): ${outcome.error.message}`,
+      );
+      return;
+    }
+    this.#out.push({
+      type: 'authenticated',
+      side: run.side,
+      method:
+        run.method.protocol === PPP_PROTOCOL.CHAP
+          ? { protocol: run.method.protocol, algorithm: run.method.algorithm! }
+          : { protocol: run.method.protocol },
+      ...(outcome.peerName === undefined ? {} : { peerName: outcome.peerName }),
+      ...(outcome.keys === undefined ? {} : { keys: outcome.keys }),
+    });
+    if (this.#phase === 'authenticate' && this.#auth.every((r) => r.done))
+      this.#enterNetwork(this.#now);
+  }
+
+  #startAuth(now: number): void {
+    const agreement = this.#lcp.agreement;
+    // LCP may have left Opened again before this deferred step ran (e.g. a failure in between).
+    if (agreement === undefined || this.#reason !== undefined) return;
+    const runs: AuthRun[] = [];
+    const add = (
+      side: AuthRun['side'],
+      spec: AuthSpec | undefined,
+      methods: readonly AuthMethod[] | undefined,
+    ): void => {
+      if (spec === undefined) return;
+      const method = methods?.find((m) => matchesSpec(m, spec));
+      if (method === undefined) {
+        this.#fail('PPP_AUTH_REFUSED', `no authenticator configured for ${describeAuth(spec)}`);
+        return;
+      }
+      runs.push({ side, method, machine: method.create(), deadline: undefined, done: false });
+    };
+    add('authenticator', agreement.weAuthenticate, this.#policy.requireAuth);
+    add('peer', agreement.peerAuthenticates, this.#policy.acceptAuth);
+    this.#auth = runs;
+    if (runs.length === 0) {
+      this.#enterNetwork(now);
+      return;
+    }
+    this.#setPhase('authenticate');
+    for (const run of runs)
+      if (run.machine.start !== undefined) this.#authStep(run, run.machine.start(now));
+  }
+
+  #enterNetwork(now: number): void {
+    if (this.#reason !== undefined) return;
+    this.#setPhase('network');
+    this.#settled.clear();
+    this.#ccpFailureHandled = false;
+    for (const cp of this.#ncps()) {
+      cp.fsm.open(now);
+      cp.fsm.up(now);
+    }
+  }
+
+  #layerStarted(protocol: number): void {
+    if (protocol === PPP_PROTOCOL.LCP) {
+      this.#reason = undefined;
+      this.#downSent = false;
+      this.#setPhase('establish');
+    }
+  }
+
+  #layerUp(protocol: number, now: number): void {
+    if (protocol === PPP_PROTOCOL.LCP) {
+      this.#pending.push(() => this.#startAuth(now));
+      return;
+    }
+    if (protocol === PPP_PROTOCOL.CCP) {
+      const ccp = this.#ccp!;
+      if (ccp.agreement === undefined) {
+        this.#ncpFailed(ccp, ccp.failure ?? 'CCP opened without an agreement');
+        return;
+      }
+    }
+    if (protocol === PPP_PROTOCOL.IPCP) {
+      const a = this.#ipcp.agreement!;
+      if (this.#ipcp.failure !== undefined || a.local === 0) {
+        this.#fail(
+          'PPP_IPCP_FAILED',
+          this.#ipcp.failure ?? 'IPCP opened without an address for us',
+        );
+        return;
+      }
+    }
+    this.#settled.add(protocol);
+    this.#maybeUp();
+  }
+
+  #ncpFailed(cp: ControlProtocol, message: string): void {
+    if (cp === this.#ccp && this.#policy.requireMppe) {
+      this.#fail('PPP_MPPE_REQUIRED', `MPPE is required but CCP failed: ${message}`);
+      return;
+    }
+    if (cp === this.#ipcp) {
+      this.#fail('PPP_IPCP_FAILED', message);
+      return;
+    }
+    this.#out.push({ type: 'diagnostic', protocol: cp.protocol, message });
+    this.#settled.add(cp.protocol);
+    this.#pending.push(() => {
+      cp.fsm.close(this.#now);
+      this.#maybeUp();
+    });
+  }
+
+  #maybeUp(): void {
+    if (this.#upSent || this.#phase !== 'network' || this.#reason !== undefined) return;
+    for (const cp of this.#ncps()) if (!this.#settled.has(cp.protocol)) return;
+    const ip = this.#ipcp.agreement;
+    if (ip === undefined) return;
+    const mppe = this.#ccp?.agreement;
+    if (this.#policy.requireMppe && mppe === undefined) {
+      this.#fail('PPP_MPPE_REQUIRED', 'MPPE is required but CCP did not open');
+      return;
+    }
+    const v6 = this.#ipv6cp?.agreement;
+    this.#upSent = true;
+    this.#out.push({
+      type: 'up',
+      local: formatIpv4(ip.local),
+      peer: formatIpv4(ip.peer),
+      dns: ip.dns.map(formatIpv4),
+      nbns: ip.nbns.map(formatIpv4),
+      ...(mppe === undefined ? {} : { mppe }),
+      ...(v6 === undefined ? {} : { ipv6: v6 }),
+      mtu: this.#lcp.agreement?.peerMru ?? 1500,
+      framing: this.framing,
+    });
+  }
+
+  #layerDown(protocol: number, now: number): void {
+    if (protocol !== PPP_PROTOCOL.LCP) {
+      this.#settled.delete(protocol);
+      return;
+    }
+    if (this.#reason !== undefined) {
+      this.#setPhase('terminate');
+      this.#emitDown();
+    } else {
+      this.#out.push({
+        type: 'diagnostic',
+        protocol,
+        message: 'LCP renegotiating: the network layer is down',
+      });
+      this.#setPhase('establish');
+    }
+    // RFC 1661 §3.7: NCPs go down with LCP; authentication is abandoned. The phase changed
+    // first, so NCPs finishing here are not mistaken for NCP failures.
+    for (const cp of this.#ncps()) {
+      cp.fsm.down(now);
+      cp.fsm.close(now);
+    }
+    this.#auth = [];
+    this.#upSent = false;
+  }
+
+  #layerFinished(protocol: number): void {
+    if (protocol === PPP_PROTOCOL.LCP) {
+      if (this.#reason === undefined && this.#lcp.refusedAuth !== undefined) {
+        this.#setReason(
+          'PPP_AUTH_REFUSED',
+          `peer requires ${describeAuth(this.#lcp.refusedAuth)} authentication, which the policy refuses`,
+        );
+      }
+      this.#emitDown();
+      this.#setPhase('dead');
+      return;
+    }
+    if (this.#phase !== 'network') return;
+    const cp = this.#ncps().find((c) => c.protocol === protocol);
+    if (cp === undefined) return;
+    if (protocol === PPP_PROTOCOL.IPCP && !this.#upSent) {
+      this.#fail('PPP_IPCP_FAILED', this.#ipcp.failure ?? 'IPCP negotiation failed');
+      return;
+    }
+    if (protocol === PPP_PROTOCOL.CCP && this.#policy.requireMppe) {
+      this.#fail(
+        'PPP_MPPE_REQUIRED',
+        `MPPE is required but CCP finished: ${this.#ccp?.failure ?? 'peer did not negotiate CCP'}`,
+      );
+      return;
+    }
+    this.#settled.add(protocol);
+    this.#maybeUp();
+  }
+
+  #protocolRejected(protocol: number, now: number): void {
+    const cp = this.#ncps().find((c) => c.protocol === protocol);
+    this.#out.push({
+      type: 'diagnostic',
+      protocol,
+      message: `peer Protocol-Rejected 0x${protocol.toString(16).padStart(4, '0')}`,
+    });
+    // RFC 1661 §5.7: the rejected protocol's automaton gets RXJ-.
+    if (cp !== undefined) this.#pending.push(() => cp.fsm.inject('RXJ-', now));
+  }
+}
