@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import {
   CCP_OPTION_MPPE,
   decodeMppeOption,
+  deriveMsChapV1StartKey,
   deriveMsChapV2StartKeys,
+  MPPE_STATUS,
   MppeDecryptor,
   MppeEncryptor,
   type MppeKeyBits,
@@ -128,23 +130,29 @@ const CHAP = 0xc223;
 const CCP = 0x80fd;
 const COMPRESSED_DATAGRAM = 0xfd;
 
+type Auth = 'mschapv2' | 'mschapv1';
+
 interface Session {
   frames: PppFrame[];
+  /** The CHAP Challenge value: 16 bytes for MS-CHAPv2, 8 for MS-CHAPv1. */
   authenticatorChallenge: Uint8Array;
+  /** The NT-Response from the CHAP Response value (RFC 2759 §4, RFC 2433 §5: bytes 24–47). */
   ntResponse: Uint8Array;
   /** The CCP Configure-Ack each side sent (the option the other side will use to send). */
   ccpAckFromClient: Uint8Array;
 }
 
-function session(capture: GoldenCapture): Session {
+function session(capture: GoldenCapture, auth: Auth): Session {
   const frames = capture.gre.map(pppFrame).filter((f): f is PppFrame => f !== undefined);
   const chap = frames.filter((f) => f.protocol === CHAP);
   const challenge = chap.find((f) => f.info[0] === 1 && f.dir === 'server-to-client');
   const response = chap.find((f) => f.info[0] === 2 && f.dir === 'client-to-server');
-  if (!challenge || !response) throw new Error('no MS-CHAPv2 exchange in the capture');
-  // RFC 1994 §4.1: Code, Identifier, Length, Value-Size, Value; RFC 2759 §4: the Response
-  // value is Peer-Challenge (16), Reserved (8), NT-Response (24), Flags (1).
-  expect(challenge.info[4]).toBe(16);
+  if (!challenge || !response) throw new Error('no MS-CHAP exchange in the capture');
+  // RFC 1994 §4.1: Code, Identifier, Length, Value-Size, Value. MS-CHAPv2 (RFC 2759 §4): a
+  // 16-byte challenge; the Response value is Peer-Challenge (16), Reserved (8), NT-Response
+  // (24), Flags (1). MS-CHAPv1 (RFC 2433 §5): an 8-byte challenge; LM (24), NT (24), flag.
+  const challengeLength = auth === 'mschapv2' ? 16 : 8;
+  expect(challenge.info[4]).toBe(challengeLength);
   expect(response.info[4]).toBe(49);
   const ack = frames.find(
     (f) => f.protocol === CCP && f.info[0] === 2 && f.dir === 'client-to-server',
@@ -152,25 +160,35 @@ function session(capture: GoldenCapture): Session {
   if (!ack) throw new Error('no CCP Configure-Ack from the client');
   return {
     frames,
-    authenticatorChallenge: challenge.info.subarray(5, 21),
+    authenticatorChallenge: challenge.info.subarray(5, 5 + challengeLength),
     ntResponse: response.info.subarray(5 + 24, 5 + 48),
     ccpAckFromClient: ack.info,
   };
 }
 
-interface Decrypted {
-  dir: CapturedPacket['dir'];
-  ciphertext: Uint8Array;
-  plaintext: Uint8Array;
-}
+type Direction = CapturedPacket['dir'];
 
-function decryptAll(
+/**
+ * The start key of each direction, from the password and the captured exchange: MS-CHAPv2
+ * (RFC 3079 §3, the client's send key is the server's receive key), MS-CHAPv1 128-bit
+ * (RFC 3079 §2.4, one key for both directions).
+ */
+function startKeys(
   s: Session,
   password: string,
   keyBits: MppeKeyBits,
-  stateless: boolean,
-): Decrypted[] {
+  auth: Auth,
+): Record<Direction, Uint8Array> {
   const hashHash = passwordHashHash(password);
+  if (auth === 'mschapv1') {
+    if (keyBits !== 128) throw new Error('the MS-CHAPv1 capture is 128-bit');
+    const key = deriveMsChapV1StartKey({
+      keyBits,
+      passwordHashHash: hashHash,
+      challenge: s.authenticatorChallenge,
+    });
+    return { 'client-to-server': key, 'server-to-client': key };
+  }
   const client = deriveMsChapV2StartKeys({
     passwordHashHash: hashHash,
     ntResponse: s.ntResponse,
@@ -185,9 +203,33 @@ function decryptAll(
   });
   expect(server.receive).toEqual(client.send);
   expect(server.send).toEqual(client.receive);
+  expect(client.send).not.toEqual(client.receive);
+  return { 'client-to-server': client.send, 'server-to-client': server.send };
+}
+
+interface Decrypted {
+  dir: Direction;
+  ciphertext: Uint8Array;
+  plaintext: Uint8Array;
+}
+
+function decryptAll(
+  s: Session,
+  keys: Record<Direction, Uint8Array>,
+  keyBits: MppeKeyBits,
+  stateless: boolean,
+): Decrypted[] {
   const decryptors = {
-    'server-to-client': new MppeDecryptor({ startKey: client.receive, keyBits, stateless }),
-    'client-to-server': new MppeDecryptor({ startKey: server.receive, keyBits, stateless }),
+    'server-to-client': new MppeDecryptor({
+      startKey: keys['server-to-client'],
+      keyBits,
+      stateless,
+    }),
+    'client-to-server': new MppeDecryptor({
+      startKey: keys['client-to-server'],
+      keyBits,
+      stateless,
+    }),
   };
   const out: Decrypted[] = [];
   for (const frame of s.frames) {
@@ -247,16 +289,18 @@ describe('golden captures (Debian pptpd/pppd, kernel MPPE)', () => {
     );
   });
 
-  const cases: { name: string; keyBits: MppeKeyBits; stateless: boolean }[] = [
-    { name: 'mschapv2-mppe128-stateless', keyBits: 128, stateless: true },
-    { name: 'mschapv2-mppe40-stateless', keyBits: 40, stateless: true },
-    { name: 'mschapv2-mppe128-stateful', keyBits: 128, stateless: false },
+  const cases: { name: string; auth: Auth; keyBits: MppeKeyBits; stateless: boolean }[] = [
+    { name: 'mschapv2-mppe128-stateless', auth: 'mschapv2', keyBits: 128, stateless: true },
+    { name: 'mschapv2-mppe40-stateless', auth: 'mschapv2', keyBits: 40, stateless: true },
+    { name: 'mschapv2-mppe128-stateful', auth: 'mschapv2', keyBits: 128, stateless: false },
+    { name: 'mschapv1-mppe128-stateless', auth: 'mschapv1', keyBits: 128, stateless: true },
   ];
 
-  for (const { name, keyBits, stateless } of cases) {
+  for (const { name, auth, keyBits, stateless } of cases) {
     describe(name, () => {
       const capture = loadCapture(name);
-      const s = session(capture);
+      const s = session(capture, auth);
+      const keys = startKeys(s, capture.password, keyBits, auth);
 
       it('the CCP option both sides agreed on decodes to the captured strength and mode (RFC 3078 §2)', () => {
         // Configure-Ack: Code, Identifier, Length, then option 18 with 4 bytes of bits.
@@ -268,8 +312,8 @@ describe('golden captures (Debian pptpd/pppd, kernel MPPE)', () => {
         expect(bits.mppe40).toBe(keyBits === 40);
       });
 
-      it('keys derived from the captured MS-CHAPv2 response decrypt every frame to IP (RFC 3079 §3)', () => {
-        const decrypted = decryptAll(s, capture.password, keyBits, stateless);
+      it('keys derived from the captured MS-CHAP exchange decrypt every frame to IP (RFC 3079)', () => {
+        const decrypted = decryptAll(s, keys, keyBits, stateless);
         expect(decrypted.length).toBeGreaterThanOrEqual(8);
         const kinds = decrypted.map((d) => checkDatagram(d.plaintext));
         expect(kinds).toContain('ipv4');
@@ -287,22 +331,7 @@ describe('golden captures (Debian pptpd/pppd, kernel MPPE)', () => {
       });
 
       it('re-encrypting the plaintexts reproduces the kernel ciphertext byte for byte', () => {
-        const decrypted = decryptAll(s, capture.password, keyBits, stateless);
-        const hashHash = passwordHashHash(capture.password);
-        const keys = {
-          'client-to-server': deriveMsChapV2StartKeys({
-            passwordHashHash: hashHash,
-            ntResponse: s.ntResponse,
-            role: 'client',
-            keyBits,
-          }).send,
-          'server-to-client': deriveMsChapV2StartKeys({
-            passwordHashHash: hashHash,
-            ntResponse: s.ntResponse,
-            role: 'server',
-            keyBits,
-          }).send,
-        };
+        const decrypted = decryptAll(s, keys, keyBits, stateless);
         for (const dir of ['client-to-server', 'server-to-client'] as const) {
           const encryptor = new MppeEncryptor({ startKey: keys[dir], keyBits, stateless });
           for (const d of decrypted.filter((x) => x.dir === dir)) {
@@ -314,14 +343,12 @@ describe('golden captures (Debian pptpd/pppd, kernel MPPE)', () => {
       });
 
       it('a wrong password gives keys under which the frames do not decrypt to IP', () => {
-        const hashHash = passwordHashHash(`${capture.password}x`);
-        const keys = deriveMsChapV2StartKeys({
-          passwordHashHash: hashHash,
-          ntResponse: s.ntResponse,
-          role: 'client',
+        const wrong = startKeys(s, `${capture.password}x`, keyBits, auth);
+        const decryptor = new MppeDecryptor({
+          startKey: wrong['server-to-client'],
           keyBits,
+          stateless,
         });
-        const decryptor = new MppeDecryptor({ startKey: keys.receive, keyBits, stateless });
         const first = s.frames.find(
           (f) => f.protocol === COMPRESSED_DATAGRAM && f.dir === 'server-to-client',
         )!;
@@ -338,4 +365,73 @@ describe('golden captures (Debian pptpd/pppd, kernel MPPE)', () => {
       });
     });
   }
+
+  describe('mschapv2-mppe128-stateful-loss', () => {
+    // One client-to-server packet was dropped on purpose before the bridge (netem in the client
+    // guest): the kernel on the server saw the coherency-count gap, its pppd sent a CCP
+    // Reset-Request, and the client's next packet came FLUSHED (RFC 3078 §8.2).
+    const capture = loadCapture('mschapv2-mppe128-stateful-loss');
+    const s = session(capture, 'mschapv2');
+    const keys = startKeys(s, capture.password, 128, 'mschapv2');
+
+    it('the server-to-client direction, without loss, decrypts and re-encrypts byte for byte', () => {
+      const decrypted = decryptAll(
+        { ...s, frames: s.frames.filter((f) => f.dir === 'server-to-client') },
+        keys,
+        128,
+        false,
+      );
+      for (const d of decrypted) checkDatagram(d.plaintext);
+      const encryptor = new MppeEncryptor({
+        startKey: keys['server-to-client'],
+        keyBits: 128,
+        stateless: false,
+      });
+      for (const d of decrypted) {
+        const out = new Uint8Array(d.plaintext.length + 2);
+        const n = encryptor.encrypt(d.plaintext, 0, d.plaintext.length, out, 0);
+        expect(out.subarray(0, n)).toEqual(d.ciphertext);
+      }
+    });
+
+    it('client-to-server: the gap asks for a reset, packets are dropped until the FLUSHED one, which decrypts', () => {
+      const decryptor = new MppeDecryptor({
+        startKey: keys['client-to-server'],
+        keyBits: 128,
+        stateless: false,
+      });
+      const statuses: ('ok' | 'reset' | 'discard')[] = [];
+      let resetAt = -1;
+      for (const [i, frame] of s.frames.entries()) {
+        if (frame.dir !== 'client-to-server' || frame.protocol !== COMPRESSED_DATAGRAM) continue;
+        const plaintext = new Uint8Array(frame.info.length);
+        const n = decryptor.decrypt(frame.info, 0, frame.info.length, plaintext, 0);
+        if (n >= 0) {
+          checkDatagram(plaintext.subarray(0, n));
+          statuses.push('ok');
+        } else if (n === MPPE_STATUS.RESET_NEEDED) {
+          statuses.push('reset');
+          resetAt = i;
+        } else {
+          expect(n).toBe(MPPE_STATUS.DISCARDING);
+          // Only packets without the FLUSHED bit (0x80) are discarded.
+          expect(frame.info[0]! & 0x80).toBe(0);
+          statuses.push('discard');
+        }
+      }
+      // ok… then one reset, maybe discards, then ok to the end.
+      const text = statuses.map((x) => x[0]).join('');
+      expect(text).toMatch(/^o+rd*o+$/);
+      // The real server's pppd asked for the reset after the packet that revealed the gap.
+      const resetRequest = s.frames.findIndex(
+        (f) => f.protocol === CCP && f.dir === 'server-to-client' && f.info[0] === 14,
+      );
+      expect(resetRequest).toBeGreaterThan(resetAt);
+      const ack = s.frames.findIndex(
+        (f) => f.protocol === CCP && f.dir === 'client-to-server' && f.info[0] === 15,
+      );
+      expect(ack).toBeGreaterThan(resetRequest);
+      expect(s.frames[ack]!.info[1]).toBe(s.frames[resetRequest]!.info[1]);
+    });
+  });
 });

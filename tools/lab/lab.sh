@@ -1,0 +1,540 @@
+#!/usr/bin/env bash
+# pptpkit interop lab: the real Debian pptpd + pppd in a user-mode-linux guest, a reference
+# client (Debian pptp-linux + pppd) in a second guest, all on a bridge inside a network
+# namespace that the lab creates. Nothing is configured in the root namespace.
+#
+#   tools/lab/lab.sh deps      install the Debian packages the lab needs (apt-get)
+#   tools/lab/lab.sh build     build the guest image (cached by a hash of the recipe)
+#   tools/lab/lab.sh build-stateful  build Debian's pppd patched to ask for stateful MPPE
+#                              (cached; used by the reference client when PKL_MPPE_STATEFUL=1)
+#   tools/lab/lab.sh start     build if needed, create the namespace, boot the pptpd guest
+#   tools/lab/lab.sh client    run one reference-client session (connect, ping, disconnect)
+#   tools/lab/lab.sh capture F run a client session while tcpdump writes the bridge to F
+#   tools/lab/lab.sh status    what is running
+#   tools/lab/lab.sh stop      kill what start/client started, remove namespace and devices
+#   tools/lab/lab.sh env       print the lab's addresses and credentials as shell variables
+#   tools/lab/lab.sh exec CMD  run CMD inside the lab namespace (e.g. the client under test)
+#
+# Settings (environment, read by start/client): PKL_USER, PKL_PASSWORD,
+# PKL_AUTH (mschap-v2|mschap|chap|pap), PKL_MPPE (128|40|none), PKL_MPPE_STATEFUL (0|1),
+# PKL_LOCAL_IP, PKL_REMOTE_IP (pptpd localip/remoteip), PKL_PING_COUNT, PKL_HOLD_SECONDS,
+# PKL_IPERF_SECONDS, PKL_CLIENT_PASSWORD (client only: try another password), PKL_LOSS=1
+# (client only: drop one outgoing packet after the pings, then ping again),
+# PKL_CACHE (guest cache), PKL_RUN (run directory), PKL_INSTANCE (another lab beside the
+# default one: namespace pkl-<instance>).
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${PKL_CACHE:-/var/cache/pptpkit-lab}
+# Independent labs side by side: PKL_INSTANCE=x uses namespace pkl-x and /run/pptpkit-lab-x
+# (devices and addresses are the same inside each namespace). The default is pkl-lab.
+INSTANCE=${PKL_INSTANCE:-lab}
+case $INSTANCE in *[!a-z0-9]* | "" | ?????????*) echo "lab: PKL_INSTANCE must be 1-8 of [a-z0-9]" >&2 && exit 1 ;; esac
+if [ "$INSTANCE" = lab ]; then RUN=${PKL_RUN:-/run/pptpkit-lab}; else RUN=${PKL_RUN:-/run/pptpkit-lab-$INSTANCE}; fi
+MIRROR=${PKL_MIRROR:-http://deb.debian.org/debian}
+SUITE=bookworm
+UML=${PKL_UML:-/usr/bin/linux.uml}
+UML_MODULES=/usr/lib/uml/modules
+
+NS=pkl-$INSTANCE
+BR=pklbr0
+TAP_SRV=pkltap0
+TAP_CLI=pkltap1
+PREFIX=24
+HOST_IP=10.77.0.1
+SRV_IP=10.77.0.10
+CLI_IP=10.77.0.20
+SRV_MAC=02:50:4b:4c:00:10
+CLI_MAC=02:50:4b:4c:00:20
+TARGET_IP=10.78.0.1
+
+PKL_USER=${PKL_USER:-pptpkit}
+PKL_PASSWORD=${PKL_PASSWORD:-golden-Passw0rd}
+PKL_AUTH=${PKL_AUTH:-mschap-v2}
+PKL_MPPE=${PKL_MPPE:-128}
+PKL_MPPE_STATEFUL=${PKL_MPPE_STATEFUL:-0}
+PKL_LOCAL_IP=${PKL_LOCAL_IP:-192.168.77.1}
+PKL_REMOTE_IP=${PKL_REMOTE_IP:-192.168.77.10-19}
+PKL_PING_COUNT=${PKL_PING_COUNT:-3}
+PKL_HOLD_SECONDS=${PKL_HOLD_SECONDS:-0}
+PKL_IPERF_SECONDS=${PKL_IPERF_SECONDS:-0}
+PKL_LOSS=${PKL_LOSS:-0}
+
+say() { echo "lab: $*" >&2; }
+die() {
+  echo "lab: error: $*" >&2
+  exit 1
+}
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+need_root() {
+  [ "$(id -u)" = 0 ] || die "must run as root: the lab creates a network namespace, a bridge and TAP devices (try: sudo $0 $*)"
+}
+
+# need_cmd <command> <debian package>...: fail with the apt-get line that fixes it.
+need_cmds() {
+  local missing=() cmd pkg
+  while [ $# -gt 0 ]; do
+    cmd=$1 pkg=$2
+    shift 2
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] || die "missing packages: ${missing[*]} (install with: apt-get install -y ${missing[*]}, or: $0 deps)"
+}
+
+uml_version() {
+  local v
+  v=$(find "$UML_MODULES" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | sort | tail -n 1)
+  [ -n "$v" ] || die "no UML modules under $UML_MODULES (apt-get install -y user-mode-linux)"
+  echo "$v"
+}
+
+base_key() { { cat "$LAB_DIR/guest/packages.txt"; echo "$SUITE minbase"; } | sha256sum | cut -c1-16; }
+guest_key() {
+  { base_key; cat "$LAB_DIR/guest/init" "$LAB_DIR/guest/trim.sh"; uml_version; echo "modules: $GUEST_MODULES"; } |
+    sha256sum | cut -c1-16
+}
+GUEST_MODULES="slhc crc-ccitt ppp_generic ppp_async ppp_synctty libarc4 ppp_mppe ipv6 dummy sch_netem"
+
+image_path() { echo "$CACHE/guest-$(guest_key)/initramfs.cpio"; }
+
+cmd_deps() {
+  need_root deps
+  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio"
+  # shellcheck disable=SC2086
+  if dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | grep -vq 'install ok installed' ||
+    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 5 ]; then
+    apt-get update -q
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs
+  else
+    say "packages present: $pkgs"
+  fi
+}
+
+cmd_build() {
+  need_root build
+  need_cmds "$UML" user-mode-linux debootstrap debootstrap cpio cpio ip iproute2
+  local t0 image base packages
+  t0=$(now)
+  image=$(image_path)
+  if [ -f "$image" ]; then
+    say "guest image cached: $image"
+    return 0
+  fi
+  base="$CACHE/base-$(base_key)"
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/build.lock"
+  flock 9
+  # Another lab may have built it while we waited for the lock.
+  [ -f "$image" ] && return 0
+  if [ ! -f "$base/complete" ]; then
+    packages=$(grep -v '^#' "$LAB_DIR/guest/packages.txt" | grep -v '^$' | paste -sd, -)
+    say "debootstrap $SUITE ($packages) from $MIRROR into $base (a few minutes)"
+    rm -rf "$base"
+    mkdir -p "$base"
+    debootstrap --variant=minbase --include="$packages" "$SUITE" "$base/root" "$MIRROR" >"$base/debootstrap.log" 2>&1 ||
+      die "debootstrap failed, see $base/debootstrap.log"
+    touch "$base/complete"
+  fi
+  local dir stage kver
+  dir=$(dirname "$image")
+  stage="$dir/stage"
+  kver=$(uml_version)
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  say "staging guest root in $stage"
+  cp -a "$base/root" "$stage"
+  sh "$LAB_DIR/guest/trim.sh" "$stage"
+  # Only the modules the guest loads, plus the module index files, so modprobe resolves them.
+  mkdir -p "$stage/lib/modules/$kver"
+  local m path
+  for m in $GUEST_MODULES; do
+    path=$(grep -E "(^|/)${m//-/[-_]}\.ko:" "$UML_MODULES/$kver/modules.dep" | cut -d: -f1)
+    [ -n "$path" ] || die "module $m not found for UML $kver"
+    mkdir -p "$stage/lib/modules/$kver/$(dirname "$path")"
+    cp "$UML_MODULES/$kver/$path" "$stage/lib/modules/$kver/$path"
+  done
+  cp "$UML_MODULES/$kver"/modules.{order,builtin,builtin.modinfo} "$stage/lib/modules/$kver/"
+  chroot "$stage" /sbin/depmod -a "$kver"
+  install -m 0755 "$LAB_DIR/guest/init" "$stage/init"
+  # The initramfs unpacker does not create parent directories: find lists parents first.
+  (cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet) >"$image.tmp"
+  mv "$image.tmp" "$image"
+  rm -rf "$stage"
+  say "guest image built in $(elapsed "$t0") s: $image ($(du -h "$image" | cut -f1))"
+  # Older images of this lab are no longer used.
+  find "$CACHE" -mindepth 1 -maxdepth 1 -name 'guest-*' ! -path "$dir" -exec rm -rf {} +
+}
+
+stateful_key() { { base_key; cat "$LAB_DIR/guest/pppd-mppe-stateful.patch"; echo "ppp source $SUITE"; } | sha256sum | cut -c1-16; }
+stateful_pppd_path() { echo "$CACHE/pppd-stateful-$(stateful_key)/pppd"; }
+
+# Debian's pppd 2.4.9 (apt-get source ppp) with guest/pppd-mppe-stateful.patch, so that a
+# reference client with mppe-stateful asks for stateful MPPE in both directions. Built in a
+# separate debootstrapped chroot (no compiler lands in the guest), cached like the guest image.
+cmd_build_stateful() {
+  need_root build-stateful
+  need_cmds debootstrap debootstrap unshare util-linux
+  local out dir chroot t0
+  out=$(stateful_pppd_path)
+  if [ -x "$out" ]; then
+    say "patched pppd cached: $out"
+    return 0
+  fi
+  t0=$(now)
+  dir=$(dirname "$out")
+  chroot="$CACHE/pppd-build/root"
+  mkdir -p "$CACHE"
+  exec 8>"$CACHE/build-stateful.lock"
+  flock 8
+  [ -x "$out" ] && return 0
+  if [ ! -f "$CACHE/pppd-build/complete" ]; then
+    say "debootstrap a build chroot ($SUITE + build-essential) into $CACHE/pppd-build"
+    rm -rf "$CACHE/pppd-build"
+    mkdir -p "$CACHE/pppd-build"
+    debootstrap --variant=minbase --include=build-essential,dpkg-dev "$SUITE" "$chroot" "$MIRROR" \
+      >"$CACHE/pppd-build/debootstrap.log" 2>&1 || die "debootstrap failed, see $CACHE/pppd-build/debootstrap.log"
+    printf 'deb %s %s main\ndeb-src %s %s main\n' "$MIRROR" "$SUITE" "$MIRROR" "$SUITE" >"$chroot/etc/apt/sources.list"
+    touch "$CACHE/pppd-build/complete"
+  fi
+  rm -rf "$chroot/src"
+  mkdir -p "$chroot/src"
+  cp "$LAB_DIR/guest/pppd-mppe-stateful.patch" "$chroot/src/"
+  say "building Debian's pppd with the MPPE stateful patch (log: $CACHE/pppd-build/build.log)"
+  # A private mount namespace: /proc is mounted for the chroot only.
+  unshare -m sh -c "mount -t proc proc '$chroot/proc' && chroot '$chroot' sh -ec '
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get build-dep -y -q ppp
+    cd /src
+    apt-get source -q ppp
+    cd ppp-2.4.9
+    patch -p1 < /src/pppd-mppe-stateful.patch
+    ./configure --prefix=/usr
+    make -C pppd -j2
+  '" >"$CACHE/pppd-build/build.log" 2>&1 || die "pppd build failed, see $CACHE/pppd-build/build.log"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  install -m 0755 "$chroot/src/ppp-2.4.9/pppd/pppd" "$out"
+  rm -rf "$chroot/src"
+  say "patched pppd built in $(elapsed "$t0") s: $out"
+}
+
+netns_up() {
+  ip netns list | grep -qw "$NS" && return 0
+  ip netns add "$NS"
+  ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip -n "$NS" link set lo up
+  ip -n "$NS" link add "$BR" type bridge
+  ip -n "$NS" addr add "$HOST_IP/$PREFIX" dev "$BR"
+  ip -n "$NS" link set "$BR" up
+  local tap
+  for tap in "$TAP_SRV" "$TAP_CLI"; do
+    ip -n "$NS" tuntap add dev "$tap" mode tap
+    ip -n "$NS" link set "$tap" master "$BR"
+    ip -n "$NS" link set "$tap" up
+  done
+}
+
+# write_guest_env <dir> <role> <guest ip>
+write_guest_env() {
+  cat >"$1/guest.env" <<EOF
+PKL_ROLE=$2
+PKL_GUEST_IP=$3
+PKL_PREFIX=$PREFIX
+PKL_SERVER_IP=$SRV_IP
+PKL_TARGET_IP=$TARGET_IP
+PKL_PING_TARGET=$PKL_LOCAL_IP
+PKL_PING_COUNT=$PKL_PING_COUNT
+PKL_ECHO=1
+PKL_HOLD_SECONDS=$PKL_HOLD_SECONDS
+PKL_IPERF_SECONDS=$PKL_IPERF_SECONDS
+PKL_LOSS=$PKL_LOSS
+EOF
+}
+
+# pppd options for the chosen authentication and MPPE (the same on both ends).
+ppp_auth_options() {
+  local side=$1 all="pap chap mschap mschap-v2 eap" a
+  for a in $all; do
+    [ "$a" = "$PKL_AUTH" ] || echo "refuse-$a"
+  done
+  [ "$side" = server ] && echo "require-$PKL_AUTH"
+  case $PKL_MPPE in
+  128) echo require-mppe-128 ;;
+  40) echo require-mppe-40 ;;
+  none) echo nomppe ;;
+  esac
+  [ "$PKL_MPPE_STATEFUL" = 1 ] && echo mppe-stateful
+  return 0
+}
+
+check_settings() {
+  case $PKL_AUTH in mschap-v2 | mschap | chap | pap) ;; *) die "PKL_AUTH must be mschap-v2, mschap, chap or pap" ;; esac
+  case $PKL_MPPE in 128 | 40 | none) ;; *) die "PKL_MPPE must be 128, 40 or none" ;; esac
+  case $PKL_MPPE_STATEFUL in 0 | 1) ;; *) die "PKL_MPPE_STATEFUL must be 0 or 1" ;; esac
+  if [ "$PKL_MPPE" != none ] && [ "${PKL_AUTH#mschap}" = "$PKL_AUTH" ]; then
+    die "MPPE needs MS-CHAP keys: use PKL_AUTH=mschap-v2 or mschap, or PKL_MPPE=none"
+  fi
+}
+
+secrets() {
+  printf '"%s" pptpd "%s" *\n' "$PKL_USER" "$PKL_PASSWORD"
+}
+
+write_server_config() {
+  local d=$1
+  mkdir -p "$d/etc/ppp"
+  cat >"$d/etc/pptpd.conf" <<EOF
+option /etc/ppp/pptpd-options
+localip $PKL_LOCAL_IP
+remoteip $PKL_REMOTE_IP
+EOF
+  # Debian's stock /etc/ppp/pptpd-options, with the auth/MPPE lines from the lab settings.
+  {
+    echo "name pptpd"
+    ppp_auth_options server
+    printf '%s\n' proxyarp nodefaultroute lock nobsdcomp novj novjccomp nologfd debug "logfile /lab/pppd.log"
+  } >"$d/etc/ppp/pptpd-options"
+  secrets >"$d/etc/ppp/chap-secrets"
+  secrets >"$d/etc/ppp/pap-secrets"
+  chmod 600 "$d/etc/ppp/chap-secrets" "$d/etc/ppp/pap-secrets"
+  cat >"$d/settings" <<EOF
+PKL_USER=$PKL_USER
+PKL_PASSWORD=$PKL_PASSWORD
+PKL_AUTH=$PKL_AUTH
+PKL_MPPE=$PKL_MPPE
+PKL_MPPE_STATEFUL=$PKL_MPPE_STATEFUL
+PKL_LOCAL_IP=$PKL_LOCAL_IP
+PKL_REMOTE_IP=$PKL_REMOTE_IP
+EOF
+}
+
+write_client_config() {
+  local d=$1
+  mkdir -p "$d/etc/ppp/peers"
+  {
+    echo "pty \"pptp $SRV_IP --nolaunchpppd --loglevel 1\""
+    echo "name $PKL_USER"
+    echo "remotename pptpd"
+    ppp_auth_options client
+    printf '%s\n' "linkname lab" "ipparam lab" noauth nodefaultroute nobsdcomp nodeflate novj novjccomp \
+      debug "logfile /lab/pppd.log"
+  } >"$d/etc/ppp/peers/lab"
+  mkdir -p "$d/etc/ppp/ip-up.d"
+  printf '#!/bin/sh\ntouch /run/pkl-ip-up\n' >"$d/etc/ppp/ip-up.d/0pkl-lab"
+  chmod 755 "$d/etc/ppp/ip-up.d/0pkl-lab"
+  secrets >"$d/etc/ppp/chap-secrets"
+  secrets >"$d/etc/ppp/pap-secrets"
+  chmod 600 "$d/etc/ppp/chap-secrets" "$d/etc/ppp/pap-secrets"
+}
+
+# boot_guest <name> <tap> <mac> <mem>: starts a UML guest in the namespace, in its own session.
+boot_guest() {
+  local name=$1 tap=$2 mac=$3 mem=$4 d="$RUN/$1"
+  # UML keeps guest RAM in a file under TMPDIR; /dev/shm keeps it off the disk.
+  TMPDIR=/dev/shm setsid ip netns exec "$NS" "$UML" "mem=$mem" "initrd=$(image_path)" \
+    "eth0=tuntap,$tap,$mac" con=null ssl=null "con0=null,fd:1" quiet "pkl_dir=$d" \
+    </dev/null >"$d/console.log" 2>&1 &
+  echo $! >"$d/pid"
+}
+
+# wait_state <dir> <seconds> <state>...: waits until the guest's state is one of the given ones.
+wait_state() {
+  local d=$1 limit=$2 i=0 s
+  shift 2
+  while [ "$i" -lt $((limit * 10)) ]; do
+    s=$(cat "$d/state" 2>/dev/null || true)
+    for want in "$@"; do [ "$s" = "$want" ] && return 0; done
+    if ! kill -0 "$(cat "$d/pid")" 2>/dev/null; then
+      say "guest $(basename "$d") exited; console:"
+      tail -n 20 "$d/console.log" >&2 || true
+      return 1
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  say "timeout after ${limit}s waiting for $(basename "$d") to be $* (state: ${s:-none})"
+  return 1
+}
+
+# kill_guest <dir>: the guest's session (UML's helper processes included), nothing else.
+kill_guest() {
+  local d=$1 pid i
+  [ -f "$d/pid" ] || return 0
+  pid=$(cat "$d/pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for i in $(seq 1 30); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    for i in $(seq 1 30); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
+  rm -f "$d/pid"
+}
+
+cmd_start() {
+  need_root start
+  need_cmds "$UML" user-mode-linux ip iproute2 setsid util-linux
+  check_settings
+  if [ -f "$RUN/server/pid" ] && kill -0 "$(cat "$RUN/server/pid")" 2>/dev/null; then
+    die "the lab is already running (tools/lab/lab.sh stop first)"
+  fi
+  if ip netns list | grep -qw "$NS"; then
+    say "a stale lab namespace exists (an earlier run did not stop): cleaning it first"
+    cmd_stop
+  fi
+  cmd_build
+  local t0
+  t0=$(now)
+  mkdir -p "$RUN"
+  rm -rf "$RUN/server"
+  mkdir -p "$RUN/server"
+  netns_up
+  write_guest_env "$RUN/server" server "$SRV_IP"
+  write_server_config "$RUN/server"
+  boot_guest server "$TAP_SRV" "$SRV_MAC" 384M
+  if ! wait_state "$RUN/server" 60 ready; then
+    cmd_stop
+    die "the pptpd guest did not come up"
+  fi
+  say "pptpd listening on $SRV_IP:1723 in namespace $NS after $(elapsed "$t0") s (auth $PKL_AUTH, MPPE $PKL_MPPE$([ "$PKL_MPPE_STATEFUL" = 1 ] && echo ' stateful'))"
+  say "user '$PKL_USER', password '$PKL_PASSWORD'; tunnel $PKL_LOCAL_IP <-> $PKL_REMOTE_IP; target $TARGET_IP (ping, TCP echo :7, iperf3 -s)"
+}
+
+# The client uses the server's settings so both ends agree.
+load_server_settings() {
+  [ -f "$RUN/server/settings" ] || die "the lab is not running (tools/lab/lab.sh start)"
+  # shellcheck disable=SC1091
+  . "$RUN/server/settings"
+}
+
+cmd_client() {
+  need_root client
+  local client_password=${PKL_CLIENT_PASSWORD:-}
+  load_server_settings
+  [ -n "$client_password" ] && PKL_PASSWORD=$client_password
+  kill -0 "$(cat "$RUN/server/pid" 2>/dev/null)" 2>/dev/null || die "the pptpd guest is not running"
+  local d="$RUN/client" t0 rc=0
+  kill_guest "$d"
+  rm -rf "$d"
+  mkdir -p "$d"
+  write_guest_env "$d" client "$CLI_IP"
+  write_client_config "$d"
+  if [ "$PKL_MPPE_STATEFUL" = 1 ]; then
+    # Stock pppd peers always end stateless: the client runs the patched pppd.
+    cmd_build_stateful
+    install -m 0755 "$(stateful_pppd_path)" "$d/pppd"
+  fi
+  t0=$(now)
+  boot_guest client "$TAP_CLI" "$CLI_MAC" 256M
+  if wait_state "$d" 60 up failed && [ "$(cat "$d/state")" = up ]; then
+    say "reference client: tunnel up after $(elapsed "$t0") s (boot included)"
+    wait_state "$d" $((60 + PKL_HOLD_SECONDS + 2 * PKL_IPERF_SECONDS)) done failed || rc=1
+  else
+    rc=1
+  fi
+  kill_guest "$d"
+  grep -hE 'MPPE .* enabled|local  IP|remote IP|CHAP authentication|Connection terminated' "$d/pppd.log" 2>/dev/null | sed 's/^/  pppd: /' >&2 || true
+  grep -hE 'packets transmitted' "$d/ping.txt" 2>/dev/null | sed 's/^/  ping: /' >&2 || true
+  if [ "$rc" = 0 ] && [ "$(cat "$d/ping.rc" 2>/dev/null)" = 0 ]; then
+    say "reference client session complete in $(elapsed "$t0") s"
+  else
+    say "reference client session FAILED (logs in $d)"
+    return 1
+  fi
+}
+
+cmd_capture() {
+  need_root capture
+  need_cmds tcpdump tcpdump
+  local out=${1:?usage: lab.sh capture <file.pcap>} pid rc=0 i
+  out=$(realpath -m "$out")
+  mkdir -p "$(dirname "$out")"
+  ip netns exec "$NS" tcpdump -i "$BR" -U -s 0 -w "$out" "host $SRV_IP and host $CLI_IP and (tcp port 1723 or ip proto 47)" 2>"$RUN/tcpdump.log" &
+  pid=$!
+  for i in $(seq 1 50); do
+    grep -q 'listening on' "$RUN/tcpdump.log" && break
+    sleep 0.1
+  done
+  cmd_client || rc=1
+  sleep 0.5
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  say "capture written: $out ($(stat -c %s "$out") bytes)"
+  return "$rc"
+}
+
+cmd_status() {
+  local d running=0
+  if ip netns list 2>/dev/null | grep -qw "$NS"; then
+    echo "namespace $NS: present"
+    ip -n "$NS" -br addr show 2>/dev/null | sed 's/^/  /'
+  else
+    echo "namespace $NS: absent"
+  fi
+  for d in server client; do
+    if [ -f "$RUN/$d/pid" ] && kill -0 "$(cat "$RUN/$d/pid")" 2>/dev/null; then
+      echo "$d guest: running (pid $(cat "$RUN/$d/pid"), state $(cat "$RUN/$d/state" 2>/dev/null || echo none))"
+      running=1
+    else
+      echo "$d guest: not running"
+    fi
+  done
+  if [ -f "$RUN/server/settings" ] && [ "$running" = 1 ]; then sed 's/^/  /' "$RUN/server/settings"; fi
+  echo "guest image: $( [ -f "$(image_path 2>/dev/null)" ] && image_path || echo 'not built')"
+}
+
+cmd_stop() {
+  need_root stop
+  kill_guest "$RUN/client"
+  kill_guest "$RUN/server"
+  if ip netns list | grep -qw "$NS"; then
+    local dev
+    for dev in "$TAP_SRV" "$TAP_CLI" "$BR"; do ip -n "$NS" link del "$dev" 2>/dev/null || true; done
+    ip netns del "$NS"
+  fi
+  say "stopped (namespace $NS removed, guests killed)"
+}
+
+cmd_env() {
+  cat <<EOF
+PKL_NETNS=$NS
+PKL_BRIDGE=$BR
+PKL_HOST_IP=$HOST_IP
+PKL_SERVER_IP=$SRV_IP
+PKL_TARGET_IP=$TARGET_IP
+PKL_RUN=$RUN
+EOF
+  if [ -f "$RUN/server/settings" ]; then cat "$RUN/server/settings"; fi
+}
+
+case ${1:-} in
+deps) cmd_deps ;;
+build) cmd_build ;;
+build-stateful) cmd_build_stateful ;;
+start) cmd_start ;;
+client) cmd_client ;;
+capture) cmd_capture "${2:-}" ;;
+status) cmd_status ;;
+stop) cmd_stop ;;
+env) cmd_env ;;
+exec)
+  need_root exec
+  shift
+  [ $# -gt 0 ] || die "usage: lab.sh exec <command> [args...]"
+  ip netns list | grep -qw "$NS" || die "the lab is not running (tools/lab/lab.sh start)"
+  exec ip netns exec "$NS" "$@"
+  ;;
+*)
+  sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
+  exit 2
+  ;;
+esac
