@@ -4,28 +4,14 @@
  * (fixtures/golden/README.md). They must decode, re-encode to the same bytes, and show the
  * call IDs, sequence and acknowledgment numbers RFC 2637 §4.1 and §4.2 describe.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  type Direction,
+  type GoldenCapture,
+  loadGoldenCapture as loadCapture,
+} from '../../../fixtures/golden/capture.js';
+
 import { decodeGre, encodeGre, GRE_PROTOCOL_PPTP, type GrePacket } from '../src/index.js';
-
-type Direction = 'client-to-server' | 'server-to-client';
-
-interface CapturedPacket {
-  frame: number;
-  dir: Direction;
-  t: number;
-  hex: string;
-}
-
-interface GoldenCapture {
-  control: CapturedPacket[];
-  gre: CapturedPacket[];
-}
-
-function loadCapture(name: string): GoldenCapture {
-  const url = new URL(`../../../fixtures/golden/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as GoldenCapture;
-}
 
 const bytesOf = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
 

@@ -5,8 +5,16 @@
  * every captured encrypted frame must decrypt to a valid IPv4/IPv6 packet; re-encrypting the
  * plaintexts must reproduce the kernel's ciphertext byte for byte.
  */
-import { readFileSync } from 'node:fs';
+import { hashNtPasswordHash, ntPasswordHash } from '@pptpkit/mschapv2';
 import { describe, expect, it } from 'vitest';
+import {
+  type CapturedPppFrame,
+  type Direction,
+  type GoldenCapture,
+  loadGoldenCapture as loadCapture,
+  pppFrames,
+} from '../../../fixtures/golden/capture.js';
+
 import {
   CCP_OPTION_MPPE,
   decodeMppeOption,
@@ -18,104 +26,9 @@ import {
   type MppeKeyBits,
 } from '../src/index.js';
 
-interface CapturedPacket {
-  frame: number;
-  dir: 'client-to-server' | 'server-to-client';
-  t: number;
-  hex: string;
-}
-
-interface GoldenCapture {
-  user: string;
-  password: string;
-  clientPassword: string;
-  gre: CapturedPacket[];
-}
-
-function loadCapture(name: string): GoldenCapture {
-  const url = new URL(`../../../fixtures/golden/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as GoldenCapture;
-}
-
-function fromHexString(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
-}
-
-/** RFC 1320 MD4, written here because Node's OpenSSL 3 does not offer it. */
-function md4(message: Uint8Array): Uint8Array {
-  const padded = new Uint8Array((((message.length + 8) >> 6) + 1) * 64);
-  padded.set(message);
-  padded[message.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, (message.length * 8) >>> 0, true);
-  view.setUint32(padded.length - 4, Math.floor((message.length * 8) / 2 ** 32), true);
-  const state = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
-  const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
-  const rounds: [(b: number, c: number, d: number) => number, number, number[], number[]][] = [
-    [(b, c, d) => (b & c) | (~b & d), 0, [3, 7, 11, 19], [...Array(16).keys()]],
-    [
-      (b, c, d) => (b & c) | (b & d) | (c & d),
-      0x5a827999,
-      [3, 5, 9, 13],
-      [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15],
-    ],
-    [
-      (b, c, d) => b ^ c ^ d,
-      0x6ed9eba1,
-      [3, 9, 11, 15],
-      [0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15],
-    ],
-  ];
-  for (let block = 0; block < padded.length; block += 64) {
-    const x = Array.from({ length: 16 }, (_, i) => view.getUint32(block + i * 4, true));
-    const h = [...state] as [number, number, number, number];
-    for (const [f, k, shifts, order] of rounds) {
-      for (let i = 0; i < 16; i++) {
-        const [a, b, c, d] = h;
-        const sum = (a + f(b, c, d) + x[order[i]!]! + k) | 0;
-        h[0] = d;
-        h[1] = rotl(sum, shifts[i % 4]!);
-        h[2] = b;
-        h[3] = c;
-      }
-    }
-    for (let i = 0; i < 4; i++) state[i] = (state[i]! + h[i]!) | 0;
-  }
-  const out = new Uint8Array(16);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 4; i++) outView.setUint32(i * 4, state[i]! >>> 0, true);
-  return out;
-}
-
-/** MD4(MD4(UTF-16LE(password))), RFC 2759 §8.3/§8.4 (the password is ASCII here). */
+/** HashNtPasswordHash(NtPasswordHash(password)), RFC 2759 §8.3/§8.4, from `@pptpkit/mschapv2`. */
 function passwordHashHash(password: string): Uint8Array {
-  const unicode = new Uint8Array(password.length * 2);
-  for (let i = 0; i < password.length; i++) unicode[i * 2] = password.charCodeAt(i);
-  return md4(md4(unicode));
-}
-
-interface PppFrame {
-  dir: CapturedPacket['dir'];
-  protocol: number;
-  /** The PPP information field (after address/control and protocol). */
-  info: Uint8Array;
-}
-
-/**
- * The PPP frame inside a captured enhanced-GRE packet (RFC 2637 §4.1: 8-byte header, then
- * sequence number if S, acknowledgment if A), with address/control and protocol field
- * compression undone (RFC 1661 §6.5, §6.6).
- */
-function pppFrame(packet: CapturedPacket): PppFrame | undefined {
-  const gre = fromHexString(packet.hex);
-  const payloadLength = (gre[4]! << 8) | gre[5]!;
-  let at = 8 + (gre[0]! & 0x10 ? 4 : 0) + (gre[1]! & 0x80 ? 4 : 0);
-  if (payloadLength === 0) return undefined;
-  const frame = gre.subarray(at, at + payloadLength);
-  at = frame[0] === 0xff && frame[1] === 0x03 ? 2 : 0;
-  const protocolLength = frame[at]! & 1 ? 1 : 2;
-  const protocol = protocolLength === 1 ? frame[at]! : (frame[at]! << 8) | frame[at + 1]!;
-  return { dir: packet.dir, protocol, info: frame.subarray(at + protocolLength) };
+  return hashNtPasswordHash(ntPasswordHash(password));
 }
 
 /** The 16-bit one's-complement sum used by IPv4 and ICMP (RFC 1071), 0 when valid. */
@@ -133,7 +46,7 @@ const COMPRESSED_DATAGRAM = 0xfd;
 type Auth = 'mschapv2' | 'mschapv1';
 
 interface Session {
-  frames: PppFrame[];
+  frames: CapturedPppFrame[];
   /** The CHAP Challenge value: 16 bytes for MS-CHAPv2, 8 for MS-CHAPv1. */
   authenticatorChallenge: Uint8Array;
   /** The NT-Response from the CHAP Response value (RFC 2759 §4, RFC 2433 §5: bytes 24–47). */
@@ -143,7 +56,7 @@ interface Session {
 }
 
 function session(capture: GoldenCapture, auth: Auth): Session {
-  const frames = capture.gre.map(pppFrame).filter((f): f is PppFrame => f !== undefined);
+  const frames = pppFrames(capture);
   const chap = frames.filter((f) => f.protocol === CHAP);
   const challenge = chap.find((f) => f.info[0] === 1 && f.dir === 'server-to-client');
   const response = chap.find((f) => f.info[0] === 2 && f.dir === 'client-to-server');
@@ -165,8 +78,6 @@ function session(capture: GoldenCapture, auth: Auth): Session {
     ccpAckFromClient: ack.info,
   };
 }
-
-type Direction = CapturedPacket['dir'];
 
 /**
  * The start key of each direction, from the password and the captured exchange: MS-CHAPv2
@@ -280,15 +191,6 @@ function icmpEchoes(decrypted: Decrypted[], dir: Decrypted['dir'], type: number)
 }
 
 describe('golden captures (Debian pptpd/pppd, kernel MPPE)', () => {
-  it('the test-local MD4 matches RFC 1320 §A.5', () => {
-    expect(Buffer.from(md4(Buffer.from('abc'))).toString('hex')).toBe(
-      'a448017aaf21d8525fc10ae87aa6729d',
-    );
-    expect(Buffer.from(md4(new Uint8Array(0))).toString('hex')).toBe(
-      '31d6cfe0d16ae931b73c59d7e0c089c0',
-    );
-  });
-
   const cases: { name: string; auth: Auth; keyBits: MppeKeyBits; stateless: boolean }[] = [
     { name: 'mschapv2-mppe128-stateless', auth: 'mschapv2', keyBits: 128, stateless: true },
     { name: 'mschapv2-mppe40-stateless', auth: 'mschapv2', keyBits: 40, stateless: true },

@@ -5,8 +5,13 @@
  * one the client sent, and our answer to each server Configure-Request must equal the client's
  * answer (Ack or Nak with the same bits).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  type CapturedPacket,
+  loadGoldenCapture,
+  pppFrames,
+} from '../../../fixtures/golden/capture.js';
+
 import {
   CCP_OPTION_MPPE,
   DEFAULT_MPPE_POLICY,
@@ -19,11 +24,6 @@ import {
   mppeNegotiated,
 } from '../src/index.js';
 
-interface CapturedPacket {
-  dir: 'client-to-server' | 'server-to-client';
-  hex: string;
-}
-
 interface CcpPacket {
   dir: CapturedPacket['dir'];
   code: number;
@@ -35,20 +35,10 @@ const CCP = 0x80fd;
 
 /** CCP packets carrying option 18 in a capture (RFC 2637 §4.1 GRE, RFC 1661 §5 packets). */
 function ccpPackets(name: string): CcpPacket[] {
-  const url = new URL(`../../../fixtures/golden/${name}.json`, import.meta.url);
-  const capture = JSON.parse(readFileSync(url, 'utf8')) as { gre: CapturedPacket[] };
   const out: CcpPacket[] = [];
-  for (const p of capture.gre) {
-    const gre = Uint8Array.from(Buffer.from(p.hex, 'hex'));
-    const payloadLength = (gre[4]! << 8) | gre[5]!;
-    if (payloadLength === 0) continue;
-    const start = 8 + (gre[0]! & 0x10 ? 4 : 0) + (gre[1]! & 0x80 ? 4 : 0);
-    const frame = gre.subarray(start, start + payloadLength);
-    let at = frame[0] === 0xff && frame[1] === 0x03 ? 2 : 0;
-    const protocol = frame[at]! & 1 ? frame[at]! : (frame[at]! << 8) | frame[at + 1]!;
-    at += frame[at]! & 1 ? 1 : 2;
-    if (protocol !== CCP) continue;
-    const ccp = frame.subarray(at);
+  for (const p of pppFrames(loadGoldenCapture(name))) {
+    if (p.protocol !== CCP) continue;
+    const ccp = p.info;
     // Code, Identifier, Length, then options; these sessions carry only option 18.
     expect(ccp[4]).toBe(CCP_OPTION_MPPE);
     expect(ccp[5]).toBe(6);

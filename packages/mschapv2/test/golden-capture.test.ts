@@ -4,8 +4,14 @@
  * (fixtures/golden/README.md). The captured Challenge, Response and Success/Failure packets
  * must decode, re-encode to the same bytes, and agree with our computations.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  type CapturedPacket,
+  type GoldenCapture,
+  loadGoldenCapture as loadCapture,
+  pppFrames,
+} from '../../../fixtures/golden/capture.js';
+
 import {
   type ChapPacket,
   chapMd5Response,
@@ -21,25 +27,6 @@ import {
   userNameForHash,
 } from '../src/index.js';
 
-interface CapturedPacket {
-  frame: number;
-  dir: 'client-to-server' | 'server-to-client';
-  t: number;
-  hex: string;
-}
-
-interface GoldenCapture {
-  user: string;
-  password: string;
-  clientPassword: string;
-  gre: CapturedPacket[];
-}
-
-function loadCapture(name: string): GoldenCapture {
-  const url = new URL(`../../../fixtures/golden/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as GoldenCapture;
-}
-
 const PPP_CHAP = 0xc223;
 
 interface CapturedChap {
@@ -53,24 +40,9 @@ interface CapturedChap {
  * if S, acknowledgment if A), then the PPP frame (RFC 1661 §6.5/§6.6 compressions undone).
  */
 function chapPackets(capture: GoldenCapture): CapturedChap[] {
-  const out: CapturedChap[] = [];
-  for (const packet of capture.gre) {
-    const gre = Uint8Array.from(Buffer.from(packet.hex, 'hex'));
-    const payloadLength = (gre[4]! << 8) | gre[5]!;
-    const start = 8 + (gre[0]! & 0x10 ? 4 : 0) + (gre[1]! & 0x80 ? 4 : 0);
-    const frame = gre.subarray(start, start + payloadLength);
-    let at = frame[0] === 0xff && frame[1] === 0x03 ? 2 : 0;
-    let protocol: number;
-    if (frame[at]! & 1) {
-      protocol = frame[at]!;
-      at += 1;
-    } else {
-      protocol = (frame[at]! << 8) | frame[at + 1]!;
-      at += 2;
-    }
-    if (protocol === PPP_CHAP) out.push({ dir: packet.dir, bytes: frame.subarray(at) });
-  }
-  return out;
+  return pppFrames(capture)
+    .filter((f) => f.protocol === PPP_CHAP)
+    .map((f) => ({ dir: f.dir, bytes: f.info }));
 }
 
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');

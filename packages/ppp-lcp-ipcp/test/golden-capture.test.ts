@@ -4,8 +4,14 @@
  * header and control packet must decode and re-encode to the captured bytes, and the
  * negotiation must read as pppd's own debug log of the same session describes it.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  type Direction,
+  type GoldenCapture,
+  loadGoldenCapture as loadCapture,
+  pppFrames,
+} from '../../../fixtures/golden/capture.js';
+
 import {
   type ControlPacket,
   CP_CODE,
@@ -27,24 +33,6 @@ import {
   PPP_PROTOCOL,
 } from '../src/index.js';
 
-type Direction = 'client-to-server' | 'server-to-client';
-
-interface CapturedPacket {
-  frame: number;
-  dir: Direction;
-  t: number;
-  hex: string;
-}
-
-interface GoldenCapture {
-  gre: CapturedPacket[];
-}
-
-function loadCapture(name: string): GoldenCapture {
-  const url = new URL(`../../../fixtures/golden/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as GoldenCapture;
-}
-
 interface Frame {
   dir: Direction;
   bytes: Uint8Array;
@@ -52,23 +40,12 @@ interface Frame {
   info: Uint8Array;
 }
 
-/** The PPP frames: the GRE payloads (RFC 2637 §4.1 header: 8 bytes, +4 if S, +4 if A). */
+/** The PPP frames, with the header read by our own codec. */
 function frames(capture: GoldenCapture): Frame[] {
-  const out: Frame[] = [];
-  for (const packet of capture.gre) {
-    const gre = Uint8Array.from(Buffer.from(packet.hex, 'hex'));
-    const start = 8 + (gre[0]! & 0x10 ? 4 : 0) + (gre[1]! & 0x80 ? 4 : 0);
-    const bytes = gre.subarray(start, start + ((gre[4]! << 8) | gre[5]!));
-    if (bytes.length === 0) continue;
-    const header = decodePppHeader(bytes);
-    out.push({
-      dir: packet.dir,
-      bytes,
-      protocol: header.protocol,
-      info: bytes.subarray(header.offset),
-    });
-  }
-  return out;
+  return pppFrames(capture).map(({ dir, frame }) => {
+    const header = decodePppHeader(frame);
+    return { dir, bytes: frame, protocol: header.protocol, info: frame.subarray(header.offset) };
+  });
 }
 
 const controlProtocols: ReadonlySet<number> = new Set([

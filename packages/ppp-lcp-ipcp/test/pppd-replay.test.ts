@@ -7,11 +7,16 @@
  * With the captured MS-CHAPv2 randomness injected, our CHAP packets must be the captured bytes
  * and the real authenticator response must verify.
  */
-import { readFileSync } from 'node:fs';
 import { DEFAULT_MPPE_POLICY, type MppePolicy } from '@pptpkit/mppe';
 import { ChapAuthenticator, ChapPeer } from '@pptpkit/mschapv2';
 import { toHex } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
+import {
+  type Direction,
+  type GoldenCapture,
+  loadGoldenCapture,
+  pppFrames,
+} from '../../../fixtures/golden/capture.js';
 import {
   CHAP_ALGORITHM,
   type CompressionAgreement,
@@ -25,15 +30,6 @@ import { controlFrame, decodeSent, type SentPacket, sentPackets } from './decode
 import { seededRandom } from './harness.js';
 import { mppeCcpPolicy } from './mppe-adapter.js';
 
-type Direction = 'client-to-server' | 'server-to-client';
-
-interface CaptureFile {
-  user: string;
-  password: string;
-  clientPassword: string;
-  gre: { dir: Direction; hex: string }[];
-}
-
 interface Captured {
   dir: Direction;
   frame: Uint8Array;
@@ -42,19 +38,14 @@ interface Captured {
 
 /** One golden capture's PPP frames (the GRE payloads, RFC 2637 §4.1: 8 bytes, +4 if S, +4 if A). */
 class Capture {
-  readonly file: CaptureFile;
+  readonly file: GoldenCapture;
   readonly frames: Captured[];
 
   constructor(name: string) {
-    const url = new URL(`../../../fixtures/golden/${name}.json`, import.meta.url);
-    this.file = JSON.parse(readFileSync(url, 'utf8')) as CaptureFile;
-    this.frames = this.file.gre.flatMap((g) => {
-      const gre = Uint8Array.from(Buffer.from(g.hex, 'hex'));
-      const start = 8 + (gre[0]! & 0x10 ? 4 : 0) + (gre[1]! & 0x80 ? 4 : 0);
-      const frame = gre.subarray(start, start + ((gre[4]! << 8) | gre[5]!));
-      if (frame.length === 0) return [];
+    this.file = loadGoldenCapture(name);
+    this.frames = pppFrames(this.file).map(({ dir, frame }) => {
       const isControl = decodePppHeader(frame).protocol >= 0x8000;
-      return [{ dir: g.dir, frame, packet: isControl ? decodeSent(frame) : undefined }];
+      return { dir, frame, packet: isControl ? decodeSent(frame) : undefined };
     });
   }
 

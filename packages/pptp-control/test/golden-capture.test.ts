@@ -4,8 +4,13 @@
  * payloads must frame and decode, re-encode to the captured bytes, and show what a real pptpd
  * sends (framing and bearer capabilities 0, one channel, no Call-Disconnect-Notify).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  type Direction,
+  type GoldenCapture,
+  loadGoldenCapture as loadCapture,
+} from '../../../fixtures/golden/capture.js';
+
 import {
   ControlFramer,
   type ControlMessage,
@@ -13,25 +18,6 @@ import {
   encodeControlMessage,
   PPTP_PROTOCOL_VERSION,
 } from '../src/index.js';
-
-type Direction = 'client-to-server' | 'server-to-client';
-
-interface CapturedSegment {
-  frame: number;
-  dir: Direction;
-  t: number;
-  hex: string;
-}
-
-interface GoldenCapture {
-  control: CapturedSegment[];
-  gre: CapturedSegment[];
-}
-
-function loadCapture(name: string): GoldenCapture {
-  const url = new URL(`../../../fixtures/golden/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as GoldenCapture;
-}
 
 const bytesOf = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
 
