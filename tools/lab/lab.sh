@@ -101,10 +101,11 @@ image_path() { echo "$CACHE/guest-$(guest_key)/initramfs.cpio"; }
 
 cmd_deps() {
   need_root deps
-  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio"
+  # iputils-ping: the interop tests ping through tunnels from the lab's namespace.
+  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio iputils-ping"
   # shellcheck disable=SC2086
   if dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | grep -vq 'install ok installed' ||
-    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 5 ]; then
+    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 6 ]; then
     apt-get update -q
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs

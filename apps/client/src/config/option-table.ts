@@ -129,11 +129,28 @@ export const optionTable: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['nomppe-40', flag((s) => (s.mppe.allow40 = false))],
   ['nomppe-128', flag((s) => (s.mppe.allow128 = false))],
   ['mppe-stateful', flag((s) => (s.mppe.allowStateful = true))],
-  ['nomppe-stateful', flag((s) => (s.mppe.allowStateful = false))],
+  [
+    'nomppe-stateful',
+    flag((s) => {
+      s.mppe.allowStateful = false;
+      delete s.mppe.preferStateful;
+    }),
+  ],
+  // pptpkit's own: request stateful MPPE (see MppeSettings.preferStateful).
+  [
+    'mppe-stateful-prefer',
+    flag((s) => Object.assign(s.mppe, { allowStateful: true, preferStateful: true })),
+  ],
   // The SourceForge MPPE patch's spelling, used by the seed guide.
   ['mppe-40', flag((s) => (s.mppe.allow40 = true))],
   ['mppe-128', flag((s) => (s.mppe.allow128 = true))],
-  ['mppe-stateless', flag((s) => (s.mppe.allowStateful = false))],
+  [
+    'mppe-stateless',
+    flag((s) => {
+      s.mppe.allowStateful = false;
+      delete s.mppe.preferStateful;
+    }),
+  ],
   ['mppe', mppeList],
   ['mppc', flag((s) => (s.mppc = true))],
   ['nomppc', flag((s) => (s.mppc = false))],

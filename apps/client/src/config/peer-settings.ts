@@ -13,6 +13,12 @@ export interface MppeSettings {
   allow128: boolean;
   /** Stateful mode acceptable when the server asks for it (`mppe-stateful`). */
   allowStateful: boolean;
+  /**
+   * Ask for stateful mode ourselves (`mppe-stateful-prefer`, pptpkit's own option): needed to
+   * get stateful MPPE from a pppd server, which only follows a peer that asks (pppd peers with
+   * `mppe-stateful` still ask for stateless). A server that refuses stateful then fails CCP.
+   */
+  preferStateful?: boolean;
 }
 
 /** Everything a peer's options say, in the form the client uses. */

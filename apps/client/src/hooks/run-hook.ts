@@ -57,7 +57,7 @@ export function hookEnvironment(ctx: HookContext): Record<string, string> {
   };
   if (ctx.dns && ctx.dns.length > 0) {
     env['USEPEERDNS'] = '1';
-    ctx.dns.slice(0, 2).forEach((d, i) => (env[`DNS${i + 1}`] = d));
+    for (const [i, d] of ctx.dns.slice(0, 2).entries()) env[`DNS${i + 1}`] = d;
   }
   if (ctx.connectTime !== undefined) env['CONNECT_TIME'] = String(ctx.connectTime);
   if (ctx.bytesSent !== undefined) env['BYTES_SENT'] = String(ctx.bytesSent);

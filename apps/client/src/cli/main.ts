@@ -1,0 +1,412 @@
+import { spawn } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { isIP } from 'node:net';
+import { openRtnetlink, type Rtnetlink } from '@pptpkit/linux-net';
+import { PptpkitError } from '@pptpkit/wire';
+import { findSecret, loadPeer, type PeerSettings, parseSecrets } from '../config/index.js';
+import { askControl, requestControl } from '../control/control-client.js';
+import { startControlServer } from '../control/control-server.js';
+import { runDir, runPaths } from '../control/paths.js';
+import { formatStatus } from '../control/status-format.js';
+import { runHook } from '../hooks/run-hook.js';
+import { HostChanges } from '../host/host-changes.js';
+import { JournalFile } from '../host/journal-file.js';
+import { LinuxHost } from '../host/linux-host.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { nodeIo } from '../session/node-io.js';
+import { runPersistent } from '../session/persist.js';
+import { Session } from '../session/session.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { type Command, parseArgs, USAGE, UsageError } from './parse-args.js';
+
+const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+const files = {
+  read: (path: string): string | null => readText(path) ?? null,
+  write: (path: string, content: string | null): void => {
+    if (content === null) rmSync(path, { force: true });
+    else writeFileSync(path, content);
+  },
+};
+
+/** Resolves the server name to an IPv4 address. */
+async function resolveServer(host: string): Promise<string> {
+  if (isIP(host) === 4) return host;
+  const { address } = await lookup(host, { family: 4 });
+  return address;
+}
+
+/** Undoes host changes a crashed earlier run left in its journal. */
+async function recoverJournal(journal: JournalFile, rtnl: Rtnetlink, log: Logger): Promise<void> {
+  const left = journal.read();
+  if (left === undefined) return;
+  log.warn('undoing host changes left by an earlier run', {
+    journal: journal.path,
+    changes: left.entries.length,
+  });
+  const report = await new HostChanges(rtnl, journal, files, left.entries).undo(left.pending);
+  if (report.failures.length > 0)
+    log.error('some earlier changes could not be undone', { failures: report.failures });
+}
+
+function loadConfig(
+  command: Extract<Command, { command: 'up' }>,
+  log: Logger,
+): { settings: PeerSettings; server: string; user: string; password: string } {
+  const loaded = loadPeer(command.peer, {
+    read: readText,
+    peersDir: command.peersDir,
+    lenient: command.lenient,
+  });
+  for (const w of loaded.warnings) log.warn(w.message, { file: w.file, line: w.line });
+  const settings = loaded.settings;
+  if (settings.server === undefined) {
+    throw new PptpkitError(
+      'CONFIG_NO_SERVER',
+      `peer ${command.peer}: no server (pty "pptp HOST ..." or pptp-server HOST)`,
+    );
+  }
+  const user = settings.user ?? settings.name;
+  if (user === undefined)
+    throw new PptpkitError('CONFIG_NO_USER', `peer ${command.peer}: no user name (name or user)`);
+  let password = settings.password;
+  if (password === undefined) {
+    const text = readText(command.secrets);
+    if (text === undefined)
+      throw new PptpkitError('CONFIG_UNREADABLE', `cannot read ${command.secrets}`);
+    try {
+      if ((statSync(command.secrets).mode & 0o044) !== 0)
+        log.warn('the secrets file is readable by others', { file: command.secrets });
+    } catch {
+      // Only a warning.
+    }
+    const { entries, warnings } = parseSecrets(text, command.secrets);
+    for (const w of warnings) log.warn(w.message, { file: w.file, line: w.line });
+    password = findSecret(
+      entries,
+      user,
+      settings.remotename ?? '*',
+      readText,
+      command.secrets,
+    ).secret;
+  }
+  return { settings, server: settings.server.host, user, password };
+}
+
+/**
+ * `--background` (pppd `updetach`): runs the tunnel in a detached copy of this process and
+ * returns once it is up (0) or with the copy's exit status if it ended first.
+ */
+function detach(argv: readonly string[], log: string): Promise<ExitCode> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...argv], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      env: { ...process.env, PPTPKIT_DETACHED: '1' },
+    });
+    child.on('message', (message: { up?: boolean }) => {
+      if (message.up !== true) return;
+      process.stdout.write(
+        `tunnel up; it runs in the background (pid ${child.pid}), log: ${log}\n`,
+      );
+      child.disconnect();
+      child.unref();
+      resolve(EXIT.ok);
+    });
+    child.on('exit', (code) => {
+      const tail = (readText(log) ?? '').trimEnd().split('\n').slice(-5).join('\n');
+      process.stderr.write(
+        `${tail}\npptpkit: the tunnel did not come up (exit ${code ?? 'signal'}); log: ${log}\n`,
+      );
+      resolve((code ?? EXIT.fatal) as ExitCode);
+    });
+  });
+}
+
+async function up(
+  command: Extract<Command, { command: 'up' }>,
+  argv: readonly string[],
+): Promise<ExitCode> {
+  const paths = runPaths(command.peer);
+  if (command.background && process.env['PPTPKIT_DETACHED'] !== '1') return detach(argv, paths.log);
+  const detached = process.env['PPTPKIT_DETACHED'] === '1';
+  try {
+    mkdirSync(paths.dir, { recursive: true, mode: 0o755 });
+    writeFileSync(paths.log, '');
+  } catch (error) {
+    process.stderr.write(
+      `pptpkit: cannot use ${paths.dir}: ${(error as Error).message} (run as root)\n`,
+    );
+    return EXIT.privileges;
+  }
+  if (existsSync(paths.socket)) {
+    try {
+      await askControl(paths.socket, 'status', 2000);
+      process.stderr.write(`pptpkit: tunnel ${command.peer} is already running\n`);
+      return EXIT.fatal;
+    } catch {
+      // A stale socket from a run that died: the journal recovery below cleans up after it.
+    }
+  }
+  const write = (line: string): void => {
+    if (!detached) process.stderr.write(`${line}\n`);
+    try {
+      appendFileSync(paths.log, `${line}\n`);
+    } catch {
+      // The log file is a convenience.
+    }
+  };
+  let log = createLogger({
+    format: command.logFormat,
+    level: 'info',
+    write,
+    clock: () => new Date(),
+  });
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(command, log);
+  } catch (error) {
+    log.error((error as Error).message);
+    return EXIT.config;
+  }
+  const { settings } = config;
+  if (settings.mppc) log.warn('mppc is not supported yet: MPPE runs without compression');
+  if (settings.debug)
+    log = createLogger({
+      format: command.logFormat,
+      level: 'debug',
+      write,
+      clock: () => new Date(),
+    });
+  if (settings.logfile !== undefined) {
+    const file = settings.logfile;
+    const inner = write;
+    log = createLogger({
+      format: command.logFormat,
+      level: settings.debug ? 'debug' : 'info',
+      write: (line) => {
+        inner(line);
+        try {
+          appendFileSync(file, `${line}\n`);
+        } catch {
+          // Best effort, as pppd.
+        }
+      },
+      clock: () => new Date(),
+    });
+  }
+  let server: string;
+  try {
+    server = await resolveServer(config.server);
+  } catch (error) {
+    log.error('cannot resolve the server', { server: config.server, error });
+    return EXIT.unreachable;
+  }
+  let rtnl: Rtnetlink;
+  try {
+    rtnl = openRtnetlink();
+  } catch (error) {
+    log.error('cannot open rtnetlink', { error });
+    return EXIT.privileges;
+  }
+  const journal = new JournalFile(paths.journal);
+  const root = new AbortController();
+  let firstSignalAt: number | undefined;
+  const onSignal = (name: string): void => {
+    const now = performance.now();
+    // A launcher that relays the signal to us as well as its process group (tsx, timeout)
+    // delivers it twice within a few ms: only a later, separate signal forces the exit.
+    if (firstSignalAt !== undefined && now - firstSignalAt < 500) return;
+    if (firstSignalAt !== undefined) {
+      log.error('second signal: exiting at once', { signal: name });
+      process.exit(EXIT.signal);
+    }
+    firstSignalAt = now;
+    log.info('signal received, tearing down', { signal: name });
+    root.abort();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGHUP', () => onSignal('SIGHUP'));
+  try {
+    await recoverJournal(journal, rtnl, log);
+    let current: Session | undefined;
+    let requestedDown = false;
+    const control = await startControlServer(paths.socket, {
+      status: () => current?.status() ?? { peer: command.peer, state: 'waiting', server },
+      down: () => {
+        requestedDown = true;
+        root.abort();
+      },
+      log,
+    });
+    const sleeping = new Set<() => void>();
+    root.signal.addEventListener('abort', () => {
+      for (const wake of sleeping) wake();
+    });
+    const result = await runPersistent({
+      persist: settings.persist,
+      maxfail: settings.maxfail,
+      holdoffMs: settings.holdoff * 1000,
+      stopped: () => root.signal.aborted,
+      sleep: (ms) =>
+        new Promise<void>((resolve) => {
+          const wake = (): void => {
+            clearTimeout(timer);
+            sleeping.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, ms);
+          sleeping.add(wake);
+        }),
+      log,
+      attempt: async () => {
+        const host = new LinuxHost({ settings, rtnl, journal, files, log });
+        const attempt = new AbortController();
+        const abort = (): void => attempt.abort();
+        root.signal.addEventListener('abort', abort, { once: true });
+        const startedAt = performance.now();
+        const session: Session = new Session({
+          peer: command.peer,
+          server,
+          settings,
+          credentials: { user: config.user, password: config.password },
+          io: nodeIo(host),
+          log,
+          signal: attempt.signal,
+          onUp: (status) => {
+            log.info('tunnel up', {
+              interface: status.interface,
+              local: status.local,
+              remote: status.remote,
+              seconds: Number(((performance.now() - startedAt) / 1000).toFixed(3)),
+            });
+            writeFileSync(
+              paths.state,
+              `${JSON.stringify({ pid: process.pid, interface: status.interface })}\n`,
+            );
+            runHook('/etc/ppp/ip-up', hookContext(command.peer, server, settings, status), {
+              timeoutMs: 30_000,
+              onOutput: (line) => log.info('ip-up', { output: line }),
+            }).catch((error: unknown) => log.warn('ip-up failed', { error }));
+            if (detached && process.send !== undefined) {
+              process.send({ up: true });
+              process.disconnect?.();
+            }
+          },
+        });
+        current = session;
+        let result = await session.run();
+        root.signal.removeEventListener('abort', abort);
+        rmSync(paths.state, { force: true });
+        if (result.wasUp) {
+          await runHook(
+            '/etc/ppp/ip-down',
+            hookContext(command.peer, server, settings, session.status()),
+            {
+              timeoutMs: 30_000,
+              onOutput: (line) => log.info('ip-down', { output: line }),
+            },
+          ).catch((error: unknown) => log.warn('ip-down failed', { error }));
+        }
+        if (requestedDown) result = { ...result, exitCode: EXIT.ok };
+        current = undefined;
+        return result;
+      },
+    });
+    await control.close();
+    return result.exitCode;
+  } finally {
+    rtnl.close();
+  }
+}
+
+function hookContext(
+  peer: string,
+  server: string,
+  settings: PeerSettings,
+  status: ReturnType<Session['status']>,
+): Parameters<typeof runHook>[1] {
+  return {
+    iface: status.interface ?? '',
+    device: server,
+    speed: 0,
+    local: status.local ?? '',
+    remote: status.remote ?? '',
+    ipparam: settings.ipparam ?? '',
+    peer,
+    ...(status.dns === undefined ? {} : { dns: status.dns }),
+    ...(status.uptimeMs === undefined ? {} : { connectTime: Math.round(status.uptimeMs / 1000) }),
+    ...(status.data === undefined
+      ? {}
+      : { bytesSent: status.data.txBytes, bytesReceived: status.data.rxBytes }),
+  };
+}
+
+/** The peer whose log is in the run directory, when there is exactly one. */
+function onlyLoggedPeer(): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(runDir()).filter((f) => f.endsWith('.log'));
+  } catch {
+    return undefined;
+  }
+  return names.length === 1 ? names[0]!.slice(0, -4) : undefined;
+}
+
+/** Runs one command; returns the exit status. */
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  let command: Command;
+  try {
+    command = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`pptpkit: ${error.message}\n${USAGE}\n`);
+      return EXIT.config;
+    }
+    throw error;
+  }
+  switch (command.command) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    case 'version':
+      process.stdout.write('pptpkit 0.0.0\n');
+      return EXIT.ok;
+    case 'up':
+      return up(command, argv);
+    case 'down':
+      return requestControl(command.peer, 'down', process.stdout);
+    case 'status':
+      return formatStatus(command.peer, command.json, process.stdout);
+    case 'log': {
+      const peer = command.peer ?? onlyLoggedPeer();
+      const text = peer === undefined ? undefined : readText(runPaths(peer).log);
+      if (text === undefined) {
+        process.stderr.write(
+          `pptpkit: no log for ${command.peer ?? 'any tunnel (name the peer when there are several)'}\n`,
+        );
+        return EXIT.fatal;
+      }
+      const lines = text.trimEnd().split('\n');
+      process.stdout.write(`${lines.slice(-command.lines).join('\n')}\n`);
+      return EXIT.ok;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { existsSync, readdirSync } from 'node:fs';
+
+import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { askControl } from './control-client.js';
+import { runDir, runPaths } from './paths.js';
+
+/** Formats one status snapshot as human lines. */
+export function statusLines(status: Record<string, unknown>): string[] {
+  const lines = [
+    `${String(status['peer'])}: ${String(status['state'])} (server ${String(status['server'])})`,
+  ];
+  const add = (label: string, value: unknown): void => {
+    if (value !== undefined)
+      lines.push(`  ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  };
+  add('interface', status['interface']);
+  if (status['local'] !== undefined)
+    add('addresses', `${String(status['local'])} -> ${String(status['remote'])}`);
+  add('mtu', status['mtu']);
+  const dns = status['dns'];
+  if (Array.isArray(dns) && dns.length > 0) add('dns', dns.join(' '));
+  add('auth', status['auth']);
+  const mppe = status['mppe'] as
+    | { keyBits?: number; stateless?: boolean; mppc?: boolean }
+    | undefined;
+  if (mppe !== undefined) {
+    add(
+      'encryption',
+      `MPPE ${mppe.keyBits}-bit ${mppe.stateless ? 'stateless' : 'stateful'}${mppe.mppc ? ', MPPC' : ''}`,
+    );
+  }
+  const uptime = status['uptimeMs'];
+  if (typeof uptime === 'number') add('uptime', `${(uptime / 1000).toFixed(0)} s`);
+  const data = status['data'] as Record<string, number> | undefined;
+  if (data !== undefined) {
+    add('sent', `${data['txPackets']} packets, ${data['txBytes']} bytes`);
+    add('received', `${data['rxPackets']} packets, ${data['rxBytes']} bytes`);
+  }
+  const rtt = status['lcpEchoRttMs'];
+  if (typeof rtt === 'number') add('lcp echo rtt', `${rtt} ms`);
+  const gre = status['gre'] as Record<string, number> | undefined;
+  if (gre !== undefined) {
+    add(
+      'gre',
+      `reordered ${gre['reordered']}, lost ${gre['lost']}, duplicates ${gre['duplicates']}`,
+    );
+  }
+  return lines;
+}
+
+/** `pptpkit status [PEER] [--json]`. */
+export async function formatStatus(
+  peer: string | undefined,
+  json: boolean,
+  out: { write(s: string): unknown },
+): Promise<ExitCode> {
+  const peers =
+    peer !== undefined
+      ? [peer]
+      : existsSync(runDir())
+        ? readdirSync(runDir())
+            .filter((f) => f.endsWith('.sock'))
+            .map((f) => f.slice(0, -5))
+        : [];
+  const all: unknown[] = [];
+  for (const p of peers) {
+    const socket = runPaths(p).socket;
+    if (!existsSync(socket)) continue;
+    try {
+      const answer = await askControl(socket, 'status');
+      if (answer.ok) all.push(answer.status);
+    } catch {
+      // A stale socket: that tunnel is not running.
+    }
+  }
+  if (json) out.write(`${JSON.stringify(peer !== undefined ? (all[0] ?? null) : all)}\n`);
+  else for (const s of all) out.write(`${statusLines(s as Record<string, unknown>).join('\n')}\n`);
+  if (all.length === 0) {
+    if (!json) out.write(peer === undefined ? 'no tunnel is running\n' : `${peer}: not running\n`);
+    return EXIT.fatal;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,72 @@
+import { decodeMppeOption, encodeMppeOption, formatMppeBits } from '@pptpkit/mppe';
+import { describe, expect, it } from 'vitest';
+import { defaultPeerSettings } from '../../src/config/index.js';
+import { mppeCcpPolicy, mppePolicyFromSettings } from '../../src/session/ccp-policy.js';
+
+const opt = (text: string) => {
+  // `+H -M +S -L -D -C` → option 18 bits.
+  const on = (c: string) => text.includes(`+${c}`);
+  return {
+    type: 18,
+    data: encodeMppeOption({
+      stateless: on('H'),
+      mppe56: on('M'),
+      mppe128: on('S'),
+      mppe40: on('L'),
+      obsoleteD: on('D'),
+      mppc: on('C'),
+    }),
+  };
+};
+const show = (o: { data: Uint8Array } | undefined) =>
+  o === undefined ? 'none' : formatMppeBits(decodeMppeOption(o.data));
+
+describe('the MPPE CCP policy against what pppd sends (RFC 3078 §2)', () => {
+  const defaults = mppeCcpPolicy(mppePolicyFromSettings(defaultPeerSettings().mppe, false));
+
+  it('defaults (MPPE-128 required, stateless): requests +H +S and Acks pptpd’s request', () => {
+    expect(show(defaults.initialOptions()[0])).toBe('<mppe +H -M +S -L -D -C>');
+    expect(defaults.judgePeerOption(opt('+H -M +S -L -D -C'))).toEqual({ verdict: 'ack' });
+    expect(defaults.opened([opt('+H +S')], [opt('+H +S')])).toEqual({
+      keyBits: 128,
+      stateless: true,
+      mppc: false,
+    });
+  });
+
+  it('rejects unknown CCP options (deflate, BSD compress) and never agrees on a mixed mode', () => {
+    expect(defaults.judgePeerOption({ type: 26, data: new Uint8Array([0x78, 0]) })).toEqual({
+      verdict: 'reject',
+    });
+    expect(defaults.judgePeerOption({ type: 18, data: new Uint8Array(3) })).toEqual({
+      verdict: 'reject',
+    });
+    expect(defaults.opened([opt('+H +S')], [opt('-H +S')])).toBeUndefined();
+    expect(defaults.handleReject(opt('+H +S'))).toBe(false);
+  });
+
+  it('require-mppe (40 or 128) follows the server’s Nak to 128-bit', () => {
+    const s = defaultPeerSettings();
+    Object.assign(s.mppe, { allow40: true });
+    const p = mppeCcpPolicy(mppePolicyFromSettings(s.mppe, false));
+    expect(show(p.initialOptions()[0])).toBe('<mppe +H -M +S +L -D -C>');
+    expect(show(p.handleNak(opt('+H +S +L'), opt('+H +S')))).toBe('<mppe +H -M +S -L -D -C>');
+  });
+
+  it('mppe-stateful-prefer asks for stateful and Naks a stateless request with -H', () => {
+    const s = defaultPeerSettings();
+    Object.assign(s.mppe, { allowStateful: true, preferStateful: true });
+    const p = mppeCcpPolicy(mppePolicyFromSettings(s.mppe, false));
+    expect(show(p.initialOptions()[0])).toBe('<mppe -H -M +S -L -D -C>');
+    const verdict = p.judgePeerOption(opt('+H +S'));
+    expect(verdict.verdict).toBe('nak');
+    expect(show((verdict as { option: { data: Uint8Array } }).option)).toBe(
+      '<mppe -H -M +S -L -D -C>',
+    );
+    expect(p.opened([opt('-H +S')], [opt('-H +S')])).toEqual({
+      keyBits: 128,
+      stateless: false,
+      mppc: false,
+    });
+  });
+});

@@ -1,0 +1,316 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { GRE_MAX_HEADER_LENGTH, GreSession } from '@pptpkit/gre';
+import {
+  DEFAULT_MPPE_POLICY,
+  deriveMsChapV2StartKeys,
+  MppeDecryptor,
+  MppeEncryptor,
+  type MppePolicy,
+} from '@pptpkit/mppe';
+import { ChapAuthenticator, type Mschapv2Keys } from '@pptpkit/mschapv2';
+import {
+  CHAP_ALGORITHM,
+  decodePppHeader,
+  PPP_PROTOCOL,
+  type PppAction,
+  PppLink,
+  parseIpv4,
+} from '@pptpkit/ppp-lcp-ipcp';
+import { type ControlAction, PacControlConnection } from '@pptpkit/pptp-control';
+import { mppeCcpPolicy } from '../../src/session/ccp-policy.js';
+import type {
+  ControlStream,
+  PacketPort,
+  SessionIo,
+  TunnelAddresses,
+  TunnelHost,
+  TunnelInterface,
+} from '../../src/session/io.js';
+
+const rnd = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+const later = (f: () => void): void => void setImmediate(f);
+
+/** Options of the in-memory PPTP server. */
+export interface FakeServerOptions {
+  readonly user: string;
+  readonly password: string;
+  readonly mppe?: MppePolicy;
+  /** Never answer the TCP connect (a server that does not answer). */
+  readonly unreachable?: boolean;
+  /** Drop every GRE packet from the client whose index (from 0) this returns true for. */
+  readonly dropClientGre?: (index: number) => boolean;
+}
+
+/**
+ * A PPTP server built from the packages' server roles (PAC control connection, PPP link in the
+ * server role with the MS-CHAPv2 authenticator, MPPE), connected to the client session through
+ * in-memory pipes that deliver asynchronously, like sockets.
+ */
+export class FakeServer implements SessionIo {
+  readonly pac: PacControlConnection = new PacControlConnection({
+    randomBytes: rnd,
+    hostName: 'fake-pptpd',
+    onCallClear: 'close',
+  });
+  link: PppLink | undefined;
+  gre: GreSession | undefined;
+  encryptor: MppeEncryptor | undefined;
+  decryptor: MppeDecryptor | undefined;
+  keys: Mschapv2Keys | undefined;
+  /** IP packets the server received through the tunnel (decrypted). */
+  readonly received: Uint8Array[] = [];
+  /** IP packets written to the client's TUN. */
+  readonly tunWrites: Uint8Array[] = [];
+  readonly pppLog: PppAction['type'][] = [];
+  tcpClosed = false;
+  restored = false;
+  prepared: string | undefined;
+  broughtUp: TunnelAddresses | undefined;
+  greClosed = false;
+  tunClosed = false;
+  #clientGreHandler: ((buf: Uint8Array, start: number, end: number) => void) | undefined;
+  #clientGreAfter: (() => void) | undefined;
+  #tunHandler: ((buf: Uint8Array, start: number, end: number) => void) | undefined;
+  #tunAfter: (() => void) | undefined;
+  #toClient: ((bytes: Uint8Array) => void) | undefined;
+  #clientClose: ((error: Error | undefined) => void) | undefined;
+  #greIndex = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #o: FakeServerOptions;
+
+  constructor(options: FakeServerOptions) {
+    this.#o = options;
+  }
+
+  now(): number {
+    return performance.now();
+  }
+
+  randomBytes(n: number): Uint8Array {
+    return rnd(n);
+  }
+
+  readonly host: TunnelHost = {
+    prepare: async (server) => {
+      this.prepared = server;
+    },
+    bringUp: async (addresses): Promise<TunnelInterface> => {
+      this.broughtUp = addresses;
+      const port: PacketPort = {
+        write: (buf, offset, length) => {
+          this.tunWrites.push(buf.slice(offset, offset + length));
+          return true;
+        },
+        startReading: (handler, afterBatch) => {
+          this.#tunHandler = handler;
+          this.#tunAfter = afterBatch;
+        },
+        close: () => {
+          this.tunClosed = true;
+        },
+      };
+      return { name: 'ppp0', port };
+    },
+    restore: async () => {
+      this.restored = true;
+    },
+  };
+
+  /** Injects an IP packet as if the kernel routed it into the client's TUN. */
+  tunRead(packet: Uint8Array): void {
+    this.#tunHandler?.(packet, 0, packet.length);
+    this.#tunAfter?.();
+  }
+
+  connectControl(): Promise<ControlStream> {
+    if (this.#o.unreachable) return new Promise(() => undefined);
+    this.#control(this.pac.start(this.now()));
+    return Promise.resolve({
+      write: (bytes) => {
+        const copy = bytes.slice();
+        later(() => this.#control(this.pac.receive(copy, this.now())));
+      },
+      end: () => later(() => this.#control(this.pac.closed(this.now()))),
+      destroy: () => undefined,
+      onData: (handler) => {
+        this.#toClient = handler;
+      },
+      onClose: (handler) => {
+        this.#clientClose = handler;
+      },
+    });
+  }
+
+  openGre(): PacketPort {
+    return {
+      write: (buf, offset, length) => {
+        const copy = buf.slice(offset, offset + length);
+        if (this.#o.dropClientGre?.(this.#greIndex++)) return true;
+        later(() => {
+          this.gre?.receive(copy, 0, copy.length, this.now());
+          this.#arm();
+        });
+        return true;
+      },
+      startReading: (handler, afterBatch) => {
+        this.#clientGreHandler = handler;
+        this.#clientGreAfter = afterBatch;
+      },
+      close: () => {
+        this.greClosed = true;
+      },
+    };
+  }
+
+  /** Sends an IP packet from the server side into the tunnel (encrypted when MPPE is on). */
+  sendIp(packet: Uint8Array): void {
+    const plain = new Uint8Array(2 + packet.length);
+    plain[1] = 0x21;
+    plain.set(packet, 2);
+    const frame = new Uint8Array(4 + 2 + plain.length);
+    frame.set([0xff, 0x03, 0x00, 0xfd]);
+    const n = this.encryptor!.encrypt(plain, 0, plain.length, frame, 4);
+    this.#sendFrame(frame.subarray(0, 4 + n));
+  }
+
+  #sendFrame(frame: Uint8Array): void {
+    const gre = this.gre;
+    if (gre === undefined) return;
+    const buf = new Uint8Array(GRE_MAX_HEADER_LENGTH + frame.length);
+    buf.set(frame, GRE_MAX_HEADER_LENGTH);
+    const at = gre.writeData(buf, GRE_MAX_HEADER_LENGTH, frame.length, this.now());
+    const packet = buf.slice(at);
+    later(() => {
+      this.#clientGreHandler?.(packet, 0, packet.length);
+      this.#clientGreAfter?.();
+    });
+  }
+
+  #control(actions: ControlAction[]): void {
+    for (const a of actions) {
+      if (a.type === 'send') {
+        const bytes = a.bytes;
+        later(() => this.#toClient?.(bytes));
+      } else if (a.type === 'close') {
+        this.tcpClosed = true;
+        later(() => this.#clientClose?.(undefined));
+      } else if (a.type === 'call-up') {
+        this.#callUp(a.call.callId, a.call.peerCallId);
+      }
+    }
+  }
+
+  #callUp(callId: number, peerCallId: number): void {
+    this.gre = new GreSession({
+      localCallId: callId,
+      peerCallId,
+      deliver: (bytes, start, end) => this.#frame(bytes.slice(start, end)),
+    });
+    const { user, password } = this.#o;
+    this.link = new PppLink({
+      role: 'server',
+      randomBytes: rnd,
+      policy: {
+        requireAuth: [
+          {
+            protocol: PPP_PROTOCOL.CHAP,
+            algorithm: CHAP_ALGORITHM.MSCHAP_V2,
+            create: () =>
+              new ChapAuthenticator({
+                algorithm: 'mschapv2',
+                name: 'fake-pptpd',
+                randomBytes: rnd,
+                lookupPassword: (name) => (name === user ? password : undefined),
+              }),
+          },
+        ],
+        ccp: mppeCcpPolicy(this.#o.mppe ?? DEFAULT_MPPE_POLICY),
+        requireMppe: (this.#o.mppe ?? DEFAULT_MPPE_POLICY).required,
+      },
+      ipcp: {
+        localAddress: parseIpv4('192.168.77.1'),
+        peerAddress: parseIpv4('192.168.77.10'),
+        dns: [parseIpv4('192.168.77.53')],
+      },
+    });
+    // pppd sends its LCP Configure-Request right after the Outgoing-Call-Reply.
+    this.#ppp(this.link.start(this.now()));
+  }
+
+  #frame(frame: Uint8Array): void {
+    const h = decodePppHeader(frame);
+    if (this.decryptor !== undefined && h.protocol === PPP_PROTOCOL.COMPRESSED) {
+      const out = new Uint8Array(frame.length);
+      const n = this.decryptor.decrypt(frame, h.offset, frame.length - h.offset, out, 0);
+      if (n >= 2) this.received.push(out.slice(2, n));
+      return;
+    }
+    if (this.link !== undefined) this.#ppp(this.link.receive(frame, this.now()));
+  }
+
+  #ppp(actions: PppAction[]): void {
+    for (const a of actions) {
+      this.pppLog.push(a.type);
+      if (a.type === 'send') this.#sendFrame(a.frame);
+      else if (a.type === 'authenticated' && a.side === 'authenticator') {
+        this.keys = a.keys as Mschapv2Keys;
+      } else if (a.type === 'up' && a.mppe !== undefined && this.keys !== undefined) {
+        const keyBits = a.mppe.keyBits as 40 | 128;
+        const k = deriveMsChapV2StartKeys({ role: 'server', ...this.keys, keyBits });
+        this.encryptor = new MppeEncryptor({
+          startKey: k.send,
+          keyBits,
+          stateless: a.mppe.stateless,
+        });
+        this.decryptor = new MppeDecryptor({
+          startKey: k.receive,
+          keyBits,
+          stateless: a.mppe.stateless,
+        });
+      } else if (a.type === 'deadline') {
+        this.#linkDeadline = a.at;
+      }
+    }
+    this.#arm();
+  }
+
+  #linkDeadline: number | undefined;
+
+  #arm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const at = this.#linkDeadline;
+    if (at === undefined) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        if (this.link !== undefined) this.#ppp(this.link.timeout(this.now()));
+      },
+      Math.max(0, at - this.now()),
+    );
+    this.#timer.unref();
+  }
+
+  /** Stops the server's timers. */
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+}
+
+/** A minimal IPv4 packet (ICMP echo request shape) with a recognisable payload. */
+export function ipv4Packet(
+  payload: number[],
+  src = '192.168.77.10',
+  dst = '192.168.77.1',
+): Uint8Array {
+  const p = new Uint8Array(20 + payload.length);
+  p[0] = 0x45;
+  p[2] = p.length >> 8;
+  p[3] = p.length & 0xff;
+  p[8] = 64;
+  p[9] = 1;
+  p.set(src.split('.').map(Number), 12);
+  p.set(dst.split('.').map(Number), 16);
+  p.set(payload, 20);
+  return p;
+}

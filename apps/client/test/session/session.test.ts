@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { defaultPeerSettings, type PeerSettings } from '../../src/config/index.js';
+import { createLogger } from '../../src/log/logger.js';
+import { Session, type SessionStatus } from '../../src/session/session.js';
+import { FakeServer, ipv4Packet } from './fake-server.js';
+
+function settings(change: Partial<PeerSettings> = {}): PeerSettings {
+  return { ...defaultPeerSettings(), name: 'alice', usePeerDns: true, debug: true, ...change };
+}
+
+function logger(lines: string[]) {
+  return createLogger({
+    format: 'json',
+    level: 'debug',
+    write: (l) => lines.push(l),
+    clock: () => new Date(),
+  });
+}
+
+const waitUntil = async (cond: () => boolean, ms = 5000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('Session against the packages’ server roles over in-memory pipes', () => {
+  it('comes up with MS-CHAPv2 + MPPE-128 stateless, carries IP both ways, tears down in order', async () => {
+    const server = new FakeServer({ user: 'alice', password: 'Secret-pw1' });
+    const root = new AbortController();
+    const lines: string[] = [];
+    let up: SessionStatus | undefined;
+    const session = new Session({
+      peer: 'test',
+      server: '10.0.0.1',
+      settings: settings(),
+      credentials: { user: 'alice', password: 'Secret-pw1' },
+      io: server,
+      log: logger(lines),
+      signal: root.signal,
+      onUp: (s) => {
+        up = s;
+      },
+    });
+    const done = session.run();
+    await waitUntil(() => up !== undefined);
+    expect(server.prepared).toBe('10.0.0.1');
+    expect(up).toMatchObject({
+      state: 'up',
+      interface: 'ppp0',
+      local: '192.168.77.10',
+      remote: '192.168.77.1',
+      dns: ['192.168.77.53'],
+      auth: 'MS-CHAPv2',
+      mppe: { keyBits: 128, stateless: true, mppc: false },
+    });
+    // 1500 (peer MRU) - 2 (MPPE header) - 2 (inner protocol).
+    expect(server.broughtUp).toMatchObject({
+      local: '192.168.77.10',
+      peer: '192.168.77.1',
+      mtu: 1496,
+    });
+
+    // TUN → PPP → MPPE → GRE: the server decrypts with its own keys (RFC 3079 server role).
+    const out = ipv4Packet([1, 2, 3, 4, 5]);
+    server.tunRead(out);
+    server.tunRead(ipv4Packet([9, 9, 9]));
+    await waitUntil(() => server.received.length === 2);
+    expect(server.received[0]).toEqual(out);
+
+    // GRE → MPPE → PPP → TUN.
+    const back = ipv4Packet([7, 7, 7, 7], '192.168.77.1', '192.168.77.10');
+    server.sendIp(back);
+    await waitUntil(() => server.tunWrites.length === 1);
+    expect(server.tunWrites[0]).toEqual(back);
+    const status = session.status();
+    expect(status.data).toMatchObject({ txPackets: 2, rxPackets: 1, rxBytes: back.length });
+
+    // Not IPv4: dropped and counted, nothing sent.
+    server.tunRead(Uint8Array.of(0x60, 0, 0, 0, ...new Array(36).fill(0)));
+    expect(session.status().data?.txDropped).toBe(1);
+
+    root.abort();
+    const result = await done;
+    expect(result).toMatchObject({ exitCode: EXIT.signal, wasUp: true });
+    // LCP Terminate reached the server, then Call-Clear made it close TCP (as pptpd does).
+    expect(server.pppLog).toContain('down');
+    expect(['terminate', 'dead']).toContain(server.link?.phase);
+    expect(server.tcpClosed).toBe(true);
+    expect(server.restored).toBe(true);
+    expect(server.greClosed).toBe(true);
+    expect(lines.join('\n')).not.toContain('Secret-pw1');
+    server.dispose();
+  });
+
+  it('a wrong password ends with the auth-failed exit status and no tunnel', async () => {
+    const server = new FakeServer({ user: 'alice', password: 'right' });
+    const lines: string[] = [];
+    const session = new Session({
+      peer: 'test',
+      server: '10.0.0.1',
+      settings: settings(),
+      credentials: { user: 'alice', password: 'Wr0ng-pw-x1' },
+      io: server,
+      log: logger(lines),
+      signal: new AbortController().signal,
+    });
+    const result = await session.run();
+    expect(result.exitCode).toBe(EXIT.authFailed);
+    expect(result.wasUp).toBe(false);
+    // The authenticator's Failure packet (RFC 2759 §6: E=691, authentication failure) is logged.
+    const failure = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((r) => r['message'] === 'authentication failed');
+    expect(failure).toMatchObject({ code: 'MSCHAP_AUTH_FAILED', serverError: 691 });
+    expect(lines.join('\n')).not.toContain('Wr0ng-pw-x1');
+    expect(server.broughtUp).toBeUndefined();
+    expect(server.restored).toBe(true);
+    server.dispose();
+  });
+
+  it('a server that refuses MPPE while we require it ends with a negotiation error', async () => {
+    const server = new FakeServer({
+      user: 'alice',
+      password: 'pw',
+      mppe: {
+        required: false,
+        allow128: false,
+        allow56: false,
+        allow40: false,
+        stateful: 'refuse',
+        mppc: false,
+      },
+    });
+    const session = new Session({
+      peer: 'test',
+      server: '10.0.0.1',
+      settings: settings(),
+      credentials: { user: 'alice', password: 'pw' },
+      io: server,
+      log: logger([]),
+      signal: new AbortController().signal,
+    });
+    const result = await session.run();
+    expect(result.exitCode).toBe(EXIT.negotiation);
+    expect(result.reason).toMatch(/MPPE/);
+    expect(server.broughtUp).toBeUndefined();
+    server.dispose();
+  });
+
+  it('measures the LCP echo round trip (lcp-echo-interval) and reports it in status', async () => {
+    const server = new FakeServer({ user: 'alice', password: 'pw' });
+    const root = new AbortController();
+    const session = new Session({
+      peer: 'test',
+      server: '10.0.0.1',
+      settings: settings({ lcpEchoInterval: 1 }),
+      credentials: { user: 'alice', password: 'pw' },
+      io: server,
+      log: logger([]),
+      signal: root.signal,
+    });
+    const done = session.run();
+    await waitUntil(() => session.status().lcpEchoRttMs !== undefined, 5000);
+    expect(session.status().lcpEchoRttMs).toBeGreaterThanOrEqual(0);
+    expect(session.status().lcpEchoRttMs).toBeLessThan(1000);
+    root.abort();
+    expect((await done).exitCode).toBe(EXIT.signal);
+    server.dispose();
+  });
+
+  it('a stop while the server does not answer ends at once and still restores the host', async () => {
+    const server = new FakeServer({ user: 'alice', password: 'pw', unreachable: true });
+    const root = new AbortController();
+    const session = new Session({
+      peer: 'test',
+      server: '10.0.0.1',
+      settings: settings(),
+      credentials: { user: 'alice', password: 'pw' },
+      io: server,
+      log: logger([]),
+      signal: root.signal,
+    });
+    const done = session.run();
+    await waitUntil(() => server.prepared !== undefined);
+    root.abort();
+    expect(await done).toMatchObject({ exitCode: EXIT.signal, wasUp: false });
+    expect(server.restored).toBe(true);
+    expect(server.greClosed).toBe(true);
+    server.dispose();
+  });
+});

@@ -1,0 +1,352 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { lab } from './lab.js';
+
+const labInfo = inject('lab');
+if (!labInfo.available) console.warn(`[interop] pptpkit client tests skipped: ${labInfo.reason}`);
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The lab's namespace (pkl-lab, or pkl-$PKL_INSTANCE), from the global set-up. */
+const netns = labInfo.netns;
+/** The server's tunnel address (pptpd `localip`) and the target routed behind it. */
+const serverTunnel = '192.168.77.1';
+const target = '10.78.0.1';
+
+/** Runs a command inside the lab namespace; never rejects. */
+function inNs(args: string[], env: Record<string, string> = {}, timeout = 30_000) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      'ip',
+      ['netns', 'exec', netns, ...args],
+      { env: { ...process.env, ...env }, timeout },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The CLI under test, run from source with tsx in the lab namespace. */
+const cli = [
+  'node',
+  '--import',
+  'tsx',
+  '--conditions=@pptpkit/source',
+  join(repo, 'apps/client/src/cli/run.ts'),
+];
+
+interface Tunnel {
+  readonly child: ChildProcess;
+  readonly records: Record<string, unknown>[];
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `pptpkit up lab` in the namespace, collecting its JSON log records. */
+function up(dir: string, secrets: string): Tunnel {
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      netns,
+      ...cli,
+      'up',
+      'lab',
+      '--peers-dir',
+      join(dir, 'peers'),
+      '--secrets',
+      secrets,
+      '--log-format',
+      'json',
+    ],
+    {
+      cwd: repo,
+      env: { ...process.env, PPTPKIT_RUN_DIR: join(dir, 'run') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const records: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    partial += chunk;
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        records.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        records.push({ message: line });
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, records, exited };
+}
+
+async function waitFor(
+  records: Record<string, unknown>[],
+  message: string,
+  exited: Promise<unknown>,
+  ms: number,
+) {
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  const end = Date.now() + ms;
+  for (;;) {
+    const found = records.find((r) => r['message'] === message);
+    if (found !== undefined) return found;
+    if (gone || Date.now() > end) {
+      throw new Error(
+        `no '${message}' record; log:\n${records.map((r) => JSON.stringify(r)).join('\n')}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * TCP to the lab's echo service on the target, through the tunnel: sends `bytes` pseudo-random
+ * octets and returns whether exactly the same came back.
+ */
+async function tcpEcho(bytes: number): Promise<boolean> {
+  const script = `const c=require('crypto'),d=c.randomBytes(${bytes});const s=require('net').connect(7,'${target}',()=>s.end(d));const got=[];s.on('data',x=>got.push(x));s.on('close',()=>process.stdout.write(Buffer.concat(got).equals(d)?'same':'different '+Buffer.concat(got).length));s.setTimeout(15000,()=>s.destroy());`;
+  const run = await inNs(['node', '-e', script]);
+  return run.stdout === 'same';
+}
+
+const routes = async (): Promise<string> =>
+  (await inNs(['ip', '-4', 'route', 'show', 'table', 'all'])).stdout;
+const links = async (): Promise<string> =>
+  (await inNs(['ip', '-o', 'link', 'show'])).stdout
+    .split('\n')
+    .map((l) => l.split(':')[1]?.trim())
+    .filter((n) => n !== undefined && n !== '')
+    .join(' ');
+
+describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () => {
+  let dir = '';
+  let secrets = '';
+  let routesBefore = '';
+  let linksBefore = '';
+
+  beforeAll(async () => {
+    if ((await inNs(['ping', '-V'])).code !== 0) {
+      throw new Error('ping is missing: apt-get install -y iputils-ping');
+    }
+    dir = mkdtempSync(join(tmpdir(), 'pptpkit-interop-'));
+    // The seed guide's files, unchanged but for the server and login (options.pptp asks for
+    // `require-mppe mppe-stateful`: the stock server keeps stateless), plus `defaultroute` so the
+    // target network behind the server is reached through the tunnel.
+    writeFileSync(
+      join(dir, 'options.pptp'),
+      'lock noauth nobsdcomp nodeflate require-mppe mppe-stateful\n',
+    );
+    const peers = join(dir, 'peers');
+    mkdirSync(peers);
+    writeFileSync(
+      join(peers, 'lab'),
+      `pty "pptp 10.77.0.10 --nolaunchpppd" name pptpkit remotename PPTP require-chap file ${join(dir, 'options.pptp')} ipparam tunnel\ndefaultroute\n`,
+    );
+    secrets = join(dir, 'chap-secrets');
+    writeFileSync(
+      secrets,
+      '# client server secret IP addresses\npptpkit PPTP golden-Passw0rd *\nPPTP pptpkit golden-Passw0rd *\n',
+      { mode: 0o600 },
+    );
+    routesBefore = await routes();
+    linksBefore = await links();
+  });
+
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('brings the tunnel up (MS-CHAPv2, MPPE-128 stateless), pings and echoes TCP through it, and SIGINT restores the host', async () => {
+    const started = Date.now();
+    const t = up(dir, secrets);
+    const upRecord = await waitFor(t.records, 'tunnel up', t.exited, 30_000);
+    const upSeconds = (Date.now() - started) / 1000;
+    expect(upRecord['local']).toMatch(/^192\.168\.77\.1\d$/);
+    expect(upRecord['remote']).toBe(serverTunnel);
+    const network = t.records.find((r) => r['message'] === 'network layer up');
+    expect(network?.['encryption']).toBe('MPPE 128-bit stateless');
+    expect(
+      t.records.some((r) => r['message'] === 'authenticated' && r['method'] === 'MS-CHAPv2'),
+    ).toBe(true);
+
+    // pppd configures its side (ppp unit, MPPE in the kernel) just after IPCP opens: the first
+    // packet can arrive before that. Wait for one answer (bounded), then expect no loss.
+    let firstAnswer = Number.NaN;
+    for (let i = 0; i < 20 && Number.isNaN(firstAnswer); i++) {
+      if ((await inNs(['ping', '-c', '1', '-W', '1', serverTunnel])).code === 0) {
+        firstAnswer = (Date.now() - started) / 1000;
+      }
+    }
+    expect(firstAnswer).not.toBeNaN();
+    const ping = await inNs(['ping', '-c', '3', '-i', '0.3', '-W', '2', serverTunnel]);
+    expect(ping.stdout).toMatch(/3 packets transmitted, 3 received/);
+    const rtt = /rtt min\/avg\/max\/mdev = [\d.]+\/([\d.]+)/.exec(ping.stdout)?.[1];
+    const pingTarget = await inNs(['ping', '-c', '3', '-i', '0.3', '-W', '2', target]);
+    expect(pingTarget.stdout).toMatch(/3 packets transmitted, 3 received/);
+    expect(await tcpEcho(32 * 1024)).toBe(true);
+
+    const status = await inNs([...cli, 'status', 'lab', '--json'], {
+      PPTPKIT_RUN_DIR: join(dir, 'run'),
+    });
+    expect(status.code).toBe(0);
+    const s = JSON.parse(status.stdout) as {
+      state: string;
+      mppe: unknown;
+      data: Record<string, number>;
+      gre: Record<string, number>;
+    };
+    expect(s.state).toBe('up');
+    expect(s.mppe).toEqual({ keyBits: 128, stateless: true, mppc: false });
+    expect(s.data['txPackets']).toBeGreaterThanOrEqual(7);
+    expect(s.data['rxPackets']).toBeGreaterThanOrEqual(7);
+    expect(s.gre['received']).toBeGreaterThan(0);
+    console.info(
+      `[interop] pptpkit up in ${upSeconds.toFixed(2)} s, first ping answer after ${firstAnswer.toFixed(2)} s, ping RTT avg ${rtt} ms`,
+    );
+
+    t.child.kill('SIGINT');
+    expect(await t.exited).toBe(5);
+    expect(t.records.some((r) => r['message'] === 'host restored')).toBe(true);
+    expect(await routes()).toBe(routesBefore);
+    expect(await links()).toBe(linksBefore);
+    expect(
+      readdirSync(join(dir, 'run')).filter((f) => f.endsWith('.journal') || f.endsWith('.sock')),
+    ).toEqual([]);
+  });
+
+  it('`pptpkit down` ends a running tunnel in order and leaves the routing table as it was', async () => {
+    const t = up(dir, secrets);
+    await waitFor(t.records, 'tunnel up', t.exited, 30_000);
+    const down = await inNs([...cli, 'down', 'lab'], { PPTPKIT_RUN_DIR: join(dir, 'run') });
+    expect(down.stdout).toContain('lab: down');
+    expect(down.code).toBe(0);
+    expect(await t.exited).toBe(0);
+    expect(
+      t.records.some(
+        (r) =>
+          r['message'] === 'call cleared' ||
+          r['message'] === 'control connection closed' ||
+          r['message'] === 'ended',
+      ),
+    ).toBe(true);
+    expect(await routes()).toBe(routesBefore);
+    expect(existsSync(join(dir, 'run', 'lab.sock'))).toBe(false);
+  });
+
+  it('a wrong password exits with the auth-failed status (19) and the server’s message', async () => {
+    const wrong = join(dir, 'wrong-secrets');
+    writeFileSync(wrong, 'pptpkit * not-the-password *\n', { mode: 0o600 });
+    const t = up(dir, wrong);
+    expect(await t.exited).toBe(19);
+    const failed = t.records.find((r) => r['message'] === 'link down');
+    expect(String(failed?.['reason'])).toMatch(/authenticat/i);
+    // pppd's MS-CHAPv2 Failure packet: E=691 (RFC 2759 §6, authentication failure).
+    expect(t.records.find((r) => r['message'] === 'authentication failed')).toMatchObject({
+      serverError: 691,
+    });
+    expect(JSON.stringify(t.records)).not.toContain('not-the-password');
+    expect(await routes()).toBe(routesBefore);
+  });
+
+  it.each<{
+    name: string;
+    env: Record<string, string>;
+    peer: string;
+    method: string;
+    mode: string;
+  }>([
+    {
+      name: 'MS-CHAPv2 + MPPE-40',
+      env: { PKL_AUTH: 'mschap-v2', PKL_MPPE: '40' },
+      peer: 'require-mppe-40',
+      method: 'MS-CHAPv2',
+      mode: 'MPPE 40-bit stateless',
+    },
+    {
+      name: 'MS-CHAPv1 + MPPE-128',
+      env: { PKL_AUTH: 'mschap', PKL_MPPE: '128' },
+      peer: 'require-mppe-128\nrefuse-mschap-v2',
+      method: 'MS-CHAP',
+      mode: 'MPPE 128-bit stateless',
+    },
+    {
+      name: 'MS-CHAPv2 + MPPE-128 stateful (server with mppe-stateful)',
+      env: { PKL_MPPE_STATEFUL: '1' },
+      peer: 'require-mppe-128\nmppe-stateful-prefer\ndefaultroute',
+      method: 'MS-CHAPv2',
+      mode: 'MPPE 128-bit stateful',
+    },
+  ])(
+    'lab restarted for $name: the tunnel runs $method with $mode and pings through it',
+    async ({ env, peer, method, mode }) => {
+      expect((await lab(['stop'])).code).toBe(0);
+      try {
+        expect((await lab(['start'], env)).code).toBe(0);
+        writeFileSync(
+          join(dir, 'peers', 'variant'),
+          `pty "pptp 10.77.0.10 --nolaunchpppd"\nname pptpkit\nremotename PPTP\n${peer}\n`,
+        );
+        const child = spawn(
+          'ip',
+          [
+            'netns',
+            'exec',
+            netns,
+            ...cli,
+            'up',
+            'variant',
+            '--peers-dir',
+            join(dir, 'peers'),
+            '--secrets',
+            secrets,
+            '--log-format',
+            'json',
+          ],
+          {
+            cwd: repo,
+            env: { ...process.env, PPTPKIT_RUN_DIR: join(dir, 'run') },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
+        );
+        const records: Record<string, unknown>[] = [];
+        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+          for (const line of chunk.split('\n').filter((l) => l.startsWith('{'))) {
+            records.push(JSON.parse(line) as Record<string, unknown>);
+          }
+        });
+        const exited = new Promise<number | null>((resolve) =>
+          child.on('exit', (code) => resolve(code)),
+        );
+        await waitFor(records, 'tunnel up', exited, 30_000);
+        expect(records.find((r) => r['message'] === 'authenticated')?.['method']).toBe(method);
+        expect(records.find((r) => r['message'] === 'network layer up')?.['encryption']).toBe(mode);
+        let answered = false;
+        for (let i = 0; i < 20 && !answered; i++) {
+          answered = (await inNs(['ping', '-c', '1', '-W', '1', serverTunnel])).code === 0;
+        }
+        const ping = await inNs(['ping', '-c', '3', '-i', '0.3', '-W', '2', serverTunnel]);
+        expect(ping.stdout).toMatch(/3 packets transmitted, 3 received/);
+        if (peer.includes('defaultroute')) expect(await tcpEcho(32 * 1024)).toBe(true);
+        child.kill('SIGINT');
+        expect(await exited).toBe(5);
+        expect(await routes()).toBe(routesBefore);
+      } finally {
+        // Leave the lab as the global set-up started it, for the files that follow.
+        await lab(['stop']);
+        expect((await lab(['start'])).code).toBe(0);
+      }
+    },
+  );
+});
