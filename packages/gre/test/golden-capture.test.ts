@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Direction,
+  GOLDEN_CAPTURES,
   type GoldenCapture,
   loadGoldenCapture as loadCapture,
 } from '../../../fixtures/golden/capture.js';
@@ -42,16 +43,7 @@ function callIds(capture: GoldenCapture): { client: number; server: number } {
 }
 
 describe('golden captures: enhanced GRE between pptp-linux and pptpd', () => {
-  for (const name of [
-    'mschapv2-mppe128-stateless',
-    'mschapv2-mppe40-stateless',
-    'mschapv2-mppe128-stateful',
-    'mschapv2-wrong-password',
-    'mschapv1-mppe128-stateless',
-    'chap-md5-nomppe',
-    'pap-nomppe',
-    'mschapv2-mppe128-stateful-loss',
-  ]) {
+  for (const name of GOLDEN_CAPTURES) {
     describe(name, () => {
       const capture = loadCapture(name);
       const lossy = name.endsWith('-loss');

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Direction,
+  GOLDEN_CAPTURES,
   type GoldenCapture,
   loadGoldenCapture as loadCapture,
   pppFrames,
@@ -70,16 +71,7 @@ function lcpOptions(packet: ControlPacket): LcpOption[] {
 }
 
 describe('golden captures: PPP between Debian pppd peers over PPTP', () => {
-  for (const name of [
-    'mschapv2-mppe128-stateless',
-    'mschapv2-mppe40-stateless',
-    'mschapv2-mppe128-stateful',
-    'mschapv2-wrong-password',
-    'mschapv1-mppe128-stateless',
-    'chap-md5-nomppe',
-    'pap-nomppe',
-    'mschapv2-mppe128-stateful-loss',
-  ]) {
+  for (const name of GOLDEN_CAPTURES) {
     describe(name, () => {
       const all = frames(loadCapture(name));
 
