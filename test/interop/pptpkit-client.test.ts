@@ -46,8 +46,8 @@ interface Tunnel {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `pptpkit up lab` in the namespace, collecting its JSON log records. */
-function up(dir: string, secrets: string): Tunnel {
+/** Starts `pptpkit up PEER` in the namespace, collecting its JSON log records. */
+function up(dir: string, secrets: string, peer = 'lab'): Tunnel {
   const child = spawn(
     'ip',
     [
@@ -56,7 +56,7 @@ function up(dir: string, secrets: string): Tunnel {
       netns,
       ...cli,
       'up',
-      'lab',
+      peer,
       '--peers-dir',
       join(dir, 'peers'),
       '--secrets',
@@ -67,7 +67,7 @@ function up(dir: string, secrets: string): Tunnel {
     {
       cwd: repo,
       env: { ...process.env, PPTPKIT_RUN_DIR: join(dir, 'run') },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
   const records: Record<string, unknown>[] = [];
@@ -298,37 +298,7 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
           join(dir, 'peers', 'variant'),
           `pty "pptp 10.77.0.10 --nolaunchpppd"\nname pptpkit\nremotename PPTP\n${peer}\n`,
         );
-        const child = spawn(
-          'ip',
-          [
-            'netns',
-            'exec',
-            netns,
-            ...cli,
-            'up',
-            'variant',
-            '--peers-dir',
-            join(dir, 'peers'),
-            '--secrets',
-            secrets,
-            '--log-format',
-            'json',
-          ],
-          {
-            cwd: repo,
-            env: { ...process.env, PPTPKIT_RUN_DIR: join(dir, 'run') },
-            stdio: ['ignore', 'ignore', 'pipe'],
-          },
-        );
-        const records: Record<string, unknown>[] = [];
-        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-          for (const line of chunk.split('\n').filter((l) => l.startsWith('{'))) {
-            records.push(JSON.parse(line) as Record<string, unknown>);
-          }
-        });
-        const exited = new Promise<number | null>((resolve) =>
-          child.on('exit', (code) => resolve(code)),
-        );
+        const { child, records, exited } = up(dir, secrets, 'variant');
         await waitFor(records, 'tunnel up', exited, 30_000);
         expect(records.find((r) => r['message'] === 'authenticated')?.['method']).toBe(method);
         expect(records.find((r) => r['message'] === 'network layer up')?.['encryption']).toBe(mode);
