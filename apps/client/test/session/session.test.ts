@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { defaultPeerSettings, type PeerSettings } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/logger.js';
-import { Session, type SessionStatus } from '../../src/session/session.js';
+import { Session, type SessionOptions, type SessionStatus } from '../../src/session/session.js';
 import { FakeServer, ipv4Packet } from './fake-server.js';
 
 function settings(change: Partial<PeerSettings> = {}): PeerSettings {
@@ -15,6 +15,20 @@ function logger(lines: string[]) {
     level: 'debug',
     write: (l) => lines.push(l),
     clock: () => new Date(),
+  });
+}
+
+/** A session against `server` as alice/pw with default settings; `change` overrides. */
+function sessionWith(server: FakeServer, change: Partial<SessionOptions> = {}): Session {
+  return new Session({
+    peer: 'test',
+    server: '10.0.0.1',
+    settings: settings(),
+    credentials: { user: 'alice', password: 'pw' },
+    io: server,
+    log: logger([]),
+    signal: new AbortController().signal,
+    ...change,
   });
 }
 
@@ -32,12 +46,8 @@ describe('Session against the packages’ server roles over in-memory pipes', ()
     const root = new AbortController();
     const lines: string[] = [];
     let up: SessionStatus | undefined;
-    const session = new Session({
-      peer: 'test',
-      server: '10.0.0.1',
-      settings: settings(),
+    const session = sessionWith(server, {
       credentials: { user: 'alice', password: 'Secret-pw1' },
-      io: server,
       log: logger(lines),
       signal: root.signal,
       onUp: (s) => {
@@ -98,14 +108,9 @@ describe('Session against the packages’ server roles over in-memory pipes', ()
   it('a wrong password ends with the auth-failed exit status and no tunnel', async () => {
     const server = new FakeServer({ user: 'alice', password: 'right' });
     const lines: string[] = [];
-    const session = new Session({
-      peer: 'test',
-      server: '10.0.0.1',
-      settings: settings(),
+    const session = sessionWith(server, {
       credentials: { user: 'alice', password: 'Wr0ng-pw-x1' },
-      io: server,
       log: logger(lines),
-      signal: new AbortController().signal,
     });
     const result = await session.run();
     expect(result.exitCode).toBe(EXIT.authFailed);
@@ -134,15 +139,7 @@ describe('Session against the packages’ server roles over in-memory pipes', ()
         mppc: false,
       },
     });
-    const session = new Session({
-      peer: 'test',
-      server: '10.0.0.1',
-      settings: settings(),
-      credentials: { user: 'alice', password: 'pw' },
-      io: server,
-      log: logger([]),
-      signal: new AbortController().signal,
-    });
+    const session = sessionWith(server);
     const result = await session.run();
     expect(result.exitCode).toBe(EXIT.negotiation);
     expect(result.reason).toMatch(/MPPE/);
@@ -153,13 +150,8 @@ describe('Session against the packages’ server roles over in-memory pipes', ()
   it('measures the LCP echo round trip (lcp-echo-interval) and reports it in status', async () => {
     const server = new FakeServer({ user: 'alice', password: 'pw' });
     const root = new AbortController();
-    const session = new Session({
-      peer: 'test',
-      server: '10.0.0.1',
+    const session = sessionWith(server, {
       settings: settings({ lcpEchoInterval: 1 }),
-      credentials: { user: 'alice', password: 'pw' },
-      io: server,
-      log: logger([]),
       signal: root.signal,
     });
     const done = session.run();
@@ -174,13 +166,7 @@ describe('Session against the packages’ server roles over in-memory pipes', ()
   it('a stop while the server does not answer ends at once and still restores the host', async () => {
     const server = new FakeServer({ user: 'alice', password: 'pw', unreachable: true });
     const root = new AbortController();
-    const session = new Session({
-      peer: 'test',
-      server: '10.0.0.1',
-      settings: settings(),
-      credentials: { user: 'alice', password: 'pw' },
-      io: server,
-      log: logger([]),
+    const session = sessionWith(server, {
       signal: root.signal,
     });
     const done = session.run();
