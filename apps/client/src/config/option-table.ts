@@ -167,7 +167,19 @@ export const optionTable: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['defaultroute', flag((s) => (s.defaultRoute = true))],
   [
     'nodefaultroute',
-    flag((s) => Object.assign(s, { defaultRoute: false, replaceDefaultRoute: false })),
+    flag((s) =>
+      Object.assign(s, {
+        defaultRoute: false,
+        replaceDefaultRoute: false,
+        splitDefaultRoute: false,
+      }),
+    ),
+  ],
+  // pptpkit's own: 0.0.0.0/1 + 128.0.0.0/1 through the tunnel, the default route untouched.
+  ['defaultroute-split', flag((s) => (s.splitDefaultRoute = true))],
+  [
+    'defaultroute-metric',
+    integer('defaultroute-metric', 0, 0xffff_ffff, (s, v) => (s.defaultRouteMetric = v)),
   ],
   [
     'replacedefaultroute',

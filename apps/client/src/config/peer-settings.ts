@@ -53,6 +53,13 @@ export interface PeerSettings {
   defaultRoute: boolean;
   /** Replace an existing default route (`replacedefaultroute`). */
   replaceDefaultRoute: boolean;
+  /**
+   * Route everything through the tunnel with the two halves `0.0.0.0/1` and `128.0.0.0/1`,
+   * leaving the existing default route in place (`defaultroute-split`, pptpkit's own option).
+   */
+  splitDefaultRoute: boolean;
+  /** Metric of the default route we add (`defaultroute-metric`, pppd 2.4.9). */
+  defaultRouteMetric?: number;
   /** Use the DNS servers the server offers (`usepeerdns`). */
   usePeerDns: boolean;
   /** Reconnect after the link ends (`persist`). */
@@ -91,6 +98,7 @@ export function defaultPeerSettings(): PeerSettings {
     mppc: false,
     defaultRoute: false,
     replaceDefaultRoute: false,
+    splitDefaultRoute: false,
     usePeerDns: false,
     persist: false,
     maxfail: 10,
