@@ -17,7 +17,8 @@
 #
 # Settings (environment, read by start/client): PKL_USER, PKL_PASSWORD,
 # PKL_AUTH (mschap-v2|mschap|chap|pap), PKL_MPPE (128|40|none), PKL_MPPE_STATEFUL (0|1),
-# PKL_LOCAL_IP, PKL_REMOTE_IP (pptpd localip/remoteip), PKL_PING_COUNT, PKL_HOLD_SECONDS,
+# PKL_LOCAL_IP, PKL_REMOTE_IP (pptpd localip/remoteip), PKL_DNS (space-separated ms-dns
+# addresses the server offers), PKL_PING_COUNT, PKL_HOLD_SECONDS,
 # PKL_IPERF_SECONDS, PKL_CLIENT_PASSWORD (client only: try another password), PKL_LOSS=1
 # (client only: drop one outgoing packet after the pings, then ping again),
 # PKL_CACHE (guest cache), PKL_RUN (run directory), PKL_INSTANCE (another lab beside the
@@ -59,6 +60,7 @@ PKL_PING_COUNT=${PKL_PING_COUNT:-3}
 PKL_HOLD_SECONDS=${PKL_HOLD_SECONDS:-0}
 PKL_IPERF_SECONDS=${PKL_IPERF_SECONDS:-0}
 PKL_LOSS=${PKL_LOSS:-0}
+PKL_DNS=${PKL_DNS:-}
 
 say() { echo "lab: $*" >&2; }
 die() {
@@ -297,6 +299,7 @@ EOF
   {
     echo "name pptpd"
     ppp_auth_options server
+    for dns in $PKL_DNS; do echo "ms-dns $dns"; done
     printf '%s\n' proxyarp nodefaultroute lock nobsdcomp novj novjccomp nologfd debug "logfile /lab/pppd.log"
   } >"$d/etc/ppp/pptpd-options"
   secrets >"$d/etc/ppp/chap-secrets"
@@ -310,6 +313,7 @@ PKL_MPPE=$PKL_MPPE
 PKL_MPPE_STATEFUL=$PKL_MPPE_STATEFUL
 PKL_LOCAL_IP=$PKL_LOCAL_IP
 PKL_REMOTE_IP=$PKL_REMOTE_IP
+PKL_DNS="$PKL_DNS"
 EOF
 }
 
