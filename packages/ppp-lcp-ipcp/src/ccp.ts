@@ -34,8 +34,14 @@ export interface CcpPolicy {
    * requesting it. Throwing (e.g. `NegotiationError`) ends CCP as failed.
    */
   handleNak(ours: RawOption, suggested: RawOption): RawOption | undefined;
-  /** The peer Rejected `ours`: `false` when CCP cannot succeed without it. */
-  handleReject(ours: RawOption): boolean;
+  /**
+   * The peer Rejected `ours`. `true`: drop it and go on; `false`: CCP cannot succeed without it;
+   * an option list: a fallback proposal that takes its place in our next Configure-Request
+   * (e.g. MPPE without MPPC), possibly of the same type. An empty list is the same as `true`.
+   * At most Max-Failure fallbacks are tried per negotiation; a peer that keeps rejecting them
+   * fails CCP. Throwing is the same as `false`.
+   */
+  handleReject(ours: RawOption): boolean | readonly RawOption[];
   /** Both sides Acked: the agreement, or `undefined` when it is not acceptable. */
   opened(
     ourAcked: readonly RawOption[],
@@ -58,6 +64,8 @@ export class Ccp extends ControlProtocol {
   #want: RawOption[] = [];
   #failure: string | undefined;
   #agreement: CompressionAgreement | undefined;
+  readonly #maxFallbacks: number;
+  #fallbacks = 0;
 
   /**
    * @param sink - the link.
@@ -76,6 +84,7 @@ export class Ccp extends ControlProtocol {
     super(PPP_PROTOCOL.CCP, sink, automaton, initialIdentifier);
     this.#policy = policy;
     this.#events = events;
+    this.#maxFallbacks = automaton.maxFailure;
     this.reset();
   }
 
@@ -93,6 +102,7 @@ export class Ccp extends ControlProtocol {
   reset(): void {
     this.#want = this.#policy.initialOptions();
     this.#failure = undefined;
+    this.#fallbacks = 0;
   }
 
   protected buildRequest(): RawOption[] {
@@ -114,13 +124,19 @@ export class Ccp extends ControlProtocol {
       const ours = this.#want[index]!;
       if (reject) {
         this.#want.splice(index, 1);
-        let acceptable = false;
+        let answer: boolean | readonly RawOption[] = false;
         try {
-          acceptable = this.#policy.handleReject(ours);
+          answer = this.#policy.handleReject(ours);
         } catch {
-          acceptable = false;
+          answer = false;
         }
-        if (!acceptable) this.#failure = `peer rejected CCP option ${o.type}`;
+        if (answer === false) this.#failure = `peer rejected CCP option ${o.type}`;
+        else if (answer !== true && answer.length > 0) {
+          // A fallback proposal; bounded so a peer rejecting every fallback cannot loop forever.
+          if (++this.#fallbacks > this.#maxFallbacks)
+            this.#failure = `peer rejected ${this.#maxFallbacks} CCP fallback proposals`;
+          else this.#want.splice(index, 0, ...answer);
+        }
         continue;
       }
       let next: RawOption | undefined;

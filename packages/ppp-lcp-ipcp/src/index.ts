@@ -50,6 +50,7 @@ export {
   type LinkCounters,
   type LinkPhase,
   type LinkPolicy,
+  type LinkStatus,
   type LinkUp,
   type PppAction,
   PppLink,

@@ -132,6 +132,9 @@ export class Lcp extends ControlProtocol {
   #refusedAuth: AuthSpec | undefined;
   #echoAt: number | undefined;
   #echoPending = 0;
+  /** The last Echo-Request we sent: its Identifier and when. */
+  #echoSent: { identifier: number; at: number } | undefined;
+  #echoRtt: number | undefined;
   #agreement: LcpAgreement | undefined;
   /** Counters of discarded or ignored LCP input. */
   readonly lcpCounters: { echoRepliesFromSelf: number; ignored: number; malformed: number } = {
@@ -184,6 +187,16 @@ export class Lcp extends ControlProtocol {
   /** When the next Echo-Request is due, if keepalive is running. */
   get echoDeadline(): number | undefined {
     return this.#agreement === undefined ? undefined : this.#echoAt;
+  }
+
+  /** Round-trip time of the last Echo-Request the peer answered, in `now` units. */
+  get echoRttMs(): number | undefined {
+    return this.#echoRtt;
+  }
+
+  /** Echo-Requests sent since the last Echo-Reply. */
+  get echoesUnanswered(): number {
+    return this.#echoPending;
   }
 
   #newMagic(): number {
@@ -383,6 +396,7 @@ export class Lcp extends ControlProtocol {
   override thisLayerDown(now: number): void {
     this.#agreement = undefined;
     this.#echoAt = undefined;
+    this.#echoSent = undefined;
     super.thisLayerDown(now);
   }
 
@@ -406,7 +420,9 @@ export class Lcp extends ControlProtocol {
     }
     this.#echoPending++;
     this.#echoAt = now + this.#config.echoIntervalMs;
-    this.send(CP_CODE.ECHO_REQUEST, this.fsm.nextIdentifier(), this.#magicBytes());
+    const identifier = this.fsm.nextIdentifier();
+    this.#echoSent = { identifier, at: now };
+    this.send(CP_CODE.ECHO_REQUEST, identifier, this.#magicBytes());
   }
 
   #magicBytes(): Uint8Array {
@@ -462,6 +478,12 @@ export class Lcp extends ControlProtocol {
           return undefined;
         }
         this.#echoPending = 0;
+        // RFC 1661 §5.8: the reply copies the request's Identifier; time our latest request.
+        const sent = this.#echoSent;
+        if (sent !== undefined && sent.identifier === packet.identifier) {
+          this.#echoRtt = now - sent.at;
+          this.#echoSent = undefined;
+        }
         return 'RXR';
       }
       case CP_CODE.IDENTIFICATION:
@@ -472,6 +494,17 @@ export class Lcp extends ControlProtocol {
       default:
         return 'RUC';
     }
+  }
+
+  override codeRejectPermitted(code: number): boolean {
+    // RFC 1661 §5.6: a peer that Code-Rejects Echo-Request can never answer one; stop the
+    // keepalive rather than declare the link dead later.
+    if (code === CP_CODE.ECHO_REQUEST && this.#echoAt !== undefined) {
+      this.#echoAt = undefined;
+      this.#echoPending = 0;
+      this.sink.diagnostic(this.protocol, 'peer Code-Rejected Echo-Request: LCP keepalive stopped');
+    }
+    return super.codeRejectPermitted(code);
   }
 
   override echoReply(packet: ControlPacket): void {

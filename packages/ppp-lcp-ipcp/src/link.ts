@@ -28,6 +28,34 @@ export interface DownReason {
   readonly code: PppDownCode;
   /** A sentence for humans; never contains secrets. */
   readonly message: string;
+  /**
+   * Set when `close()` sent a Terminate-Request: `true` when the peer's Terminate-Ack arrived,
+   * `false` when it did not (the Restart counter ran out, RFC 1661 §3.7 and §4.6, or the lower
+   * layer went down first).
+   */
+  readonly acknowledged?: boolean;
+}
+
+/** A read-only snapshot of the link, for status displays and diagnostics. */
+export interface LinkStatus {
+  /** The current phase. */
+  readonly phase: LinkPhase;
+  /** LCP automaton state. */
+  readonly lcp: FsmState;
+  /** IPCP automaton state. */
+  readonly ipcp: FsmState;
+  /** IPv6CP automaton state, when IPv6CP is enabled. */
+  readonly ipv6cp?: FsmState;
+  /** CCP automaton state, when a CCP policy is configured. */
+  readonly ccp?: FsmState;
+  /** The CCP agreement while CCP is Opened with one. */
+  readonly ccpAgreement?: CompressionAgreement;
+  /** Round-trip time of the last answered LCP Echo-Request, ms (`now` differences). */
+  readonly lcpEchoRttMs?: number;
+  /** LCP Echo-Requests sent since the last Echo-Reply. */
+  readonly lcpEchoesUnanswered: number;
+  /** With `startNcpsAfterCcp`: IPCP/IPv6CP are still held back waiting for CCP. */
+  readonly ncpsHeld: boolean;
 }
 
 /** The `up` action: the network layer is ready. */
@@ -132,6 +160,16 @@ export interface LinkPolicy {
   readonly requireMppe?: boolean;
   /** Negotiate IPv6CP; when false the peer's IPv6CP is Protocol-Rejected. */
   readonly ipv6?: boolean;
+  /**
+   * Start IPCP and IPv6CP only once CCP has settled: Opened with an agreement, or failed or
+   * finished when `requireMppe` is off (with it on, such a CCP ends the link and the other NCPs
+   * never start). This is pppd's order when MPPE is required (`start_networks` runs from
+   * `ccp_up`); pppd as a server Terminate-Acks an IPCP Configure-Request that arrives before its
+   * CCP is up, which costs a Restart timeout. While held, the newest Configure-Request the peer
+   * sends for each held NCP is kept and answered as soon as that NCP starts; its other packets
+   * are dropped and counted. No effect without a `ccp` policy. Default `false`.
+   */
+  readonly startNcpsAfterCcp?: boolean;
 }
 
 /** Settings of a {@link PppLink}. */
@@ -160,6 +198,8 @@ export interface LinkCounters {
   droppedInPhase: number;
   /** Protocol-Rejects sent. */
   protocolRejectsSent: number;
+  /** Early peer Configure-Requests kept for an NCP held by `startNcpsAfterCcp`. */
+  heldNcpRequests: number;
 }
 
 interface AuthRun {
@@ -202,12 +242,22 @@ export class PppLink {
   #upSent = false;
   #settled = new Set<number>();
   #ccpFailureHandled = false;
+  /** Whether IPCP/IPv6CP were started in this Network phase (`startNcpsAfterCcp`). */
+  #ncpsStarted = false;
+  /** The newest early Configure-Request per held NCP (bounded: one per protocol). */
+  readonly #early = new Map<ControlProtocol, Uint8Array>();
+  /** `close()` sent a Terminate-Request: `down` waits for the Ack or the Restart counter. */
+  #closing = false;
+  #terminateAcked = false;
+  /** The peer sent NCP packets while we were still authenticating (it accepted us). */
+  #peerInNetwork = false;
   /** Drop counters. */
   readonly counters: LinkCounters = {
     malformedFrames: 0,
     malformedPackets: 0,
     droppedInPhase: 0,
     protocolRejectsSent: 0,
+    heldNcpRequests: 0,
   };
 
   /** @param options - role, randomness, policy and settings. */
@@ -287,6 +337,41 @@ export class PppLink {
     return a === undefined ? NO_COMPRESSION : { acfc: a.txAcfc, pfc: a.txPfc };
   }
 
+  /** The CCP automaton state; `undefined` without a CCP policy. */
+  get ccpState(): FsmState | undefined {
+    return this.#ccp?.state;
+  }
+
+  /** The CCP agreement while CCP is Opened with one (also carried by `up` as `mppe`). */
+  get ccpAgreement(): CompressionAgreement | undefined {
+    return this.#ccp?.agreement;
+  }
+
+  /**
+   * Round-trip time of the last LCP Echo-Request the peer answered (Identifier matched), in
+   * the units of `now`; `undefined` until one is answered.
+   */
+  get lcpEchoRttMs(): number | undefined {
+    return this.#lcp.echoRttMs;
+  }
+
+  /** A snapshot of phases, automaton states, the CCP agreement and the echo round trip. */
+  status(): LinkStatus {
+    const ccpAgreement = this.#ccp?.agreement;
+    const rtt = this.#lcp.echoRttMs;
+    return {
+      phase: this.#phase,
+      lcp: this.#lcp.state,
+      ipcp: this.#ipcp.state,
+      ...(this.#ipv6cp === undefined ? {} : { ipv6cp: this.#ipv6cp.state }),
+      ...(this.#ccp === undefined ? {} : { ccp: this.#ccp.state }),
+      ...(ccpAgreement === undefined ? {} : { ccpAgreement }),
+      ...(rtt === undefined ? {} : { lcpEchoRttMs: rtt }),
+      lcpEchoesUnanswered: this.#lcp.echoesUnanswered,
+      ncpsHeld: this.#holdsNcps() && this.#phase === 'network' && !this.#ncpsStarted,
+    };
+  }
+
   /** Administrative Open and lower layer Up together: start negotiating. */
   start(now: number): PppAction[] {
     return this.#run(now, () => {
@@ -334,6 +419,8 @@ export class PppLink {
     this.#reason = undefined;
     this.#downSent = false;
     this.#upSent = false;
+    this.#closing = false;
+    this.#terminateAcked = false;
     this.#lcp.reset();
   }
 
@@ -356,11 +443,20 @@ export class PppLink {
     });
   }
 
-  /** Administrative Close: terminates the link with LCP Terminate-Request. */
+  /**
+   * Administrative Close: terminates the link with an LCP Terminate-Request. As RFC 1661 §3.7
+   * describes, the link stays in the Terminate phase until the peer's Terminate-Ack arrives or
+   * the Restart counter runs out (Max-Terminate); only then does `down` come, with
+   * `reason.acknowledged` saying which. Closing a link that is not negotiating or open ends it
+   * at once.
+   */
   close(now: number, message = 'closed locally'): PppAction[] {
     return this.#run(now, () => {
       this.#setReason('PPP_LOCAL_CLOSE', message);
+      this.#closing = this.#reason?.code === 'PPP_LOCAL_CLOSE';
       this.#lcp.fsm.close(now);
+      if (this.#lcp.state === 'Closing') this.#setPhase('terminate');
+      else this.#closing = false;
     });
   }
 
@@ -436,10 +532,14 @@ export class PppLink {
   #emitDown(): void {
     if (this.#downSent) return;
     this.#downSent = true;
-    const reason = this.#reason ?? {
+    let reason = this.#reason ?? {
       code: 'PPP_NEGOTIATION_FAILED',
       message: 'LCP negotiation failed',
     };
+    if (this.#closing) {
+      this.#closing = false;
+      reason = { ...reason, acknowledged: this.#terminateAcked };
+    }
     this.#out.push({ type: 'down', reason });
   }
 
@@ -524,7 +624,17 @@ export class PppLink {
   #receiveNcp(cp: ControlProtocol, payload: Uint8Array, now: number): void {
     // RFC 1661 §3.5: NCP packets before the Network phase are silently discarded.
     if (this.#phase !== 'network') {
+      // The peer is in its Network phase already: it accepted our authentication.
+      if (this.#phase === 'authenticate') this.#peerInNetwork = true;
       this.counters.droppedInPhase++;
+      return;
+    }
+    if (cp !== this.#ccp && this.#holdsNcps() && !this.#ncpsStarted) {
+      // Held NCP: keep the newest Configure-Request (answered when the NCP starts), drop the rest.
+      if (payload[0] === CP_CODE.CONFIGURE_REQUEST) {
+        this.counters.heldNcpRequests++;
+        this.#early.set(cp, payload.slice());
+      } else this.counters.droppedInPhase++;
       return;
     }
     this.#receiveControl(cp, payload, now);
@@ -544,8 +654,26 @@ export class PppLink {
       this.counters.malformedPackets++;
       return;
     }
+    if (cp === this.#lcp && packet.code === CP_CODE.CODE_REJECT) {
+      const rejected = packet.data[0];
+      // RFC 1661 §5.6: a Code-Reject of a code the automaton needs ends the link.
+      if (rejected === undefined || rejected <= CP_CODE.CODE_REJECT)
+        this.#setReason(
+          'PPP_NEGOTIATION_FAILED',
+          `peer Code-Rejected LCP code ${rejected ?? '(none)'}, which RFC 1661 requires`,
+        );
+    }
+    if (cp === this.#lcp && packet.code === CP_CODE.TERMINATE_ACK) {
+      if (this.#lcp.state === 'Closing') this.#terminateAcked = true;
+    }
     if (cp === this.#lcp && packet.code === CP_CODE.TERMINATE_REQUEST) {
-      if (this.#lcp.state === 'Opened')
+      if (this.#lcp.state === 'Opened' && this.#awaitingOurAuth()) {
+        // A server that refuses our credentials may hang up without (or instead of) a Failure.
+        this.#setReason(
+          'PPP_AUTH_FAILED',
+          'the peer terminated the link while we were authenticating (taken as a refusal of our credentials)',
+        );
+      } else if (this.#lcp.state === 'Opened')
         this.#setReason('PPP_PEER_TERMINATED', 'the peer terminated the link');
       else if (this.#lcp.refusedAuth !== undefined) {
         this.#fail(
@@ -616,6 +744,18 @@ export class PppLink {
       this.#enterNetwork(this.#now);
   }
 
+  /**
+   * Whether we are in the Authenticate phase, our own authentication is not done yet, and the
+   * peer has not moved on to its Network phase (then it accepted us and a Success was lost).
+   */
+  #awaitingOurAuth(): boolean {
+    return (
+      this.#phase === 'authenticate' &&
+      !this.#peerInNetwork &&
+      this.#auth.some((r) => r.side === 'peer' && !r.done)
+    );
+  }
+
   #startAuth(now: number): void {
     const agreement = this.#lcp.agreement;
     // LCP may have left Opened again before this deferred step ran (e.g. a failure in between).
@@ -634,6 +774,7 @@ export class PppLink {
       }
       runs.push({ side, method, machine: method.create(), deadline: undefined, done: false });
     };
+    this.#peerInNetwork = false;
     add('authenticator', agreement.weAuthenticate, this.#policy.requireAuth);
     add('peer', agreement.peerAuthenticates, this.#policy.acceptAuth);
     this.#auth = runs;
@@ -651,10 +792,40 @@ export class PppLink {
     this.#setPhase('network');
     this.#settled.clear();
     this.#ccpFailureHandled = false;
+    this.#early.clear();
+    this.#ncpsStarted = false;
+    const ccp = this.#ccp;
+    if (ccp !== undefined && this.#holdsNcps()) {
+      ccp.fsm.open(now);
+      ccp.fsm.up(now);
+      return;
+    }
+    this.#startNcps(now);
+  }
+
+  /** Whether IPCP/IPv6CP wait for CCP (`startNcpsAfterCcp` with a CCP policy). */
+  #holdsNcps(): boolean {
+    return this.#policy.startNcpsAfterCcp === true && this.#ccp !== undefined;
+  }
+
+  /** Starts every NCP not started yet, then answers the early requests kept for them. */
+  #startNcps(now: number): void {
+    if (this.#ncpsStarted || this.#phase !== 'network' || this.#reason !== undefined) return;
+    this.#ncpsStarted = true;
     for (const cp of this.#ncps()) {
+      if (cp.state !== 'Initial') continue;
       cp.fsm.open(now);
       cp.fsm.up(now);
     }
+    const early = [...this.#early];
+    this.#early.clear();
+    for (const [cp, payload] of early) this.#receiveControl(cp, payload, now);
+  }
+
+  /** CCP settled (Opened, or failed/finished without `requireMppe`): release held NCPs. */
+  #ccpSettled(): void {
+    if (this.#holdsNcps() && !this.#ncpsStarted)
+      this.#pending.push(() => this.#startNcps(this.#now));
   }
 
   #layerStarted(protocol: number): void {
@@ -688,6 +859,7 @@ export class PppLink {
       }
     }
     this.#settled.add(protocol);
+    if (protocol === PPP_PROTOCOL.CCP) this.#ccpSettled();
     this.#maybeUp();
   }
 
@@ -702,6 +874,7 @@ export class PppLink {
     }
     this.#out.push({ type: 'diagnostic', protocol: cp.protocol, message });
     this.#settled.add(cp.protocol);
+    if (cp === this.#ccp) this.#ccpSettled();
     this.#pending.push(() => {
       cp.fsm.close(this.#now);
       this.#maybeUp();
@@ -740,7 +913,8 @@ export class PppLink {
     }
     if (this.#reason !== undefined) {
       this.#setPhase('terminate');
-      this.#emitDown();
+      // After close(), `down` waits for the Terminate-Ack or Max-Terminate (RFC 1661 §3.7).
+      if (!this.#closing) this.#emitDown();
     } else {
       this.#out.push({
         type: 'diagnostic',
@@ -757,6 +931,8 @@ export class PppLink {
     }
     this.#auth = [];
     this.#upSent = false;
+    this.#early.clear();
+    this.#ncpsStarted = false;
   }
 
   #layerFinished(protocol: number): void {
@@ -786,6 +962,7 @@ export class PppLink {
       return;
     }
     this.#settled.add(protocol);
+    if (protocol === PPP_PROTOCOL.CCP) this.#ccpSettled();
     this.#maybeUp();
   }
 

@@ -240,11 +240,67 @@ describe('replay: our client against the captured Debian pptpd + pppd 2.4.9 serv
       PPP_PROTOCOL.LCP,
       CP_CODE.TERMINATE_REQUEST,
     );
-    link.receive(
+    const end = link.receive(
       withIdentifier(cap.server(PPP_PROTOCOL.LCP, CP_CODE.TERMINATE_ACK), term.identifier),
       now,
     );
+    // RFC 1661 §3.7: `down` comes with the Terminate-Ack, not with the Terminate-Request.
+    expect(end.filter((a) => a.type === 'down')).toMatchObject([
+      { reason: { code: 'PPP_LOCAL_CLOSE', acknowledged: true } },
+    ]);
     expect(link.phase).toBe('dead');
+  });
+
+  it('mschapv2-mppe128-stateless with startNcpsAfterCcp: IPCP goes out only once CCP opened, pppd bytes', () => {
+    const cap = new Capture('mschapv2-mppe128-stateless');
+    const link = new PppLink({
+      role: 'client',
+      randomBytes: seededRandom(2024),
+      policy: {
+        acceptAuth: [chapPeer(cap, cap.file.password)],
+        ccp: mppeCcpPolicy(DEFAULT_MPPE_POLICY),
+        requireMppe: true,
+        startNcpsAfterCcp: true,
+      },
+    });
+    const now = 1000;
+    const lcpReq = request(PPP_PROTOCOL.LCP, link.start(now));
+    link.receive(cap.server(PPP_PROTOCOL.LCP, CP_CODE.CONFIGURE_REQUEST).frame, now);
+    link.receive(ackOf(PPP_PROTOCOL.LCP, lcpReq), now);
+    link.receive(cap.server(PPP_PROTOCOL.CHAP, 1).frame, now);
+    const afterSuccess = link.receive(cap.server(PPP_PROTOCOL.CHAP, 3).frame, now);
+    expect(link.phase).toBe('network');
+    // Only CCP starts; pppd's server does the same (its IPCP request comes after its ccp_up).
+    expect(sentPackets(afterSuccess).map((p) => p.protocol)).toEqual([PPP_PROTOCOL.CCP]);
+    const ccpReq = request(PPP_PROTOCOL.CCP, afterSuccess);
+    const ccpOut = [
+      ...link.receive(cap.server(PPP_PROTOCOL.CCP, CP_CODE.CONFIGURE_REQUEST).frame, now),
+      ...link.receive(
+        withIdentifier(cap.server(PPP_PROTOCOL.CCP, CP_CODE.CONFIGURE_ACK), ccpReq.identifier),
+        now,
+      ),
+    ];
+    expect(link.ccpAgreement).toEqual({ keyBits: 128, stateless: true, mppc: false });
+    // CCP Opened: now our IPCP request, byte-identical to the pppd client's.
+    const ipcpReq = request(PPP_PROTOCOL.IPCP, ccpOut);
+    expect(toHex(ipcpReq.data)).toBe(
+      toHex(cap.client(PPP_PROTOCOL.IPCP, CP_CODE.CONFIGURE_REQUEST).packet!.data),
+    );
+    link.receive(cap.server(PPP_PROTOCOL.IPCP, CP_CODE.CONFIGURE_REQUEST).frame, now);
+    const nak = cap.server(PPP_PROTOCOL.IPCP, CP_CODE.CONFIGURE_NAK);
+    const next = request(
+      PPP_PROTOCOL.IPCP,
+      link.receive(withIdentifier(nak, ipcpReq.identifier), now),
+    );
+    const done = link.receive(
+      withIdentifier(cap.server(PPP_PROTOCOL.IPCP, CP_CODE.CONFIGURE_ACK), next.identifier),
+      now,
+    );
+    expect(done.find((a) => a.type === 'up')).toMatchObject({
+      local: '192.168.77.10',
+      peer: '192.168.77.1',
+      mppe: { keyBits: 128, stateless: true, mppc: false },
+    });
   });
 
   it('wrong password: the same Response, the real Failure E=691, down PPP_AUTH_FAILED and Terminate', () => {
