@@ -1,11 +1,13 @@
 /**
  * Data-path benchmark: two `DataPath`s back to back (client → server), 1400-byte IPv4
- * packets through PPP + MPPE-128 + GRE and back out of the reorder buffer and the decryptor.
- * No sockets: this is the per-packet CPU cost of the userspace tunnel. Target: 10 µs/packet
- * each way (≈ 1 Gbit/s on one core).
+ * packets through PPP + [MPPC] + MPPE-128 + GRE and back out of the reorder buffer, the
+ * decryptor and the decompressor. No sockets: this is the per-packet CPU cost of the userspace
+ * tunnel. Target: 10 µs/packet each way (≈ 1 Gbit/s on one core) for MPPE alone; MPPC adds its
+ * compressor and decompressor on top (the MPPC cases print the bytes on the wire too).
  */
 import { GreSession } from '@pptpkit/gre';
 import { deriveMsChapV2StartKeys, MppeDecryptor, MppeEncryptor } from '@pptpkit/mppe';
+import { encodeUtf8 } from '@pptpkit/wire';
 import { DataPath } from '../src/session/data-path.js';
 
 const material = {
@@ -21,9 +23,33 @@ function ciphers(role: 'client' | 'server', stateless: boolean) {
   };
 }
 
-function run(stateless: boolean, packets: number): { usPerPacket: number; mbits: number } {
+/** 64 different 1400-byte IPv4 packets whose payload is HTTP/JSON-like text. */
+function textPackets(): Uint8Array[] {
+  const packets: Uint8Array[] = [];
+  for (let p = 0; p < 64; p++) {
+    let s = `GET /api/v1/items/${p * 7919} HTTP/1.1\r\nHost: intranet.example.org\r\n\r\n`;
+    for (let i = 0; s.length < 1380; i++) {
+      s += `{"id":${(p * 131 + i * 17) % 100000},"user":"user${i % 9}","state":"${i % 3 ? 'idle' : 'active'}"},`;
+    }
+    const packet = new Uint8Array(1400);
+    packet[0] = 0x45;
+    packet.set(encodeUtf8(s).subarray(0, 1380), 20);
+    packets.push(packet);
+  }
+  return packets;
+}
+
+interface Case {
+  readonly stateless: boolean;
+  readonly mppc: boolean;
+  readonly packets: readonly Uint8Array[];
+}
+
+function run(c: Case, count: number): { usPerPacket: number; mbits: number; wire: number } {
   let delivered = 0;
+  let wire = 0;
   let b: DataPath | undefined;
+  const mppc = c.mppc ? { compress: true, decompress: true } : undefined;
   const greB = new GreSession({
     localCallId: 2,
     peerCallId: 1,
@@ -32,13 +58,15 @@ function run(stateless: boolean, packets: number): { usPerPacket: number; mbits:
   const a = new DataPath({
     gre: new GreSession({ localCallId: 1, peerCallId: 2, deliver: () => undefined }),
     toNetwork: (buf, offset, length) => {
+      wire += length;
       greB.receive(buf, offset, offset + length, 0);
       return true;
     },
     toTun: () => true,
     framing: { acfc: true, pfc: true },
     peerMru: 1500,
-    mppe: ciphers('client', stateless),
+    mppe: ciphers('client', c.stateless),
+    ...(mppc === undefined ? {} : { mppc }),
     onResetNeeded: () => undefined,
   });
   b = new DataPath({
@@ -50,26 +78,54 @@ function run(stateless: boolean, packets: number): { usPerPacket: number; mbits:
     },
     framing: { acfc: true, pfc: true },
     peerMru: 1500,
-    mppe: ciphers('server', stateless),
+    mppe: ciphers('server', c.stateless),
+    ...(mppc === undefined ? {} : { mppc }),
     onResetNeeded: () => undefined,
   });
-  const packet = new Uint8Array(1400);
-  packet[0] = 0x45;
+  const packets = c.packets;
+  let bytes = 0;
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < packets; i++) a.sendIp(packet, 0, packet.length, 0);
+  for (let i = 0; i < count; i++) {
+    const packet = packets[i % packets.length]!;
+    bytes += packet.length;
+    a.sendIp(packet, 0, packet.length, 0);
+  }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (delivered !== packets) throw new Error(`delivered ${delivered} of ${packets}`);
+  if (delivered !== count) throw new Error(`delivered ${delivered} of ${count}`);
   return {
-    usPerPacket: (seconds * 1e6) / packets,
-    mbits: (packets * packet.length * 8) / seconds / 1e6,
+    usPerPacket: (seconds * 1e6) / count,
+    mbits: (bytes * 8) / seconds / 1e6,
+    wire: wire / bytes,
   };
 }
 
 const target = 10;
-run(true, 20_000);
-for (const stateless of [true, false]) {
-  const r = run(stateless, 100_000);
+const zeros = new Uint8Array(1400);
+zeros[0] = 0x45;
+const random = new Uint8Array(1400);
+let seed = 2118;
+for (let i = 0; i < random.length; i++) {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  random[i] = seed >>> 24;
+}
+random[0] = 0x45;
+const text = textPackets();
+const cases: Array<Case & { name: string }> = [
+  { name: 'MPPE-128 stateless', stateless: true, mppc: false, packets: [zeros] },
+  { name: 'MPPE-128 stateful ', stateless: false, mppc: false, packets: [zeros] },
+  { name: 'MPPC+MPPE stateless, text  ', stateless: true, mppc: true, packets: text },
+  { name: 'MPPC+MPPE stateful, text   ', stateless: false, mppc: true, packets: text },
+  { name: 'MPPC+MPPE stateful, random ', stateless: false, mppc: true, packets: [random] },
+];
+// Each case warms up just before it is measured: a tunnel runs one mode, and the MPPE-only
+// cases are measured before the MPPC code paths were ever taken (as in a tunnel without MPPC).
+for (const c of cases) {
+  run(c, 20_000);
+  const r = run(c, 100_000);
+  const wire = c.mppc ? `, wire/IP bytes ${(r.wire * 100).toFixed(0)} %` : '';
   console.log(
-    `MPPE-128 ${stateless ? 'stateless' : 'stateful '}: encrypt+GRE+reorder+decrypt ${r.usPerPacket.toFixed(2)} µs/packet, ${r.mbits.toFixed(0)} Mbit/s one core, ratio to target (${target} µs) ${(target / r.usPerPacket).toFixed(2)}`,
+    `${c.name}: ${r.usPerPacket.toFixed(2)} µs/packet, ${r.mbits.toFixed(0)} Mbit/s one core${wire}, ratio to target (${target} µs) ${(target / r.usPerPacket).toFixed(2)}`,
   );
 }

@@ -112,12 +112,43 @@ export class MppcCompressor {
    * @throws RangeError when `input` is longer than 8192 bytes or `output` is too short.
    */
   compress(input: Uint8Array, output: Uint8Array, outputOffset = 0): number {
-    const n = input.length;
+    return this.compressRange(input, 0, input.length, output, outputOffset);
+  }
+
+  /**
+   * Compresses the packet `input[inputStart, inputEnd)`: {@link compress} without a view of
+   * the packet to make, for per-packet paths that keep it inside a larger reused buffer.
+   *
+   * @param input - the buffer holding the packet (PPP protocol field and data).
+   * @param inputStart - where the packet starts in `input`.
+   * @param inputEnd - where it ends; at most 8192 bytes after `inputStart`.
+   * @param output - as for {@link compress}; may be the same memory as `input`.
+   * @param outputOffset - where the payload starts in `output`.
+   * @returns the payload length; the packet's flags are then in {@link flags}.
+   * @throws RangeError when the range is invalid or too long, or `output` is too short.
+   */
+  compressRange(
+    input: Uint8Array,
+    inputStart: number,
+    inputEnd: number,
+    output: Uint8Array,
+    outputOffset = 0,
+  ): number {
+    if (
+      !Number.isInteger(inputStart) ||
+      !Number.isInteger(inputEnd) ||
+      inputStart < 0 ||
+      inputEnd < inputStart ||
+      inputEnd > input.length
+    ) {
+      throw new RangeError('input range must lie within input');
+    }
+    const n = inputEnd - inputStart;
     if (n > MPPC_HISTORY_SIZE) {
       throw new RangeError(`input must be at most ${MPPC_HISTORY_SIZE} bytes`);
     }
     if (!Number.isInteger(outputOffset) || outputOffset < 0 || output.length - outputOffset < n) {
-      throw new RangeError('output must hold input.length bytes from outputOffset');
+      throw new RangeError('output must hold the input length from outputOffset');
     }
     let flags = 0;
     if (this.#flushPending) {
@@ -129,18 +160,15 @@ export class MppcCompressor {
     }
     if (this.#pos === 0) flags |= MPPC_FLAGS.AT_FRONT;
     const start = this.#pos;
-    this.#history.set(input, start);
+    const hist = this.#history;
+    if (inputStart === 0 && inputEnd === input.length) hist.set(input, start);
+    else for (let i = 0; i < n; i++) hist[start + i] = input[inputStart + i]!;
     const length = this.#encode(start, start + n, output, outputOffset, outputOffset + n);
     if (length < 0) {
       // Compressing would expand it: send it as it is (C clear), then (RFC 2118 §3–§4) reset
       // the history and flush the next packet, so both sides agree again without it.
-      if (output.buffer !== input.buffer) {
-        output.set(input, outputOffset);
-      } else {
-        // `output` may share memory with `input` (in place): copy back from the history.
-        const hist = this.#history;
-        for (let i = 0; i < n; i++) output[outputOffset + i] = hist[start + i]!;
-      }
+      // From the history, since `output` may share memory with `input` (in place).
+      for (let i = 0; i < n; i++) output[outputOffset + i] = hist[start + i]!;
       this.#flushPending = true;
       this.#restart();
       this.#flags = flags & MPPC_FLAGS.FLUSHED;

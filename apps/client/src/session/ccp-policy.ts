@@ -24,6 +24,15 @@ export function mppePolicyFromSettings(mppe: MppeSettings, mppc: boolean): MppeP
   };
 }
 
+/**
+ * The CCP policy for a peer's settings: MPPE (with the MPPC bit when `mppc`), MPPC alone
+ * (`nomppe mppc`), or `undefined` when neither is wanted (CCP is then Protocol-Rejected).
+ */
+export function ccpPolicyFromSettings(mppe: MppeSettings, mppc: boolean): CcpPolicy | undefined {
+  if (mppe.allow128 || mppe.allow40) return mppeCcpPolicy(mppePolicyFromSettings(mppe, mppc));
+  return mppc ? mppcOnlyCcpPolicy() : undefined;
+}
+
 function decode(option: RawOption): MppeBits | undefined {
   if (option.type !== CCP_OPTION_MPPE) return undefined;
   try {
@@ -38,10 +47,16 @@ const mppeOption = (bits: MppeBits): RawOption => ({
   data: encodeMppeOption(bits),
 });
 
+const withoutMppc = (bits: MppeBits): MppeBits => ({ ...bits, mppc: false });
+
 /**
  * Adapts `@pptpkit/mppe`'s CCP option 18 functions (RFC 3078 §2) to the CCP policy interface of
  * `@pptpkit/ppp-lcp-ipcp`: we request what the policy allows, judge the server's request, follow
  * its Naks, and report the agreed mode once both sides Acked.
+ *
+ * MPPC (the C bit, RFC 2118 §2) is never required: the encryption mode is agreed on the MPPE
+ * bits alone, and MPPC runs only when both Acked requests carry C. A request from the server
+ * with C that we do not want is Nak'ed with C cleared, a Nak of our C is followed (RFC 3078 §2.1).
  */
 export function mppeCcpPolicy(policy: MppePolicy): CcpPolicy {
   return {
@@ -64,9 +79,68 @@ export function mppeCcpPolicy(policy: MppePolicy): CcpPolicy {
       const ours = ourAcked.map(decode).find((b) => b !== undefined);
       const theirs = peerAcked.map(decode).find((b) => b !== undefined);
       if (ours === undefined || theirs === undefined) return undefined;
-      const mode = mppeNegotiated(ours, theirs);
+      // RFC 1962 §2: each request says what its sender decompresses, so C may differ by
+      // direction; MPPC then stays off (the data path still decompresses what it receives).
+      const mode = mppeNegotiated(withoutMppc(ours), withoutMppc(theirs));
       if (mode === undefined) return undefined;
-      return { keyBits: mode.keyBits, stateless: mode.stateless, mppc: mode.mppc };
+      return {
+        keyBits: mode.keyBits,
+        stateless: mode.stateless,
+        mppc: ours.mppc && theirs.mppc && policy.mppc,
+      };
+    },
+  };
+}
+
+/** Option 18 with only C set: MPPC without encryption (RFC 2118 §2). */
+const MPPC_ONLY: MppeBits = {
+  stateless: false,
+  mppe56: false,
+  mppe128: false,
+  mppe40: false,
+  obsoleteD: false,
+  mppc: true,
+};
+
+const isMppcOnly = (bits: MppeBits): boolean =>
+  bits.mppc &&
+  !bits.stateless &&
+  !bits.mppe128 &&
+  !bits.mppe56 &&
+  !bits.mppe40 &&
+  !bits.obsoleteD &&
+  !bits.reserved;
+
+/**
+ * CCP for `nomppe mppc`: MPPC alone (RFC 2118 §2: option 18 with only the C bit). We request C
+ * alone, Ack a server's C alone, Nak a request that adds MPPE bits to C down to C alone, and
+ * Configure-Reject a request without C (we run no encryption). A Nak without C or a Reject of
+ * our request ends the attempt without compression; the link comes up uncompressed.
+ *
+ * The agreement it reports has `keyBits: 0` (no encryption) and `stateless: false` (the MPPC
+ * history is kept across packets).
+ */
+export function mppcOnlyCcpPolicy(): CcpPolicy {
+  return {
+    initialOptions: () => [mppeOption(MPPC_ONLY)],
+    judgePeerOption(option) {
+      const bits = decode(option);
+      if (bits === undefined || !bits.mppc) return { verdict: 'reject' };
+      return isMppcOnly(bits)
+        ? { verdict: 'ack' }
+        : { verdict: 'nak', option: mppeOption(MPPC_ONLY) };
+    },
+    handleNak(_ours, suggested) {
+      const theirs = decode(suggested);
+      return theirs?.mppc === true ? mppeOption(MPPC_ONLY) : undefined;
+    },
+    handleReject: () => true,
+    opened(ourAcked, peerAcked): CompressionAgreement | undefined {
+      const ours = ourAcked.map(decode).find((b) => b !== undefined);
+      const theirs = peerAcked.map(decode).find((b) => b !== undefined);
+      if (ours === undefined || theirs === undefined) return undefined;
+      if (!isMppcOnly(ours) || !isMppcOnly(theirs)) return undefined;
+      return { keyBits: 0, stateless: false, mppc: true };
     },
   };
 }

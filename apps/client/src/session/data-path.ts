@@ -1,5 +1,13 @@
 import { GRE_MAX_HEADER_LENGTH, type GreSession } from '@pptpkit/gre';
 import {
+  MPPC_COHERENCY_MASK,
+  MPPC_FLAGS,
+  MPPC_HEADER_LENGTH,
+  MPPC_HISTORY_SIZE,
+  MppcCompressor,
+  MppcDecompressor,
+} from '@pptpkit/mppc';
+import {
   MPPE_HEADER_LENGTH,
   MPPE_STATUS,
   type MppeDecryptor,
@@ -31,8 +39,18 @@ export interface DataPathCounters {
   rxDropped: number;
   /** Incoming MPPE packets the decryptor refused (duplicate, stale, lost sync, ...). */
   mppeDropped: number;
-  /** CCP Reset-Requests asked for by the decryptor (stateful mode). */
+  /** CCP Reset-Requests asked for by the decryptor (stateful mode) or the decompressor. */
   resetRequests: number;
+  /** Bytes handed to the MPPC compressor (PPP protocol field + IP packet). */
+  mppcTxPlainBytes: number;
+  /** Bytes the compressor produced for them (what MPPE encrypts or the wire carries). */
+  mppcTxCompressedBytes: number;
+  /** Compressed payload bytes received and decompressed. */
+  mppcRxCompressedBytes: number;
+  /** Bytes they decompressed to. */
+  mppcRxPlainBytes: number;
+  /** Incoming packets MPPC refused (corrupt, lost coherency, awaiting a flushed packet). */
+  mppcDropped: number;
 }
 
 /** The MPPE ciphers of both directions, once CCP agreed. */
@@ -57,8 +75,21 @@ export interface DataPathOptions {
   readonly peerMru: number;
   /** MPPE ciphers, or `undefined` when the link runs without encryption (`nomppe`). */
   readonly mppe: MppeCiphers | undefined;
-  /** The decryptor lost sync (stateful MPPE): send a CCP Reset-Request. */
+  /** MPPC (RFC 2118) per direction; absent when the link does not compress. */
+  readonly mppc?: MppcDirections;
+  /** The decryptor or the decompressor lost sync: send a CCP Reset-Request. */
   readonly onResetNeeded: () => void;
+}
+
+/**
+ * MPPC per direction. RFC 1962 §2: each CCP Configure-Request names what its sender can
+ * decompress, so the two directions are decided separately.
+ */
+export interface MppcDirections {
+  /** Compress what we send (both Acked CCP requests carry C). */
+  readonly compress: boolean;
+  /** Decompress what the server sends (our CCP request carried C). */
+  readonly decompress: boolean;
 }
 
 /** Largest IP packet handled (bigger than any MRU a PPTP peer negotiates). */
@@ -75,32 +106,57 @@ export function createDataPathCounters(): DataPathCounters {
     rxDropped: 0,
     mppeDropped: 0,
     resetRequests: 0,
+    mppcTxPlainBytes: 0,
+    mppcTxCompressedBytes: 0,
+    mppcRxCompressedBytes: 0,
+    mppcRxPlainBytes: 0,
+    mppcDropped: 0,
   };
 }
 
+/** Compressed packets refused while waiting for a flushed one, per repeated Reset-Request. */
+const RESET_REPEAT_EVERY = 16;
+
 /**
  * The per-packet path of an established tunnel, in preallocated buffers:
- * TUN → PPP (0x0021) → MPPE (0x00FD) → GRE → socket, and GRE payload → PPP → MPPE → TUN.
- * Nothing is allocated per packet.
+ * TUN → PPP (0x0021) → [MPPC] → [MPPE] (0x00FD) → GRE → socket, and GRE payload → PPP → MPPE →
+ * MPPC → TUN. With MPPC and MPPE, both share MPPE's header and coherency count (RFC 3078 §3.1);
+ * MPPC alone writes its own header (RFC 2118 §3.1). Nothing is allocated per packet.
  */
 export class DataPath {
   /** Live counters. */
   readonly counters: DataPathCounters = createDataPathCounters();
   readonly #o: DataPathOptions;
-  /** Outgoing packet: GRE header room, PPP header, MPPE header, ciphertext. */
+  /** Outgoing packet: GRE header room, PPP header, MPPE/MPPC header, payload. */
   readonly #tx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 8 + MAX_PACKET);
   /** Outgoing plaintext: the 2-byte inner protocol, then the IP packet. */
   readonly #plain = new Uint8Array(2 + MAX_PACKET);
   /** Incoming plaintext after decryption. */
   readonly #rx = new Uint8Array(MAX_PACKET + 4);
+  /** Incoming packet after decompression. */
+  readonly #unpacked: Uint8Array;
   readonly #header: PppHeader = { protocol: 0, offset: 0 };
   readonly #pppHeaderLength: number;
   readonly #protocol: number;
+  readonly #compressor: MppcCompressor | undefined;
+  readonly #decompressor: MppcDecompressor | undefined;
+  /** MPPC alone: our next coherency count, and the one expected from the server. */
+  #txCount = 0;
+  #rxCount = 0;
+  #awaitingDrops = 0;
 
-  /** @param options - the session's GRE, writers, negotiated framing and ciphers. */
+  /** @param options - the session's GRE, writers, negotiated framing, ciphers and MPPC. */
   constructor(options: DataPathOptions) {
     this.#o = options;
-    this.#protocol = options.mppe === undefined ? PPP_PROTOCOL.IPV4 : PPP_PROTOCOL.COMPRESSED;
+    this.#compressor = options.mppc?.compress ? new MppcCompressor() : undefined;
+    this.#decompressor = options.mppc?.decompress
+      ? new MppcDecompressor({ mru: MPPC_HISTORY_SIZE })
+      : undefined;
+    this.#unpacked = new Uint8Array(this.#decompressor === undefined ? 0 : MPPC_HISTORY_SIZE);
+    this.#protocol =
+      options.mppe === undefined && this.#compressor === undefined
+        ? PPP_PROTOCOL.IPV4
+        : PPP_PROTOCOL.COMPRESSED;
     this.#pppHeaderLength = writePppHeader(
       this.#tx,
       GRE_MAX_HEADER_LENGTH,
@@ -114,13 +170,20 @@ export class DataPath {
 
   /** The largest IP packet that fits the peer's MRU (the TUN MTU to use). */
   get maxIpPacket(): number {
-    const overhead = this.#o.mppe === undefined ? 0 : MPPE_HEADER_LENGTH + 2;
-    return this.#o.peerMru - overhead;
+    if (this.#o.mppe === undefined && this.#compressor === undefined) return this.#o.peerMru;
+    // The 2-byte MPPE/MPPC header and the inner protocol field; MPPC never expands a packet.
+    const max = this.#o.peerMru - MPPE_HEADER_LENGTH - 2;
+    // RFC 2118 §3: a packet must fit in the 8192-byte history.
+    return this.#compressor === undefined ? max : Math.min(max, MPPC_HISTORY_SIZE - 2);
   }
 
-  /** The server sent a CCP Reset-Request (RFC 3078 §8.2): our next packet changes key and is flushed. */
-  mppeEncryptorReset(): void {
+  /**
+   * The server sent a CCP Reset-Request (RFC 3078 §8.2, RFC 2118 §4.3): our next packet
+   * changes key (stateful MPPE) and is flushed, with the compressor's history reset.
+   */
+  resetRequested(): void {
     this.#o.mppe?.encryptor.resetRequested();
+    this.#compressor?.reset();
   }
 
   /** Sends one IP packet read from the TUN: `buf[start, end)`. */
@@ -136,7 +199,31 @@ export class DataPath {
     const body = GRE_MAX_HEADER_LENGTH + this.#pppHeaderLength;
     let payload: number;
     const mppe = this.#o.mppe;
-    if (mppe === undefined) {
+    const compressor = this.#compressor;
+    if (compressor !== undefined) {
+      // RFC 3078 §3.1 / RFC 2118: compress first, into the payload room after the header...
+      const plain = this.#plain;
+      plain.set(buf.subarray(start, end), 2);
+      const n = length + 2;
+      // ...with the history reset whenever MPPE flushes this packet on its own.
+      if (mppe?.encryptor.nextPacketFlushed) compressor.reset();
+      const m = compressor.compressRange(plain, 0, n, tx, body + MPPC_HEADER_LENGTH);
+      c.mppcTxPlainBytes += n;
+      c.mppcTxCompressedBytes += m;
+      if (mppe !== undefined) {
+        // ...then encrypt in place; MPPE writes the shared header with the A/B/C bits.
+        const at = body + MPPC_HEADER_LENGTH;
+        payload =
+          this.#pppHeaderLength + mppe.encryptor.encrypt(tx, at, m, tx, body, compressor.flags);
+      } else {
+        // MPPC alone: its own header, flags and a 12-bit coherency count (RFC 2118 §3.1).
+        const count = this.#txCount;
+        tx[body] = compressor.flags | (count >>> 8);
+        tx[body + 1] = count & 0xff;
+        this.#txCount = (count + 1) & MPPC_COHERENCY_MASK;
+        payload = this.#pppHeaderLength + MPPC_HEADER_LENGTH + m;
+      }
+    } else if (mppe === undefined) {
       tx.set(buf.subarray(start, end), body);
       payload = this.#pppHeaderLength + length;
     } else {
@@ -178,23 +265,15 @@ export class DataPath {
       const n = mppe.decryptor.decrypt(frame, at, end - at, rx, 0);
       if (n < 0) {
         c.mppeDropped++;
-        if (n === MPPE_STATUS.RESET_NEEDED) {
-          c.resetRequests++;
-          this.#o.onResetNeeded();
-        }
+        if (n === MPPE_STATUS.RESET_NEEDED) this.#requestReset();
         return true;
       }
-      // The inner protocol field may be compressed to one byte (RFC 1661 §6.5).
-      let protocol: number;
-      let offset: number;
-      if ((rx[0]! & 1) === 1) {
-        protocol = rx[0]!;
-        offset = 1;
-      } else {
-        protocol = (rx[0]! << 8) | rx[1]!;
-        offset = 2;
-      }
-      this.#deliver(protocol, rx, offset, n);
+      // RFC 3078 §3.1: decrypt first, then hand the header's A/B/C bits to MPPC.
+      this.#unpack(mppe.decryptor.flags, rx, 0, n);
+      return true;
+    }
+    if (h.protocol === PPP_PROTOCOL.COMPRESSED && this.#decompressor !== undefined) {
+      this.#receiveMppcAlone(frame, at, end);
       return true;
     }
     if (h.protocol === PPP_PROTOCOL.IPV4 && mppe === undefined) {
@@ -202,6 +281,84 @@ export class DataPath {
       return true;
     }
     return false;
+  }
+
+  /** MPPC without MPPE: the RFC 2118 §3.1 header with its own coherency count. */
+  #receiveMppcAlone(frame: Uint8Array, start: number, end: number): void {
+    const c = this.counters;
+    const flags = (frame[start] ?? 0) & 0xf0;
+    if (end - start < MPPC_HEADER_LENGTH || (flags & MPPC_FLAGS.ENCRYPTED) !== 0) {
+      c.mppcDropped++;
+      return;
+    }
+    const count = ((frame[start]! & 0x0f) << 8) | frame[start + 1]!;
+    const expected = this.#rxCount;
+    this.#rxCount = (count + 1) & MPPC_COHERENCY_MASK;
+    if (count !== expected && (flags & MPPC_FLAGS.FLUSHED) === 0) {
+      // Packets were lost: the history is out of step until a flushed packet (RFC 2118 §4.3).
+      this.#decompressor!.awaitFlush();
+      c.mppcDropped++;
+      this.#awaitingDrops = 0;
+      this.#requestReset();
+      return;
+    }
+    this.#unpack(flags, frame, start + MPPC_HEADER_LENGTH, end - start - MPPC_HEADER_LENGTH);
+  }
+
+  /** Decompresses `buf[start, start + length)` per the header's flags and delivers it. */
+  #unpack(flags: number, buf: Uint8Array, start: number, length: number): void {
+    const c = this.counters;
+    const d = this.#decompressor;
+    if ((flags & MPPC_FLAGS.COMPRESSED) === 0) {
+      // Sent as it was (RFC 2118 §3.1): A still resets the history, nothing else touches it.
+      if ((flags & MPPC_FLAGS.FLUSHED) !== 0) d?.reset();
+      this.#deliverInner(buf, start, start + length);
+      return;
+    }
+    if (d === undefined) {
+      // C set although we did not offer MPPC: not a packet we can read.
+      c.mppcDropped++;
+      return;
+    }
+    let n: number;
+    try {
+      n = d.decompress(flags, buf, this.#unpacked, start, length);
+    } catch (error) {
+      c.mppcDropped++;
+      // A corrupt packet asks for a reset at once; later packets refused while waiting for the
+      // flushed answer repeat it now and then, in case the Reset-Request was lost.
+      const waiting = (error as { code?: string }).code === 'MPPC_AWAITING_FLUSH';
+      if (!waiting || ++this.#awaitingDrops % RESET_REPEAT_EVERY === 0) this.#requestReset();
+      if (!waiting) this.#awaitingDrops = 0;
+      return;
+    }
+    c.mppcRxCompressedBytes += length;
+    c.mppcRxPlainBytes += n;
+    this.#deliverInner(this.#unpacked, 0, n);
+  }
+
+  #requestReset(): void {
+    this.counters.resetRequests++;
+    this.#o.onResetNeeded();
+  }
+
+  /** Delivers a decrypted/decompressed PPP packet: the inner protocol field, then the datagram. */
+  #deliverInner(buf: Uint8Array, start: number, end: number): void {
+    if (end <= start) {
+      this.counters.rxDropped++;
+      return;
+    }
+    // The inner protocol field may be compressed to one byte (RFC 1661 §6.5).
+    let protocol: number;
+    let offset: number;
+    if ((buf[start]! & 1) === 1) {
+      protocol = buf[start]!;
+      offset = start + 1;
+    } else {
+      protocol = (buf[start]! << 8) | (buf[start + 1] ?? 0);
+      offset = start + 2;
+    }
+    this.#deliver(protocol, buf, offset, end);
   }
 
   #deliver(protocol: number, buf: Uint8Array, start: number, end: number): void {

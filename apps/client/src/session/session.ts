@@ -17,7 +17,7 @@ import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import type { PeerSettings } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { acceptedAuthMethods, type Credentials, clientStartKeys } from './auth.js';
-import { mppeCcpPolicy, mppePolicyFromSettings } from './ccp-policy.js';
+import { ccpPolicyFromSettings } from './ccp-policy.js';
 import { DataPath, type DataPathCounters } from './data-path.js';
 import type { ControlStream, PacketPort, SessionIo, TunnelInterface } from './io.js';
 import { controlFrameKind, NcpGate } from './ncp-gate.js';
@@ -85,7 +85,7 @@ export interface SessionStatus {
   readonly mtu?: number;
   /** Negotiated authentication. */
   readonly auth?: string;
-  /** Negotiated MPPE/MPPC. */
+  /** Negotiated MPPE/MPPC (`keyBits` 0: MPPC alone, no encryption). */
   readonly mppe?: CompressionAgreement;
   /** Milliseconds since the tunnel came up. */
   readonly uptimeMs?: number;
@@ -329,6 +329,7 @@ export class Session {
     const random = (n: number): Uint8Array => this.#io.randomBytes(n);
     const requireMppe = s.mppe.required;
     const mppeAllowed = s.mppe.allow128 || s.mppe.allow40;
+    const ccp = ccpPolicyFromSettings(s.mppe, s.mppc);
     this.#link = new PppLink({
       role: 'client',
       randomBytes: random,
@@ -343,8 +344,7 @@ export class Session {
             serverMessage: d['serverMessage'],
           });
         }),
-        // MPPC is not offered: the data path does not compress (see the README).
-        ...(mppeAllowed ? { ccp: mppeCcpPolicy(mppePolicyFromSettings(s.mppe, false)) } : {}),
+        ...(ccp === undefined ? {} : { ccp }),
         requireMppe,
         ipv6: false,
       },
@@ -432,7 +432,7 @@ export class Session {
           // IPv4 without MPPE is handled by the data path; anything else here is dropped.
           break;
         case 'ccp-reset-request':
-          this.#data?.mppeEncryptorReset();
+          this.#data?.resetRequested();
           break;
         case 'ccp-reset-ack':
           this.#log.debug('ccp reset-ack', { identifier: a.identifier });
@@ -451,7 +451,8 @@ export class Session {
     if (gre === undefined || sock === undefined) return;
     const s = this.#o.settings;
     let ciphers: { encryptor: MppeEncryptor; decryptor: MppeDecryptor } | undefined;
-    if (up.mppe !== undefined) {
+    // keyBits 0: MPPC alone (`nomppe mppc`), no encryption.
+    if (up.mppe !== undefined && up.mppe.keyBits > 0) {
       const keyBits = up.mppe.keyBits as 40 | 56 | 128;
       const start = clientStartKeys(this.#keys, keyBits);
       if (start === undefined) {
@@ -482,15 +483,18 @@ export class Session {
       framing: up.framing,
       peerMru: up.mtu,
       mppe: ciphers,
+      // We decompress whenever we offered C (RFC 1962 §2: our request is what we receive);
+      // we compress only when both Acked requests carry it.
+      mppc: { compress: up.mppe?.mppc === true, decompress: s.mppc },
       onResetNeeded: () => this.#ppp(this.#link?.ccpResetRequest(this.#io.now()) ?? []),
     });
     const mtu = Math.min(s.mtu ?? 1500, this.#data.maxIpPacket);
     this.#mtu = mtu;
-    const mode =
-      up.mppe === undefined
-        ? 'none'
-        : `MPPE ${up.mppe.keyBits}-bit ${up.mppe.stateless ? 'stateless' : 'stateful'}${up.mppe.mppc ? ' + MPPC' : ''}`;
-    this.#log.info('network layer up', { local: up.local, remote: up.peer, encryption: mode });
+    this.#log.info('network layer up', {
+      local: up.local,
+      remote: up.peer,
+      encryption: encryptionName(up.mppe),
+    });
     this.#state = 'configuring';
     this.#io.host
       .bringUp({ local: up.local, peer: up.peer, dns: up.dns, mtu })
@@ -623,6 +627,17 @@ export class Session {
     this.#log.info('ended', { reason: result.reason, exitCode: result.exitCode });
     this.#finish?.(result);
   }
+}
+
+/**
+ * The log's name for the CCP outcome: `none`, `MPPE 128-bit stateless`, `MPPE 128-bit stateful
+ * + MPPC`, or `none (MPPC compression only)` for `nomppe mppc`.
+ */
+function encryptionName(mppe: CompressionAgreement | undefined): string {
+  if (mppe === undefined) return 'none';
+  if (mppe.keyBits === 0) return mppe.mppc ? 'none (MPPC compression only)' : 'none';
+  const mode = `MPPE ${mppe.keyBits}-bit ${mppe.stateless ? 'stateless' : 'stateful'}`;
+  return mppe.mppc ? `${mode} + MPPC` : mode;
 }
 
 /** pppd's name for an authentication method. */

@@ -1,7 +1,12 @@
 import { decodeMppeOption, encodeMppeOption, formatMppeBits } from '@pptpkit/mppe';
 import { describe, expect, it } from 'vitest';
 import { defaultPeerSettings } from '../../src/config/index.js';
-import { mppeCcpPolicy, mppePolicyFromSettings } from '../../src/session/ccp-policy.js';
+import {
+  ccpPolicyFromSettings,
+  mppcOnlyCcpPolicy,
+  mppeCcpPolicy,
+  mppePolicyFromSettings,
+} from '../../src/session/ccp-policy.js';
 
 const opt = (text: string) => {
   // `+H -M +S -L -D -C` → option 18 bits.
@@ -68,5 +73,64 @@ describe('the MPPE CCP policy against what pppd sends (RFC 3078 §2)', () => {
       stateless: false,
       mppc: false,
     });
+  });
+
+  it('mppc offers C with the MPPE bits, Acks a server’s C, and follows a Nak without C', () => {
+    const p = mppeCcpPolicy(mppePolicyFromSettings(defaultPeerSettings().mppe, true));
+    expect(show(p.initialOptions()[0])).toBe('<mppe +H -M +S -L -D +C>');
+    expect(p.judgePeerOption(opt('+H +S +C'))).toEqual({ verdict: 'ack' });
+    expect(p.judgePeerOption(opt('+H +S'))).toEqual({ verdict: 'ack' });
+    // RFC 3078 §2.1: a Nak clearing C is followed; MPPC is never required.
+    expect(show(p.handleNak(opt('+H +S +C'), opt('+H +S')))).toBe('<mppe +H -M +S -L -D -C>');
+    expect(p.opened([opt('+H +S +C')], [opt('+H +S +C')])).toEqual({
+      keyBits: 128,
+      stateless: true,
+      mppc: true,
+    });
+    // C in one direction only (RFC 1962 §2): the encryption stands, MPPC stays off.
+    expect(p.opened([opt('+H +S +C')], [opt('+H +S')])).toEqual({
+      keyBits: 128,
+      stateless: true,
+      mppc: false,
+    });
+  });
+
+  it('nomppc never offers C and Naks a server’s C away', () => {
+    expect(show(defaults.initialOptions()[0])).toContain('-C>');
+    const verdict = defaults.judgePeerOption(opt('+H +S +C'));
+    expect(verdict.verdict).toBe('nak');
+    expect(show((verdict as { option: { data: Uint8Array } }).option)).toBe(
+      '<mppe +H -M +S -L -D -C>',
+    );
+    expect(show(defaults.handleNak(opt('+H +S'), opt('+H +S +C')))).toBe(
+      '<mppe +H -M +S -L -D -C>',
+    );
+  });
+
+  it('nomppe mppc: option 18 with only C (RFC 2118 §2)', () => {
+    const none = { required: false, allow128: false, allow40: false, allowStateful: false };
+    expect(ccpPolicyFromSettings(none, false)).toBeUndefined();
+    const p = ccpPolicyFromSettings(none, true)!;
+    expect(show(p.initialOptions()[0])).toBe('<mppe -H -M -S -L -D +C>');
+    const only = mppcOnlyCcpPolicy();
+    expect(only.judgePeerOption(opt('+C'))).toEqual({ verdict: 'ack' });
+    // MPPE bits with C: Nak'ed down to C alone; MPPE without C: nothing we can run, rejected.
+    const nak = only.judgePeerOption(opt('+H +S +C'));
+    expect(nak.verdict).toBe('nak');
+    expect(show((nak as { option: { data: Uint8Array } }).option)).toBe('<mppe -H -M -S -L -D +C>');
+    expect(only.judgePeerOption(opt('+H +S'))).toEqual({ verdict: 'reject' });
+    expect(only.judgePeerOption({ type: 26, data: new Uint8Array(2) })).toEqual({
+      verdict: 'reject',
+    });
+    expect(only.handleNak(opt('+C'), opt('+H +S'))).toBeUndefined();
+    expect(show(only.handleNak(opt('+C'), opt('+S +C')))).toBe('<mppe -H -M -S -L -D +C>');
+    expect(only.handleReject(opt('+C'))).toBe(true);
+    expect(only.opened([opt('+C')], [opt('+C')])).toEqual({
+      keyBits: 0,
+      stateless: false,
+      mppc: true,
+    });
+    expect(only.opened([opt('+C')], [])).toBeUndefined();
+    expect(only.opened([opt('+C')], [opt('+S +C')])).toBeUndefined();
   });
 });

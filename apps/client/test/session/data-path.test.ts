@@ -111,7 +111,7 @@ describe('DataPath (TUN → PPP → MPPE → GRE and back)', () => {
     expect(p.resets()).toBe(1);
     expect(p.b.counters.mppeDropped).toBeGreaterThanOrEqual(1);
     // The server's encryptor honours a Reset-Request: its next packet is flushed and decrypts.
-    p.a.mppeEncryptorReset();
+    p.a.resetRequested();
     const after = ipv4Packet([42]);
     p.a.sendIp(after, 0, after.length, 20_000);
     p.deliver(p.inFlight[4]!, 20_000);

@@ -2,14 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GRE_MAX_HEADER_LENGTH, GreSession } from '@pptpkit/gre';
 import {
+  MppcCompressor,
+  MppcDecompressor,
+  MppcFramedCompressor,
+  MppcFramedDecompressor,
+} from '@pptpkit/mppc';
+import {
   DEFAULT_MPPE_POLICY,
+  decodeMppeOption,
   deriveMsChapV2StartKeys,
+  formatMppeBits,
   MppeDecryptor,
   MppeEncryptor,
   type MppePolicy,
 } from '@pptpkit/mppe';
 import { ChapAuthenticator, type Mschapv2Keys } from '@pptpkit/mschapv2';
 import {
+  type CcpPolicy,
   CHAP_ALGORITHM,
   decodePppHeader,
   PPP_PROTOCOL,
@@ -18,7 +27,7 @@ import {
   parseIpv4,
 } from '@pptpkit/ppp-lcp-ipcp';
 import { type ControlAction, PacControlConnection } from '@pptpkit/pptp-control';
-import { mppeCcpPolicy } from '../../src/session/ccp-policy.js';
+import { mppcOnlyCcpPolicy, mppeCcpPolicy } from '../../src/session/ccp-policy.js';
 import type {
   ControlStream,
   PacketPort,
@@ -36,6 +45,10 @@ export interface FakeServerOptions {
   readonly user: string;
   readonly password: string;
   readonly mppe?: MppePolicy;
+  /** Run `nomppe mppc`: MPPC alone (option 18 with only C). */
+  readonly mppcAlone?: boolean;
+  /** Replaces the server's CCP policy (to play a misbehaving server). */
+  readonly ccp?: CcpPolicy;
   /** Never answer the TCP connect (a server that does not answer). */
   readonly unreachable?: boolean;
   /** Drop every GRE packet from the client whose index (from 0) this returns true for. */
@@ -58,6 +71,14 @@ export class FakeServer implements SessionIo {
   encryptor: MppeEncryptor | undefined;
   decryptor: MppeDecryptor | undefined;
   keys: Mschapv2Keys | undefined;
+  /** MPPC with MPPE (shared header), once CCP agreed on C. */
+  compressor: MppcCompressor | undefined;
+  decompressor: MppcDecompressor | undefined;
+  /** MPPC alone (own header), once CCP agreed on C without MPPE. */
+  framedCompressor: MppcFramedCompressor | undefined;
+  framedDecompressor: MppcFramedDecompressor | undefined;
+  /** The client's CCP packets: code name and option 18, e.g. `ConfReq <mppe +H ... +C>`. */
+  readonly clientCcp: string[] = [];
   /** IP packets the server received through the tunnel (decrypted). */
   readonly received: Uint8Array[] = [];
   /** IP packets written to the client's TUN. */
@@ -163,15 +184,37 @@ export class FakeServer implements SessionIo {
     };
   }
 
-  /** Sends an IP packet from the server side into the tunnel (encrypted when MPPE is on). */
+  /** Sends an IP packet from the server side into the tunnel (compressed, encrypted as agreed). */
   sendIp(packet: Uint8Array): void {
     const plain = new Uint8Array(2 + packet.length);
     plain[1] = 0x21;
     plain.set(packet, 2);
     const frame = new Uint8Array(4 + 2 + plain.length);
     frame.set([0xff, 0x03, 0x00, 0xfd]);
-    const n = this.encryptor!.encrypt(plain, 0, plain.length, frame, 4);
+    if (this.framedCompressor !== undefined) {
+      const n = this.framedCompressor.compress(plain, frame.subarray(4));
+      this.#sendFrame(frame.subarray(0, 4 + n));
+      return;
+    }
+    const c = this.compressor;
+    let flags = 0;
+    let src = plain;
+    let length = plain.length;
+    if (c !== undefined) {
+      if (this.encryptor!.nextPacketFlushed) c.reset();
+      src = new Uint8Array(plain.length);
+      length = c.compress(plain, src);
+      flags = c.flags;
+    }
+    const n = this.encryptor!.encrypt(src, 0, length, frame, 4, flags);
     this.#sendFrame(frame.subarray(0, 4 + n));
+  }
+
+  /** The client sent a CCP Reset-Request: flush and re-key the next packet. */
+  #resetRequested(): void {
+    this.encryptor?.resetRequested();
+    this.compressor?.reset();
+    this.framedCompressor?.reset();
   }
 
   #sendFrame(frame: Uint8Array): void {
@@ -225,8 +268,12 @@ export class FakeServer implements SessionIo {
               }),
           },
         ],
-        ccp: mppeCcpPolicy(this.#o.mppe ?? DEFAULT_MPPE_POLICY),
-        requireMppe: (this.#o.mppe ?? DEFAULT_MPPE_POLICY).required,
+        ccp:
+          this.#o.ccp ??
+          (this.#o.mppcAlone
+            ? mppcOnlyCcpPolicy()
+            : mppeCcpPolicy(this.#o.mppe ?? DEFAULT_MPPE_POLICY)),
+        requireMppe: !this.#o.mppcAlone && (this.#o.mppe ?? DEFAULT_MPPE_POLICY).required,
       },
       ipcp: {
         localAddress: parseIpv4('192.168.77.1'),
@@ -240,20 +287,48 @@ export class FakeServer implements SessionIo {
 
   #frame(frame: Uint8Array): void {
     const h = decodePppHeader(frame);
-    if (this.decryptor !== undefined && h.protocol === PPP_PROTOCOL.COMPRESSED) {
-      const out = new Uint8Array(frame.length);
-      const n = this.decryptor.decrypt(frame, h.offset, frame.length - h.offset, out, 0);
+    if (this.framedDecompressor !== undefined && h.protocol === PPP_PROTOCOL.COMPRESSED) {
+      const out = new Uint8Array(8192);
+      const n = this.framedDecompressor.decompress(frame.subarray(h.offset), out);
       if (n >= 2) this.received.push(out.slice(2, n));
       return;
     }
+    if (this.decryptor !== undefined && h.protocol === PPP_PROTOCOL.COMPRESSED) {
+      const plain = new Uint8Array(frame.length);
+      let n = this.decryptor.decrypt(frame, h.offset, frame.length - h.offset, plain, 0);
+      let out = plain;
+      if (n >= 0 && this.decompressor !== undefined) {
+        out = new Uint8Array(8192);
+        n = this.decompressor.decompress(this.decryptor.flags, plain, out, 0, n);
+      }
+      if (n >= 2) this.received.push(out.slice(2, n));
+      return;
+    }
+    if (h.protocol === PPP_PROTOCOL.CCP) this.#recordCcp(frame.subarray(h.offset));
     if (this.link !== undefined) this.#ppp(this.link.receive(frame, this.now()));
+  }
+
+  #recordCcp(packet: Uint8Array): void {
+    const code =
+      ['', 'ConfReq', 'ConfAck', 'ConfNak', 'ConfRej'][packet[0]!] ?? `code ${packet[0]}`;
+    let option = '';
+    for (let at = 4; at + 2 <= packet.length && packet[at + 1]! >= 2; at += packet[at + 1]!) {
+      if (packet[at] === 18 && packet[at + 1] === 6) {
+        option = ` ${formatMppeBits(decodeMppeOption(packet.subarray(at + 2, at + 6)))}`;
+      }
+    }
+    this.clientCcp.push(`${code}${option}`);
   }
 
   #ppp(actions: PppAction[]): void {
     for (const a of actions) {
       this.pppLog.push(a.type);
       if (a.type === 'send') this.#sendFrame(a.frame);
-      else if (a.type === 'authenticated' && a.side === 'authenticator') {
+      else if (a.type === 'ccp-reset-request') this.#resetRequested();
+      else if (a.type === 'up' && a.mppe?.keyBits === 0) {
+        this.framedCompressor = new MppcFramedCompressor();
+        this.framedDecompressor = new MppcFramedDecompressor({ mru: 8192 });
+      } else if (a.type === 'authenticated' && a.side === 'authenticator') {
         this.keys = a.keys as Mschapv2Keys;
       } else if (a.type === 'up' && a.mppe !== undefined && this.keys !== undefined) {
         const keyBits = a.mppe.keyBits as 40 | 128;
@@ -268,6 +343,10 @@ export class FakeServer implements SessionIo {
           keyBits,
           stateless: a.mppe.stateless,
         });
+        if (a.mppe.mppc) {
+          this.compressor = new MppcCompressor();
+          this.decompressor = new MppcDecompressor({ mru: 8192 });
+        }
       } else if (a.type === 'deadline') {
         this.#linkDeadline = a.at;
       }
