@@ -74,7 +74,14 @@ export function mppeCcpPolicy(policy: MppePolicy): CcpPolicy {
       if (mine === undefined || theirs === undefined) return undefined;
       return mppeOption(mppeHandleNak(mine, theirs, policy));
     },
-    handleReject: (ours) => ours.type !== CCP_OPTION_MPPE || !policy.required,
+    handleReject(ours) {
+      // A server without MPPC may Configure-Reject option 18 because of the C bit alone
+      // (RFC 1661 §5.4): try once more with MPPE only before giving up on encryption.
+      const bits = decode(ours);
+      if (bits?.mppc === true && (bits.mppe128 || bits.mppe40 || bits.mppe56))
+        return [mppeOption(withoutMppc(bits))];
+      return ours.type !== CCP_OPTION_MPPE || !policy.required;
+    },
     opened(ourAcked, peerAcked): CompressionAgreement | undefined {
       const ours = ourAcked.map(decode).find((b) => b !== undefined);
       const theirs = peerAcked.map(decode).find((b) => b !== undefined);

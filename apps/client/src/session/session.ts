@@ -20,7 +20,6 @@ import { acceptedAuthMethods, type Credentials, clientStartKeys } from './auth.j
 import { ccpPolicyFromSettings } from './ccp-policy.js';
 import { DataPath, type DataPathCounters } from './data-path.js';
 import type { ControlStream, PacketPort, SessionIo, TunnelInterface } from './io.js';
-import { controlFrameKind, NcpGate } from './ncp-gate.js';
 
 /** Where a session is. */
 export type SessionState =
@@ -148,11 +147,8 @@ export class Session {
   #controlDown = false;
   #callDown = false;
   #waiters = new Set<() => void>();
-  #gate: NcpGate = new NcpGate(false);
   #preparing: Promise<void> | undefined;
   #mtu: number | undefined;
-  #echo: { id: number; at: number } | undefined;
-  #echoRttMs: number | undefined;
   readonly #ack = new Uint8Array(16);
   readonly #ctlTx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 4096);
 
@@ -178,6 +174,7 @@ export class Session {
   /** A snapshot for status reports. */
   status(): SessionStatus {
     const up = this.#up;
+    const echoRtt = this.#link?.lcpEchoRttMs;
     return {
       peer: this.#o.peer,
       state: this.#state,
@@ -191,7 +188,7 @@ export class Session {
       ...(this.#upAt === undefined ? {} : { uptimeMs: Math.round(this.#io.now() - this.#upAt) }),
       ...(this.#data === undefined ? {} : { data: { ...this.#data.counters } }),
       ...(this.#gre === undefined ? {} : { gre: { ...this.#gre.counters } }),
-      ...(this.#echoRttMs === undefined ? {} : { lcpEchoRttMs: this.#echoRttMs }),
+      ...(echoRtt === undefined ? {} : { lcpEchoRttMs: Math.round(echoRtt * 10) / 10 }),
       ...(this.#call === undefined
         ? {}
         : { call: { callId: this.#call.callId, peerCallId: this.#call.peerCallId } }),
@@ -346,6 +343,9 @@ export class Session {
         }),
         ...(ccp === undefined ? {} : { ccp }),
         requireMppe,
+        // pppd (as server) Terminate-Acks an IPCP that arrives before its CCP is up when MPPE is
+        // required, which costs a Restart timeout: start IPCP once CCP has opened, as pppd does.
+        startNcpsAfterCcp: requireMppe && mppeAllowed,
         ipv6: false,
       },
       lcp: {
@@ -355,7 +355,6 @@ export class Session {
       },
       ipcp: { requestDns: s.usePeerDns },
     });
-    this.#gate = new NcpGate(requireMppe && mppeAllowed);
     this.#state = 'ppp';
     this.#ppp(this.#link.start(this.#io.now()));
   }
@@ -368,15 +367,7 @@ export class Session {
     // Control frames are copied: the link may keep views of options across calls.
     const frame = bytes.slice(start, end);
     if (this.#o.settings.debug) this.#log.debug('ppp rcvd', { frame: describeFrame(frame) });
-    const kind = controlFrameKind(frame);
-    // LCP Echo-Reply to our Echo-Request: the link's round-trip time.
-    if (kind?.protocol === 0xc021 && kind.code === 10 && kind.identifier === this.#echo?.id) {
-      this.#echoRttMs = Math.round((this.#io.now() - this.#echo.at) * 10) / 10;
-      this.#echo = undefined;
-    }
     this.#ppp(link.receive(frame, this.#io.now()));
-    const held = kind === undefined ? undefined : this.#gate.incoming(kind.protocol, kind.code);
-    if (held !== undefined) this.#sendFrame(held);
   }
 
   #sendFrame(frame: Uint8Array): void {
@@ -384,10 +375,6 @@ export class Session {
     const sock = this.#greSocket;
     if (gre === undefined || sock === undefined || frame.length > this.#ctlTx.length - 16) return;
     if (this.#o.settings.debug) this.#log.debug('ppp sent', { frame: describeFrame(frame) });
-    const kind = controlFrameKind(frame);
-    if (kind?.protocol === 0xc021 && kind.code === 9) {
-      this.#echo = { id: kind.identifier, at: this.#io.now() };
-    }
     this.#ctlTx.set(frame, GRE_MAX_HEADER_LENGTH);
     const at = gre.writeData(this.#ctlTx, GRE_MAX_HEADER_LENGTH, frame.length, this.#io.now());
     if (at >= 0) sock.write(this.#ctlTx, at, GRE_MAX_HEADER_LENGTH + frame.length - at);
@@ -396,15 +383,9 @@ export class Session {
   #ppp(actions: PppAction[]): void {
     for (const a of actions) {
       switch (a.type) {
-        case 'send': {
-          const kind = controlFrameKind(a.frame);
-          if (kind === undefined || this.#gate.outgoing(kind.protocol, kind.code)) {
-            this.#sendFrame(a.frame);
-            const held = this.#gate.release();
-            if (held !== undefined) this.#sendFrame(held);
-          } else this.#gate.hold(a.frame);
+        case 'send':
+          this.#sendFrame(a.frame);
           break;
-        }
         case 'deadline':
           this.#linkDeadline = a.at;
           break;

@@ -95,6 +95,15 @@ describe('the MPPE CCP policy against what pppd sends (RFC 3078 §2)', () => {
     });
   });
 
+  it('a Reject of option 18 with C falls back to the same MPPE bits without C, once', () => {
+    const p = mppeCcpPolicy(mppePolicyFromSettings(defaultPeerSettings().mppe, true));
+    const fallback = p.handleReject(opt('+H +S +C'));
+    expect(Array.isArray(fallback)).toBe(true);
+    expect((fallback as { data: Uint8Array }[]).map(show)).toEqual(['<mppe +H -M +S -L -D -C>']);
+    // The fallback rejected too: MPPE is required, CCP fails.
+    expect(p.handleReject(opt('+H +S'))).toBe(false);
+  });
+
   it('nomppc never offers C and Naks a server’s C away', () => {
     expect(show(defaults.initialOptions()[0])).toContain('-C>');
     const verdict = defaults.judgePeerOption(opt('+H +S +C'));

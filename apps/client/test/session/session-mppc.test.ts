@@ -3,7 +3,7 @@
  * the packages' server roles (`FakeServer`), then data both ways through the server's own
  * MPPC/MPPE primitives.
  */
-import { DEFAULT_MPPE_POLICY, type MppePolicy } from '@pptpkit/mppe';
+import { DEFAULT_MPPE_POLICY, decodeMppeOption, type MppePolicy } from '@pptpkit/mppe';
 import { encodeUtf8 } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
@@ -133,6 +133,28 @@ describe('Session with MPPC', () => {
     expect(t.encryption).toBe('MPPE 128-bit stateless');
     await traffic(t, 3);
     expect(t.session.status().data?.mppcTxPlainBytes).toBe(0);
+    await t.stop();
+  });
+
+  it('a server that Configure-Rejects option 18 because of C: retried without C, MPPE only', async () => {
+    // RFC 1661 §5.4 leaves a peer free to reject a whole option it cannot take as it is.
+    const policy = mppeCcpPolicy(DEFAULT_MPPE_POLICY);
+    const t = await tunnel(
+      {
+        ccp: {
+          ...policy,
+          judgePeerOption: (o) =>
+            decodeMppeOption(o.data).mppc ? { verdict: 'reject' } : policy.judgePeerOption(o),
+        },
+      },
+      { mppc: true },
+    );
+    expect(t.fake.clientCcp.filter((c) => c.startsWith('ConfReq'))).toEqual([
+      'ConfReq <mppe +H -M +S -L -D +C>',
+      'ConfReq <mppe +H -M +S -L -D -C>',
+    ]);
+    expect(t.up.mppe).toEqual({ keyBits: 128, stateless: true, mppc: false });
+    await traffic(t, 3);
     await t.stop();
   });
 
