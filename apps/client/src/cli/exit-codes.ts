@@ -21,6 +21,10 @@ export const EXIT = {
   negotiation: 10,
   /** The server failed to authenticate itself to us (mutual MS-CHAPv2 check). */
   peerAuth: 11,
+  /** No data either way for `idle` seconds. */
+  idle: 12,
+  /** The tunnel was up for `maxconnect` seconds. */
+  connectTime: 13,
   /** The server stopped answering LCP echoes or PPTP keepalives. */
   peerDead: 15,
   /** The server hung up (Call-Disconnect-Notify, TCP closed, LCP Terminate). */

@@ -7,13 +7,11 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { isIP } from 'node:net';
 import { openRtnetlink, type Rtnetlink } from '@pptpkit/linux-net';
-import { PptpkitError } from '@pptpkit/wire';
-import { findSecret, loadPeer, type PeerSettings, parseSecrets } from '../config/index.js';
+import type { PeerSettings } from '../config/index.js';
 import { askControl, requestControl } from '../control/control-client.js';
 import { startControlServer } from '../control/control-server.js';
 import { runDir, runPaths } from '../control/paths.js';
@@ -27,6 +25,7 @@ import { nodeIo } from '../session/node-io.js';
 import { runPersistent } from '../session/persist.js';
 import { Session } from '../session/session.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { type ClientConfig, loadClientConfig } from './load-config.js';
 import { type Command, parseArgs, USAGE, UsageError } from './parse-args.js';
 
 const readText = (path: string): string | undefined => {
@@ -63,50 +62,6 @@ async function recoverJournal(journal: JournalFile, rtnl: Rtnetlink, log: Logger
   const report = await new HostChanges(rtnl, journal, files, left.entries).undo(left.pending);
   if (report.failures.length > 0)
     log.error('some earlier changes could not be undone', { failures: report.failures });
-}
-
-function loadConfig(
-  command: Extract<Command, { command: 'up' }>,
-  log: Logger,
-): { settings: PeerSettings; server: string; user: string; password: string } {
-  const loaded = loadPeer(command.peer, {
-    read: readText,
-    peersDir: command.peersDir,
-    lenient: command.lenient,
-  });
-  for (const w of loaded.warnings) log.warn(w.message, { file: w.file, line: w.line });
-  const settings = loaded.settings;
-  if (settings.server === undefined) {
-    throw new PptpkitError(
-      'CONFIG_NO_SERVER',
-      `peer ${command.peer}: no server (pty "pptp HOST ..." or pptp-server HOST)`,
-    );
-  }
-  const user = settings.user ?? settings.name;
-  if (user === undefined)
-    throw new PptpkitError('CONFIG_NO_USER', `peer ${command.peer}: no user name (name or user)`);
-  let password = settings.password;
-  if (password === undefined) {
-    const text = readText(command.secrets);
-    if (text === undefined)
-      throw new PptpkitError('CONFIG_UNREADABLE', `cannot read ${command.secrets}`);
-    try {
-      if ((statSync(command.secrets).mode & 0o044) !== 0)
-        log.warn('the secrets file is readable by others', { file: command.secrets });
-    } catch {
-      // Only a warning.
-    }
-    const { entries, warnings } = parseSecrets(text, command.secrets);
-    for (const w of warnings) log.warn(w.message, { file: w.file, line: w.line });
-    password = findSecret(
-      entries,
-      user,
-      settings.remotename ?? '*',
-      readText,
-      command.secrets,
-    ).secret;
-  }
-  return { settings, server: settings.server.host, user, password };
 }
 
 /**
@@ -178,9 +133,9 @@ async function up(
     write,
     clock: () => new Date(),
   });
-  let config: ReturnType<typeof loadConfig>;
+  let config: ClientConfig;
   try {
-    config = loadConfig(command, log);
+    config = loadClientConfig(command, readText, log);
   } catch (error) {
     log.error((error as Error).message);
     return EXIT.config;
@@ -210,6 +165,9 @@ async function up(
       },
       clock: () => new Date(),
     });
+  }
+  for (const o of config.ignored) {
+    log.debug('option ignored', { option: o.option, file: o.file, line: o.line, why: o.why });
   }
   let server: string;
   try {
@@ -286,7 +244,7 @@ async function up(
           peer: command.peer,
           server,
           settings,
-          credentials: { user: config.user, password: config.password },
+          credentials: config.credentials,
           io: nodeIo(host),
           log,
           signal: attempt.signal,
@@ -301,10 +259,14 @@ async function up(
               paths.state,
               `${JSON.stringify({ pid: process.pid, interface: status.interface })}\n`,
             );
-            runHook('/etc/ppp/ip-up', hookContext(command.peer, server, settings, status), {
-              timeoutMs: 30_000,
-              onOutput: (line) => log.info('ip-up', { output: line }),
-            }).catch((error: unknown) => log.warn('ip-up failed', { error }));
+            runHook(
+              settings.ipUpScript ?? '/etc/ppp/ip-up',
+              hookContext(command.peer, server, settings, status),
+              {
+                timeoutMs: 30_000,
+                onOutput: (line) => log.info('ip-up', { output: line }),
+              },
+            ).catch((error: unknown) => log.warn('ip-up failed', { error }));
             if (detached && process.send !== undefined) {
               process.send({ up: true });
               process.disconnect?.();
@@ -317,7 +279,7 @@ async function up(
         rmSync(paths.state, { force: true });
         if (result.wasUp) {
           await runHook(
-            '/etc/ppp/ip-down',
+            settings.ipDownScript ?? '/etc/ppp/ip-down',
             hookContext(command.peer, server, settings, session.status()),
             {
               timeoutMs: 30_000,

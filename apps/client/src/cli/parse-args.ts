@@ -5,6 +5,7 @@ export type Command =
       readonly peer: string;
       readonly peersDir: string;
       readonly secrets: string;
+      readonly papSecrets: string;
       readonly background: boolean;
       readonly logFormat: 'text' | 'json';
       readonly lenient: boolean;
@@ -21,26 +22,46 @@ export class UsageError extends Error {
 }
 
 /** The text `pptpkit help` prints. */
-export const USAGE: string = `usage:
-  pptpkit up PEER [--peers-dir DIR] [--secrets FILE] [--background] [--log-format text|json] [--lenient]
-  pptpkit down PEER
-  pptpkit status [PEER] [--json]
-  pptpkit log [PEER] [--lines N]
-  pptpkit help | --help
-  pptpkit version | --version`;
+export const USAGE: string = `usage: pptpkit COMMAND [ARGS]
+
+commands:
+  up PEER       read /etc/ppp/options and /etc/ppp/peers/PEER, connect, stay until the tunnel ends
+  down PEER     orderly teardown of a running tunnel (like poff)
+  status [PEER] state, addresses, negotiated auth/MPPE, uptime and counters
+  log [PEER]    the tunnel's recent log (like plog)
+  help          this text (also --help, -h)
+  version       the version (also --version)
+
+up options:
+  --peers-dir DIR       peer files directory (default /etc/ppp/peers)
+  --secrets FILE        CHAP/MS-CHAP secrets (default /etc/ppp/chap-secrets)
+  --pap-secrets FILE    PAP secrets (default /etc/ppp/pap-secrets)
+  --background          return once the tunnel is up (like pppd updetach)
+  --log-format text|json  log lines as text (default) or JSON
+  --lenient             unknown or unsupported options are warnings, not errors
+status options:
+  --json                machine-readable output
+log options:
+  --lines N             how many lines (default 50)
+
+exit status (as pppd): 0 ok, 1 fatal or no such tunnel, 2 bad command line or configuration,
+3 missing privileges, 4 no TUN support, 5 signal, 8 server unreachable, 10 negotiation failed,
+11 server failed to authenticate, 12 idle, 13 connect time limit, 15 server dead, 16 hangup,
+19 authentication failed`;
 
 /** Parses `argv` (without the node and script paths). */
 export function parseArgs(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--peers-dir', '--secrets', '--log-format', '--lines']);
+  const valued = new Set(['--peers-dir', '--secrets', '--pap-secrets', '--log-format', '--lines']);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    if (!arg.startsWith('--')) {
+    if (!arg.startsWith('-') || arg === '-') {
       positional.push(arg);
       continue;
     }
+    if (!arg.startsWith('--')) throw new UsageError(`${command}: unknown option ${arg}`);
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg : arg.slice(0, eq);
     if (valued.has(name)) {
@@ -63,7 +84,14 @@ export function parseArgs(argv: readonly string[]): Command {
 
   switch (command) {
     case 'up': {
-      allow('--peers-dir', '--secrets', '--background', '--log-format', '--lenient');
+      allow(
+        '--peers-dir',
+        '--secrets',
+        '--pap-secrets',
+        '--background',
+        '--log-format',
+        '--lenient',
+      );
       const logFormat = flags.get('--log-format') ?? 'text';
       if (logFormat !== 'text' && logFormat !== 'json') {
         throw new UsageError('--log-format is text or json');
@@ -73,6 +101,7 @@ export function parseArgs(argv: readonly string[]): Command {
         peer: onePeer(true)!,
         peersDir: (flags.get('--peers-dir') as string | undefined) ?? '/etc/ppp/peers',
         secrets: (flags.get('--secrets') as string | undefined) ?? '/etc/ppp/chap-secrets',
+        papSecrets: (flags.get('--pap-secrets') as string | undefined) ?? '/etc/ppp/pap-secrets',
         background: flags.has('--background'),
         logFormat,
         lenient: flags.has('--lenient'),
@@ -104,6 +133,8 @@ export function parseArgs(argv: readonly string[]): Command {
     case '--version':
       return { command: 'version' };
     default:
-      throw new UsageError(`unknown command '${command}'`);
+      throw new UsageError(
+        command.startsWith('-') ? `unknown option ${command}` : `unknown command '${command}'`,
+      );
   }
 }

@@ -3,6 +3,7 @@ import { PptpkitError } from '@pptpkit/wire';
 /** Stable codes of configuration errors. */
 export type ConfigErrorCode =
   | 'CONFIG_UNKNOWN_OPTION'
+  | 'CONFIG_UNSUPPORTED_OPTION'
   | 'CONFIG_MISSING_ARGUMENT'
   | 'CONFIG_BAD_VALUE'
   | 'CONFIG_INCLUDE_LOOP'

@@ -5,15 +5,28 @@
  */
 export { type ConfigErrorCode, type ConfigLocation, configError } from './config-error.js';
 export {
+  type Credentials,
+  localName,
+  type ResolveCredentialsOptions,
+  type ResolvedCredentials,
+  resolveCredentials,
+  type SecretsFiles,
+  usableAuthMethods,
+} from './credentials.js';
+export { addressProblem, type LinkTuning, limitReached, linkTuning } from './link-settings.js';
+export {
   type ConfigWarning,
+  type IgnoredOption,
   type LoadedPeer,
   type LoadPeerOptions,
   loadPeer,
   type ReadConfigFile,
 } from './load-peer.js';
+export type { ApplyOption, OptionSpec } from './option-spec.js';
 export { optionTable } from './option-table.js';
 export {
   type AuthMethod,
+  type ControlTimers,
   defaultPeerSettings,
   type MppeSettings,
   type PeerSettings,

@@ -1,5 +1,7 @@
+import { PptpkitError } from '@pptpkit/wire';
 import { type ConfigLocation, configError } from './config-error.js';
-import { optionTable } from './option-table.js';
+import type { OptionSpec } from './option-spec.js';
+import { applyAddressPair, optionTable } from './option-table.js';
 import { defaultPeerSettings, type PeerSettings } from './peer-settings.js';
 import { tokenizeOptions, type Word } from './tokenize.js';
 
@@ -12,6 +14,14 @@ export interface ConfigWarning extends ConfigLocation {
   readonly message: string;
 }
 
+/** An option accepted without effect, and why (worth a debug line). */
+export interface IgnoredOption extends ConfigLocation {
+  /** The option as written. */
+  readonly option: string;
+  /** Why it means nothing for pptpkit. */
+  readonly why: string;
+}
+
 /** Where to find files and how strict to be. */
 export interface LoadPeerOptions {
   /** Reads a file. */
@@ -20,7 +30,7 @@ export interface LoadPeerOptions {
   readonly peersDir?: string;
   /** Global options read first if present (pppd: `/etc/ppp/options`); `false` to skip. */
   readonly globalOptions?: string | false;
-  /** Unknown options become warnings instead of errors. */
+  /** Unknown and refused options become warnings instead of errors. */
   readonly lenient?: boolean;
 }
 
@@ -30,9 +40,13 @@ export interface LoadedPeer {
   readonly settings: PeerSettings;
   /** Tolerated problems. */
   readonly warnings: readonly ConfigWarning[];
+  /** Options accepted without effect (serial line, kernel, server side...). */
+  readonly ignored: readonly IgnoredOption[];
   /** Every file read, in order. */
   readonly files: readonly string[];
 }
+
+const at = (word: Word): ConfigLocation => ({ file: word.file, line: word.line });
 
 /** pppd limits nesting of `file`/`call`; deeper than this is surely a loop. */
 const maxIncludeDepth = 16;
@@ -49,6 +63,27 @@ function peerNameProblem(name: string): string | undefined {
 }
 
 /**
+ * Options pppd recognises by their form rather than their name (pppd options.c): a serial
+ * speed, a device path, or a `local:remote` address pair.
+ */
+function optionByForm(name: string): OptionSpec | undefined {
+  if (/^[0-9]+$/.test(name)) {
+    return { kind: 'ignored', args: 0, why: 'a serial line speed; a PPTP tunnel has none' };
+  }
+  if (name.startsWith('/dev/')) {
+    return { kind: 'ignored', args: 0, why: 'a serial device; a PPTP tunnel has none' };
+  }
+  if (name.includes(':')) {
+    return {
+      kind: 'implemented',
+      args: 0,
+      apply: (s, _args, where) => applyAddressPair(s, name, where),
+    };
+  }
+  return undefined;
+}
+
+/**
  * Reads a peer's options the way `pppd call PEER` does: the global options file, then
  * `PEERS_DIR/PEER`, following `file` and `call` includes where they appear, applying every
  * option in order (so a later `noauth` undoes an earlier `require-chap`).
@@ -59,6 +94,8 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
   const peersDir = (options.peersDir ?? '/etc/ppp/peers').replace(/\/+$/, '');
   const settings = defaultPeerSettings();
   const warnings: ConfigWarning[] = [];
+  const ignored: IgnoredOption[] = [];
+  let ccpOffAt: ConfigLocation | undefined;
   const files: string[] = [];
   const stack: string[] = [];
   const commandLine: ConfigLocation = { file: '<command line>', line: 1 };
@@ -102,13 +139,12 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
         }
         continue;
       }
-      const spec = optionTable.get(name);
+      const spec = optionTable.get(name) ?? optionByForm(name);
       if (spec === undefined) {
-        const message = `unknown or unsupported option '${name}'`;
         if (!options.lenient) {
           throw configError('CONFIG_UNKNOWN_OPTION', word, name, 'unknown or unsupported option');
         }
-        warnings.push({ file: word.file, line: word.line, message });
+        warnings.push({ ...at(word), message: `unknown or unsupported option '${name}'` });
         continue;
       }
       const args = words.slice(i + 1, i + 1 + spec.args);
@@ -116,15 +152,30 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
         throw configError('CONFIG_MISSING_ARGUMENT', word, name, 'needs a value');
       }
       i += spec.args;
-      spec.apply(
-        settings,
-        args.map((a) => a.text),
-        { file: word.file, line: word.line },
-      );
+      if (spec.kind === 'ignored') {
+        ignored.push({ ...at(word), option: name, why: spec.why });
+        continue;
+      }
+      try {
+        if (spec.kind === 'refused') {
+          throw configError('CONFIG_UNSUPPORTED_OPTION', word, name, `not supported: ${spec.why}`);
+        }
+        spec.apply(
+          settings,
+          args.map((a) => a.text),
+          at(word),
+        );
+      } catch (error) {
+        const unsupported =
+          error instanceof PptpkitError && error.code === 'CONFIG_UNSUPPORTED_OPTION';
+        if (!(unsupported && options.lenient)) throw error;
+        warnings.push({ ...at(word), message: (error as Error).message });
+        continue;
+      }
+      if (name === 'noccp' || name === '-ccp') ccpOffAt = at(word);
       if (name === 'password') {
         warnings.push({
-          file: word.file,
-          line: word.line,
+          ...at(word),
           message:
             'a password in an options file is readable by anyone who can read it; use chap-secrets',
         });
@@ -137,5 +188,13 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
   const globalOptions = options.globalOptions ?? '/etc/ppp/options';
   if (globalOptions !== false) readOptionsFile(globalOptions, commandLine, 'options', true);
   readOptionsFile(`${peersDir}/${peer}`, commandLine, 'call');
-  return { settings, warnings, files };
+  if (!settings.ccp && settings.mppe.required && ccpOffAt !== undefined) {
+    throw configError(
+      'CONFIG_BAD_VALUE',
+      ccpOffAt,
+      'noccp',
+      'without CCP there is no MPPE, which the options require (add nomppe to run unencrypted)',
+    );
+  }
+  return { settings, warnings, ignored, files };
 }

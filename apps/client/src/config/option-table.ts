@@ -1,22 +1,22 @@
+import { PptpkitError } from '@pptpkit/wire';
 import { type ConfigLocation, configError } from './config-error.js';
-import type { AuthMethod, PeerSettings } from './peer-settings.js';
+import { ignoredOptions } from './ignored-options.js';
+import type { ApplyOption, OptionSpec } from './option-spec.js';
+import type { AuthMethod, ControlTimers, PeerSettings } from './peer-settings.js';
 import { serverFromPty } from './pty-command.js';
+import { refusedOptions } from './refused-options.js';
 
-/** An option's effect: applies its arguments to the settings. */
-type Apply = (s: PeerSettings, args: readonly string[], at: ConfigLocation) => void;
-
-/** How many arguments an option takes and what it does with them. */
-interface OptionSpec {
-  readonly args: 0 | 1;
-  readonly apply: Apply;
-}
-
-const flag = (apply: (s: PeerSettings) => void): OptionSpec => ({ args: 0, apply });
+const flag = (apply: (s: PeerSettings) => void): OptionSpec => ({
+  kind: 'implemented',
+  args: 0,
+  apply,
+});
 const text = (apply: (s: PeerSettings, v: string) => void): OptionSpec => ({
+  kind: 'implemented',
   args: 1,
   apply: (s, [v]) => apply(s, v!),
 });
-const accepted: OptionSpec = flag(() => {});
+const withArg = (apply: ApplyOption): OptionSpec => ({ kind: 'implemented', args: 1, apply });
 
 /** Parses a pppd number (C `strtoul` base 0: decimal, `0x` hex, leading-0 octal) in a range. */
 function integer(
@@ -25,28 +25,20 @@ function integer(
   max: number,
   apply: (s: PeerSettings, v: number) => void,
 ): OptionSpec {
-  return {
-    args: 1,
-    apply: (s, [raw], at) => {
-      const v = raw!;
-      const n = /^0x[0-9a-f]+$/i.test(v)
-        ? Number.parseInt(v.slice(2), 16)
-        : /^0[0-7]+$/.test(v)
-          ? Number.parseInt(v, 8)
-          : /^[0-9]+$/.test(v)
-            ? Number(v)
-            : Number.NaN;
-      if (!Number.isInteger(n) || n < min || n > max) {
-        throw configError(
-          'CONFIG_BAD_VALUE',
-          at,
-          option,
-          `'${v}' is not a number in ${min}..${max}`,
-        );
-      }
-      apply(s, n);
-    },
-  };
+  return withArg((s, [raw], at) => {
+    const v = raw!;
+    const n = /^0x[0-9a-f]+$/i.test(v)
+      ? Number.parseInt(v.slice(2), 16)
+      : /^0[0-7]+$/.test(v)
+        ? Number.parseInt(v, 8)
+        : /^[0-9]+$/.test(v)
+          ? Number(v)
+          : Number.NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw configError('CONFIG_BAD_VALUE', at, option, `'${v}' is not a number in ${min}..${max}`);
+    }
+    apply(s, n);
+  });
 }
 
 const refuse = (m: AuthMethod): OptionSpec => flag((s) => s.refuse.add(m));
@@ -57,85 +49,162 @@ const requirePeer = (m: AuthMethod): OptionSpec =>
   });
 
 /** The old `mppe required,stateless,no40,...` syntax of Debian's pppd MPPE patch. */
-const mppeList: OptionSpec = {
-  args: 1,
-  apply: (s, [list], at) => {
-    for (const item of list!.split(',')) {
-      switch (item.trim()) {
-        case 'required':
-          s.mppe.required = true;
-          break;
-        case 'stateless':
-          s.mppe.allowStateful = false;
-          break;
-        case 'stateful':
-          s.mppe.allowStateful = true;
-          break;
-        case 'no40':
-          s.mppe.allow40 = false;
-          break;
-        case 'no128':
-          s.mppe.allow128 = false;
-          break;
-        case 'no56':
-          break; // 56-bit is never offered by pptpkit
-        default:
-          throw configError('CONFIG_BAD_VALUE', at, 'mppe', `unknown MPPE keyword '${item}'`);
-      }
+const mppeList: OptionSpec = withArg((s, [list], at) => {
+  for (const item of list!.split(',')) {
+    switch (item.trim()) {
+      case 'required':
+        s.mppe.required = true;
+        break;
+      case 'stateless':
+        s.mppe.allowStateful = false;
+        break;
+      case 'stateful':
+        s.mppe.allowStateful = true;
+        break;
+      case 'no40':
+        s.mppe.allow40 = false;
+        break;
+      case 'no128':
+        s.mppe.allow128 = false;
+        break;
+      case 'no56':
+        break; // 56-bit is never offered by pptpkit
+      default:
+        throw configError('CONFIG_BAD_VALUE', at, 'mppe', `unknown MPPE keyword '${item}'`);
     }
-  },
-};
+  }
+});
+
+/** An integer that sets one field of a restart-timer group. */
+const timer = (
+  option: string,
+  group: 'lcpTimers' | 'ipcpTimers',
+  field: keyof ControlTimers,
+  max: number,
+): OptionSpec => integer(option, 1, max, (s, v) => (s[group][field] = v));
+
+/** IPv4 dotted quad, as pppd's `local:remote` words give them. */
+const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /**
- * The options pptpkit understands, by pppd name. Options that only make sense for pppd on a
- * serial line are not here: they are errors naming file and line (a warning with `--lenient`).
+ * Applies a pppd `local:remote` word (`10.0.0.2:10.0.0.1`, `10.0.0.2:`, `:10.0.0.1`, `:`).
+ * pppd also takes host names here; pptpkit wants addresses.
  */
-export const optionTable: ReadonlyMap<string, OptionSpec> = new Map<string, OptionSpec>([
-  ['pty', { args: 1, apply: (s, [cmd], at) => (s.server = { host: serverFromPty(cmd!, at), at }) }],
-  ['pptp-server', { args: 1, apply: (s, [host], at) => (s.server = { host: host!, at }) }],
+export function applyAddressPair(s: PeerSettings, word: string, at: ConfigLocation): void {
+  const colon = word.indexOf(':');
+  const parts = [word.slice(0, colon), word.slice(colon + 1)] as const;
+  for (const part of parts) {
+    if (part !== '' && !ipv4.test(part)) {
+      throw configError('CONFIG_BAD_VALUE', at, word, `'${part}' is not an IPv4 address`);
+    }
+  }
+  if (parts[0] !== '') s.localAddress = parts[0];
+  if (parts[1] !== '') s.remoteAddress = parts[1];
+}
+
+/** `plugin`: only pppd's own PPTP plugin (`pptp.so`, whose job pptpkit does) is accepted. */
+const plugin: OptionSpec = withArg((_s, [path], at) => {
+  if (path!.split('/').pop() === 'pptp.so') return;
+  throw new PptpkitError(
+    'CONFIG_UNSUPPORTED_OPTION',
+    `${at.file}:${at.line}: plugin: pptpkit cannot load pppd plugins ('${path}')`,
+    { details: { file: at.file, line: at.line, option: 'plugin' } },
+  );
+});
+
+/** `set NAME=VALUE` / `unset NAME`: the scripts' environment. */
+const setEnv = withArg((s, [assignment], at) => {
+  const eq = assignment!.indexOf('=');
+  if (eq <= 0) throw configError('CONFIG_BAD_VALUE', at, 'set', 'expected NAME=VALUE');
+  s.scriptEnv.set(assignment!.slice(0, eq), assignment!.slice(eq + 1));
+});
+
+const noDefaultRoute = flag((s) =>
+  Object.assign(s, { defaultRoute: false, replaceDefaultRoute: false, splitDefaultRoute: false }),
+);
+const requireMppe = flag((s) =>
+  Object.assign(s.mppe, { required: true, allow40: true, allow128: true }),
+);
+const requireMppe40 = flag((s) =>
+  Object.assign(s.mppe, { required: true, allow40: true, allow128: false }),
+);
+const requireMppe128 = flag((s) =>
+  Object.assign(s.mppe, { required: true, allow40: false, allow128: true }),
+);
+const noMppe = flag((s) =>
+  Object.assign(s.mppe, { required: false, allow40: false, allow128: false }),
+);
+const stateless = flag((s) => {
+  s.mppe.allowStateful = false;
+  delete s.mppe.preferStateful;
+});
+/** `idle 0`/`maxconnect 0` mean no limit, as in pppd. */
+function setOrClear(s: PeerSettings, key: 'idle' | 'maxConnect', v: number): void {
+  if (v === 0) delete s[key];
+  else s[key] = v;
+}
+const noCcp = flag((s) => (s.ccp = false));
+const noAcfc = flag((s) => (s.acfc = false));
+const noPfc = flag((s) => (s.pfc = false));
+const noMagic = flag((s) => (s.magic = false));
+const defaultMru = flag((s) => delete s.mru);
+const debug = flag((s) => (s.debug = true));
+const nodetach = flag((s) => (s.detach = 'nodetach'));
+
+/** Options that change {@link PeerSettings}, by pppd name (and the `+x`/`-x` aliases). */
+const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, OptionSpec>([
+  ['pty', withArg((s, [cmd], at) => (s.server = { host: serverFromPty(cmd!, at), at }))],
+  ['pptp-server', withArg((s, [host], at) => (s.server = { host: host!, at }))],
+  // pppd's PPTP plugin (`plugin pptp.so`) names the server this way.
+  ['pptp_server', withArg((s, [host], at) => (s.server = { host: host!, at }))],
+  ['plugin', plugin],
   ['name', text((s, v) => (s.name = v))],
   ['user', text((s, v) => (s.user = v))],
   ['remotename', text((s, v) => (s.remotename = v))],
   ['password', text((s, v) => (s.password = v))],
+  ['+ua', text((s, v) => (s.uaFile = v))],
+  ['usehostname', flag((s) => (s.useHostname = true))],
+  ['domain', text((s, v) => (s.domain = v))],
   ['ipparam', text((s, v) => (s.ipparam = v))],
+  ['linkname', text((s, v) => (s.linkname = v))],
   ['refuse-pap', refuse('pap')],
+  ['-pap', refuse('pap')],
   ['refuse-chap', refuse('chap')],
+  ['-chap', refuse('chap')],
   ['refuse-mschap', refuse('mschap')],
+  ['-mschap', refuse('mschap')],
   ['refuse-mschap-v2', refuse('mschap-v2')],
+  ['-mschap-v2', refuse('mschap-v2')],
   ['refuse-eap', refuse('eap')],
+  ['-eap', refuse('eap')],
   ['require-pap', requirePeer('pap')],
+  ['+pap', requirePeer('pap')],
   ['require-chap', requirePeer('chap')],
+  ['+chap', requirePeer('chap')],
   ['require-mschap', requirePeer('mschap')],
+  ['+mschap', requirePeer('mschap')],
   ['require-mschap-v2', requirePeer('mschap-v2')],
+  ['+mschap-v2', requirePeer('mschap-v2')],
   ['require-eap', requirePeer('eap')],
+  ['+eap', requirePeer('eap')],
   ['auth', flag((s) => (s.authRequired = true))],
   ['noauth', flag((s) => (s.authRequired = false))],
-  [
-    'require-mppe',
-    flag((s) => Object.assign(s.mppe, { required: true, allow40: true, allow128: true })),
-  ],
-  [
-    'require-mppe-40',
-    flag((s) => Object.assign(s.mppe, { required: true, allow40: true, allow128: false })),
-  ],
-  [
-    'require-mppe-128',
-    flag((s) => Object.assign(s.mppe, { required: true, allow40: false, allow128: true })),
-  ],
-  [
-    'nomppe',
-    flag((s) => Object.assign(s.mppe, { required: false, allow40: false, allow128: false })),
-  ],
+  ['pap-restart', integer('pap-restart', 1, 600, (s, v) => (s.papRestart = v))],
+  ['pap-max-authreq', integer('pap-max-authreq', 1, 1000, (s, v) => (s.papMaxAuthreq = v))],
+  ['require-mppe', requireMppe],
+  ['+mppe', requireMppe],
+  ['require-mppe-40', requireMppe40],
+  ['+mppe-40', requireMppe40],
+  ['require-mppe-128', requireMppe128],
+  ['+mppe-128', requireMppe128],
+  ['nomppe', noMppe],
+  ['-mppe', noMppe],
   ['nomppe-40', flag((s) => (s.mppe.allow40 = false))],
+  ['-mppe-40', flag((s) => (s.mppe.allow40 = false))],
   ['nomppe-128', flag((s) => (s.mppe.allow128 = false))],
+  ['-mppe-128', flag((s) => (s.mppe.allow128 = false))],
   ['mppe-stateful', flag((s) => (s.mppe.allowStateful = true))],
-  [
-    'nomppe-stateful',
-    flag((s) => {
-      s.mppe.allowStateful = false;
-      delete s.mppe.preferStateful;
-    }),
-  ],
+  ['nomppe-stateful', stateless],
   // pptpkit's own: request stateful MPPE (see MppeSettings.preferStateful).
   [
     'mppe-stateful-prefer',
@@ -144,37 +213,42 @@ export const optionTable: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   // The SourceForge MPPE patch's spelling, used by the seed guide.
   ['mppe-40', flag((s) => (s.mppe.allow40 = true))],
   ['mppe-128', flag((s) => (s.mppe.allow128 = true))],
-  [
-    'mppe-stateless',
-    flag((s) => {
-      s.mppe.allowStateful = false;
-      delete s.mppe.preferStateful;
-    }),
-  ],
+  ['mppe-stateless', stateless],
   ['mppe', mppeList],
   ['mppc', flag((s) => (s.mppc = true))],
   ['nomppc', flag((s) => (s.mppc = false))],
-  // Compression schemes pptpkit never offers; asking not to is a no-op.
-  ['nobsdcomp', accepted],
-  ['nodeflate', accepted],
-  ['novj', accepted],
-  ['novjccomp', accepted],
-  ['noipdefault', accepted],
-  // pppd's serial-device lock: there is no serial device.
-  ['lock', accepted],
+  ['noccp', noCcp],
+  ['-ccp', noCcp],
+  ['noaccomp', noAcfc],
+  ['-ac', noAcfc],
+  ['nopcomp', noPfc],
+  ['-pc', noPfc],
+  ['nomagic', noMagic],
+  ['-mn', noMagic],
+  ['default-mru', defaultMru],
+  ['-mru', defaultMru],
+  [
+    '-all',
+    flag((s) => {
+      Object.assign(s, { acfc: false, pfc: false, magic: false });
+      delete s.mru;
+    }),
+  ],
   ['mtu', integer('mtu', 128, 16384, (s, v) => (s.mtu = v))],
   ['mru', integer('mru', 128, 16384, (s, v) => (s.mru = v))],
+  ['lcp-restart', timer('lcp-restart', 'lcpTimers', 'restartSeconds', 600)],
+  ['lcp-max-configure', timer('lcp-max-configure', 'lcpTimers', 'maxConfigure', 1000)],
+  ['lcp-max-terminate', timer('lcp-max-terminate', 'lcpTimers', 'maxTerminate', 1000)],
+  ['lcp-max-failure', timer('lcp-max-failure', 'lcpTimers', 'maxFailure', 1000)],
+  ['ipcp-restart', timer('ipcp-restart', 'ipcpTimers', 'restartSeconds', 600)],
+  ['ipcp-max-configure', timer('ipcp-max-configure', 'ipcpTimers', 'maxConfigure', 1000)],
+  ['ipcp-max-terminate', timer('ipcp-max-terminate', 'ipcpTimers', 'maxTerminate', 1000)],
+  ['ipcp-max-failure', timer('ipcp-max-failure', 'ipcpTimers', 'maxFailure', 1000)],
+  ['ipcp-accept-local', flag((s) => (s.acceptLocal = true))],
+  ['ipcp-accept-remote', flag((s) => (s.acceptRemote = true))],
   ['defaultroute', flag((s) => (s.defaultRoute = true))],
-  [
-    'nodefaultroute',
-    flag((s) =>
-      Object.assign(s, {
-        defaultRoute: false,
-        replaceDefaultRoute: false,
-        splitDefaultRoute: false,
-      }),
-    ),
-  ],
+  ['nodefaultroute', noDefaultRoute],
+  ['-defaultroute', noDefaultRoute],
   // pptpkit's own: 0.0.0.0/1 + 128.0.0.0/1 through the tunnel, the default route untouched.
   ['defaultroute-split', flag((s) => (s.splitDefaultRoute = true))],
   [
@@ -185,17 +259,39 @@ export const optionTable: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
     'replacedefaultroute',
     flag((s) => Object.assign(s, { defaultRoute: true, replaceDefaultRoute: true })),
   ],
+  ['noreplacedefaultroute', flag((s) => (s.replaceDefaultRoute = false))],
   ['usepeerdns', flag((s) => (s.usePeerDns = true))],
   ['persist', flag((s) => (s.persist = true))],
   ['nopersist', flag((s) => (s.persist = false))],
   ['maxfail', integer('maxfail', 0, 1_000_000, (s, v) => (s.maxfail = v))],
   ['holdoff', integer('holdoff', 0, 86_400, (s, v) => (s.holdoff = v))],
+  ['idle', integer('idle', 0, 2_000_000, (s, v) => setOrClear(s, 'idle', v))],
+  ['maxconnect', integer('maxconnect', 0, 2_000_000, (s, v) => setOrClear(s, 'maxConnect', v))],
   ['lcp-echo-interval', integer('lcp-echo-interval', 0, 86_400, (s, v) => (s.lcpEchoInterval = v))],
   ['lcp-echo-failure', integer('lcp-echo-failure', 0, 1000, (s, v) => (s.lcpEchoFailure = v))],
   ['ifname', text((s, v) => (s.ifname = v))],
   ['unit', integer('unit', 0, 65_535, (s, v) => (s.unit = v))],
-  ['debug', flag((s) => (s.debug = true))],
+  ['debug', debug],
+  ['-d', debug],
   ['logfile', text((s, v) => (s.logfile = v))],
-  ['nodetach', flag((s) => (s.detach = 'nodetach'))],
+  ['nolog', flag((s) => delete s.logfile)],
+  ['nodetach', nodetach],
+  ['-detach', nodetach],
   ['updetach', flag((s) => (s.detach = 'updetach'))],
+  ['ip-up-script', text((s, v) => (s.ipUpScript = v))],
+  ['ip-down-script', text((s, v) => (s.ipDownScript = v))],
+  ['set', setEnv],
+  ['unset', text((s, v) => s.scriptEnv.set(v, null))],
+]);
+
+/**
+ * Every option pptpkit knows, by pppd name: the implemented ones, those accepted without
+ * effect and those refused (see {@link OptionSpec}). Anything else is unknown: an error naming
+ * file, line and option (a warning with `--lenient`). Serial speeds (`115200`), device paths
+ * (`/dev/ttyS0`) and `local:remote` address pairs are recognised by their form, as pppd does.
+ */
+export const optionTable: ReadonlyMap<string, OptionSpec> = new Map<string, OptionSpec>([
+  ...ignoredOptions,
+  ...refusedOptions,
+  ...implementedOptions,
 ]);

@@ -21,6 +21,22 @@ export interface MppeSettings {
   preferStateful?: boolean;
 }
 
+/**
+ * Restart timer and counters of one control protocol (pppd `lcp-restart`, `lcp-max-configure`,
+ * `lcp-max-terminate`, `lcp-max-failure` and the `ipcp-*` equivalents). An absent field keeps
+ * the RFC 1661 §4.6 default (3 s, 10, 2, 5).
+ */
+export interface ControlTimers {
+  /** Seconds between retransmissions of Configure- and Terminate-Requests (`*-restart`). */
+  restartSeconds?: number;
+  /** Configure-Requests sent without an answer before giving up (`*-max-configure`). */
+  maxConfigure?: number;
+  /** Terminate-Requests sent without an answer before giving up (`*-max-terminate`). */
+  maxTerminate?: number;
+  /** Configure-Naks sent in a row before Naks become Rejects (`*-max-failure`). */
+  maxFailure?: number;
+}
+
 /** Everything a peer's options say, in the form the client uses. */
 export interface PeerSettings {
   /** The PPTP server, from `pty "pptp HOST ..."` or our own `pptp-server HOST`. */
@@ -45,6 +61,58 @@ export interface PeerSettings {
   mppe: MppeSettings;
   /** Offer and accept MPPC compression (`mppc`/`nomppc`, our own options). */
   mppc: boolean;
+  /**
+   * Run CCP at all (`noccp`/`-ccp` clear it). Without CCP there is no MPPE: the session must then
+   * leave the CCP policy out of the `PppLink` (CCP is Protocol-Rejected). `loadPeer`
+   * refuses `noccp` while MPPE is still required.
+   */
+  ccp: boolean;
+  /** Ask for Address-and-Control-Field-Compression (`noaccomp`/`-ac` clear it): LCP `acfc`. */
+  acfc: boolean;
+  /** Ask for Protocol-Field-Compression (`nopcomp`/`-pc` clear it): LCP `pfc`. */
+  pfc: boolean;
+  /** Negotiate a magic number (`nomagic`/`-mn` clear it): LCP `magic`. */
+  magic: boolean;
+  /** LCP restart timer and counters (`lcp-restart`, `lcp-max-*`): LCP `automaton`. */
+  lcpTimers: ControlTimers;
+  /** IPCP (and CCP) restart timer and counters (`ipcp-restart`, `ipcp-max-*`). */
+  ipcpTimers: ControlTimers;
+  /** Seconds between PAP Authenticate-Requests (`pap-restart`; pppd default 3). */
+  papRestart?: number;
+  /** PAP Authenticate-Requests sent before giving up (`pap-max-authreq`; pppd default 10). */
+  papMaxAuthreq?: number;
+  /**
+   * Our IPv4 address to ask for, from a `local:remote` option such as `10.0.0.2:`; absent asks
+   * the server to assign one (IPCP `localAddress`).
+   */
+  localAddress?: string;
+  /** The server's tunnel address we insist on, from `local:remote` such as `:10.0.0.1`. */
+  remoteAddress?: string;
+  /** Take the server's idea of our address even though `localAddress` is set (`ipcp-accept-local`). */
+  acceptLocal: boolean;
+  /** Take the server's own address even though `remoteAddress` is set (`ipcp-accept-remote`). */
+  acceptRemote: boolean;
+  /** End the link after this many seconds without data either way (`idle`); pppd exit 12. */
+  idle?: number;
+  /** End the link after this many seconds up (`maxconnect`); pppd exit 13. */
+  maxConnect?: number;
+  /** Name of this link for scripts (`linkname`; pppd sets `LINKNAME` in their environment). */
+  linkname?: string;
+  /** Use the host name as our name for authentication, overriding `name` (`usehostname`). */
+  useHostname: boolean;
+  /** Domain appended to the host name when it is our name (`domain`). */
+  domain?: string;
+  /** File whose first line is the user name and second the password (`+ua`). */
+  uaFile?: string;
+  /** Script run when IPCP comes up (`ip-up-script`; default `/etc/ppp/ip-up`). */
+  ipUpScript?: string;
+  /** Script run when IPCP goes down (`ip-down-script`; default `/etc/ppp/ip-down`). */
+  ipDownScript?: string;
+  /**
+   * Extra environment of the scripts (`set NAME=VALUE`); a `null` value removes the variable
+   * (`unset NAME`).
+   */
+  scriptEnv: Map<string, string | null>;
   /** Interface MTU (`mtu`). */
   mtu?: number;
   /** MRU we ask for (`mru`). */
@@ -78,7 +146,7 @@ export interface PeerSettings {
   unit?: number;
   /** Verbose logging (`debug`). */
   debug: boolean;
-  /** Append the log to this file (`logfile`). */
+  /** Append the log to this file (`logfile`; `nolog` clears it). */
   logfile?: string;
   /** pppd's detach behaviour: stay in the foreground, or return once up. */
   detach: 'default' | 'nodetach' | 'updetach';
@@ -96,6 +164,16 @@ export function defaultPeerSettings(): PeerSettings {
     requirePeerAuth: new Set(),
     mppe: { required: true, allow40: false, allow128: true, allowStateful: false },
     mppc: false,
+    ccp: true,
+    acfc: true,
+    pfc: true,
+    magic: true,
+    lcpTimers: {},
+    ipcpTimers: {},
+    acceptLocal: false,
+    acceptRemote: false,
+    useHostname: false,
+    scriptEnv: new Map(),
     defaultRoute: false,
     replaceDefaultRoute: false,
     splitDefaultRoute: false,

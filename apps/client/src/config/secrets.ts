@@ -47,7 +47,8 @@ const wild = (s: string): boolean => s === '*' || s === '';
 
 /**
  * Finds the secret for `client` authenticating to `server` as pppd does: an entry matches when
- * each column equals the name or is `*`; an exact client beats an exact server, which beats
+ * each column equals the name or is `*` (with `server` undefined, any server matches, as pppd
+ * does for PAP without `remotename`); an exact client beats an exact server, which beats
  * wildcards; among equals the first wins. A secret `@path` is replaced by the first word of
  * that file.
  *
@@ -57,7 +58,7 @@ const wild = (s: string): boolean => s === '*' || s === '';
 export function findSecret(
   entries: readonly SecretEntry[],
   client: string,
-  server: string,
+  server: string | undefined,
   read: ReadConfigFile,
   file: string,
 ): { secret: string; entry: SecretEntry } {
@@ -65,7 +66,7 @@ export function findSecret(
   let bestScore = -1;
   for (const e of entries) {
     if (!(wild(e.client) || e.client === client)) continue;
-    if (!(wild(e.server) || e.server === server)) continue;
+    if (!(server === undefined || wild(e.server) || e.server === server)) continue;
     const score = (wild(e.client) ? 0 : 2) + (wild(e.server) ? 0 : 1);
     if (score > bestScore) {
       best = e;
@@ -78,7 +79,7 @@ export function findSecret(
       'CONFIG_NO_SECRET',
       { file, line: 0 },
       'secret',
-      `no entry for client '${client}' and server '${server}'`,
+      `no entry for client '${client}'${server === undefined ? '' : ` and server '${server}'`}`,
     );
   }
   if (!best.secret.startsWith('@')) return { secret: best.secret, entry: best };

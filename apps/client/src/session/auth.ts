@@ -3,25 +3,53 @@ import type { Mschapv1Keys } from '@pptpkit/mschapv2';
 import { ChapPeer, type Mschapv2Keys } from '@pptpkit/mschapv2';
 import {
   type AuthMethod,
+  type AuthStep,
   CHAP_ALGORITHM,
   PapPeer,
   PPP_PROTOCOL,
   type PppAuthenticator,
 } from '@pptpkit/ppp-lcp-ipcp';
-import type { PeerSettings } from '../config/index.js';
+import { AuthenticationError } from '@pptpkit/wire';
+import type { Credentials, PeerSettings } from '../config/index.js';
 
-/** Credentials we authenticate to the server with. */
-export interface Credentials {
-  /** The user name sent in the CHAP Response. */
-  readonly user: string;
-  /** The password (hashed by the CHAP machine at construction, never logged). */
-  readonly password: string;
+export type { Credentials } from '../config/index.js';
+
+/**
+ * The secret a method uses, by pppd's rules: the `password` option for every method, else
+ * `chap-secrets` for the CHAP family and `pap-secrets` for PAP.
+ */
+export function secretFor(credentials: Credentials, method: 'chap' | 'pap'): string | undefined {
+  return (
+    credentials.password ?? (method === 'pap' ? credentials.papPassword : credentials.chapPassword)
+  );
+}
+
+/**
+ * An authenticator for a method the server chose but we have no secret for: it fails at once
+ * with `AUTH_NO_SECRET` (exit status "authentication failed") instead of answering with an
+ * empty password.
+ */
+function missingSecret(method: string, user: string, file: string): PppAuthenticator {
+  const step = () => ({
+    outcome: {
+      type: 'failure' as const,
+      error: new AuthenticationError(
+        'AUTH_NO_SECRET',
+        `the server asked for ${method}, but there is no secret for '${user}' in ${file} (or a password option)`,
+        { details: { method, user } },
+      ),
+    },
+  });
+  return { start: step, receive: step };
 }
 
 /**
  * The authentication methods we accept when the server asks us to authenticate, preferred
  * first: MS-CHAPv2 and MS-CHAPv1 (whose keys MPPE uses) unless `refuse-mschap-v2`/`refuse-mschap`;
- * when MPPE is not required also CHAP-MD5 and PAP, as pppd does, unless refused.
+ * when MPPE is not required also CHAP-MD5 and PAP, as pppd does, unless refused. The CHAP family
+ * uses the CHAP secret and PAP the PAP secret ({@link secretFor}); a method without one fails
+ * with `AUTH_NO_SECRET` when the server picks it. PAP retransmits every `pap-restart` seconds,
+ * at most `pap-max-authreq` times.
  */
 export function acceptedAuthMethods(
   settings: PeerSettings,
@@ -29,52 +57,39 @@ export function acceptedAuthMethods(
   randomBytes: (n: number) => Uint8Array,
   onFailure: (error: Error) => void = () => undefined,
 ): AuthMethod[] {
-  const watch = (inner: PppAuthenticator): PppAuthenticator => ({
-    receive(payload, now) {
-      const step = inner.receive(payload, now);
+  const watch = (inner: PppAuthenticator): PppAuthenticator => {
+    const seen = (step: AuthStep): AuthStep => {
       if (step.outcome?.type === 'failure') onFailure(step.outcome.error);
       return step;
-    },
-    ...(inner.start === undefined ? {} : { start: (now: number) => inner.start!(now) }),
-    ...(inner.timeout === undefined
-      ? {}
-      : {
-          timeout: (now: number) => {
-            const step = inner.timeout!(now);
-            if (step.outcome?.type === 'failure') onFailure(step.outcome.error);
-            return step;
-          },
-        }),
-  });
+    };
+    return {
+      receive: (payload, now) => seen(inner.receive(payload, now)),
+      ...(inner.start === undefined ? {} : { start: (now: number) => seen(inner.start!(now)) }),
+      ...(inner.timeout === undefined
+        ? {}
+        : { timeout: (now: number) => seen(inner.timeout!(now)) }),
+    };
+  };
+  const chapNames = { mschapv2: 'MS-CHAPv2', mschapv1: 'MS-CHAP', 'chap-md5': 'CHAP' } as const;
+  const chap = (algorithm: keyof typeof chapNames): PppAuthenticator => {
+    const password = secretFor(credentials, 'chap');
+    return password === undefined
+      ? missingSecret(chapNames[algorithm], credentials.user, 'chap-secrets')
+      : new ChapPeer({ algorithm, name: credentials.user, password, randomBytes });
+  };
   const methods: AuthMethod[] = [];
   if (!settings.refuse.has('mschap-v2')) {
     methods.push({
       protocol: PPP_PROTOCOL.CHAP,
       algorithm: CHAP_ALGORITHM.MSCHAP_V2,
-      create: () =>
-        watch(
-          new ChapPeer({
-            algorithm: 'mschapv2',
-            name: credentials.user,
-            password: credentials.password,
-            randomBytes,
-          }),
-        ),
+      create: () => watch(chap('mschapv2')),
     });
   }
   if (!settings.refuse.has('mschap')) {
     methods.push({
       protocol: PPP_PROTOCOL.CHAP,
       algorithm: CHAP_ALGORITHM.MSCHAP_V1,
-      create: () =>
-        watch(
-          new ChapPeer({
-            algorithm: 'mschapv1',
-            name: credentials.user,
-            password: credentials.password,
-            randomBytes,
-          }),
-        ),
+      create: () => watch(chap('mschapv1')),
     });
   }
   if (settings.mppe.required) return methods;
@@ -82,22 +97,29 @@ export function acceptedAuthMethods(
     methods.push({
       protocol: PPP_PROTOCOL.CHAP,
       algorithm: CHAP_ALGORITHM.MD5,
-      create: () =>
-        watch(
-          new ChapPeer({
-            algorithm: 'chap-md5',
-            name: credentials.user,
-            password: credentials.password,
-            randomBytes,
-          }),
-        ),
+      create: () => watch(chap('chap-md5')),
     });
   }
   if (!settings.refuse.has('pap')) {
     methods.push({
       protocol: PPP_PROTOCOL.PAP,
-      create: () =>
-        watch(new PapPeer({ username: credentials.user, password: credentials.password })),
+      create: () => {
+        const password = secretFor(credentials, 'pap');
+        return watch(
+          password === undefined
+            ? missingSecret('PAP', credentials.user, 'pap-secrets')
+            : new PapPeer({
+                username: credentials.user,
+                password,
+                ...(settings.papRestart === undefined
+                  ? {}
+                  : { retransmitMs: settings.papRestart * 1000 }),
+                ...(settings.papMaxAuthreq === undefined
+                  ? {}
+                  : { maxRequests: settings.papMaxAuthreq }),
+              }),
+        );
+      },
     });
   }
   return methods;

@@ -8,6 +8,7 @@ describe('parseArgs', () => {
       peer: 'PAL',
       peersDir: '/etc/ppp/peers',
       secrets: '/etc/ppp/chap-secrets',
+      papSecrets: '/etc/ppp/pap-secrets',
       background: false,
       logFormat: 'text',
       lenient: false,
@@ -19,6 +20,8 @@ describe('parseArgs', () => {
         '/tmp/peers',
         'PAL',
         '--secrets=/tmp/s',
+        '--pap-secrets',
+        '/tmp/p',
         '--background',
         '--log-format',
         'json',
@@ -29,6 +32,7 @@ describe('parseArgs', () => {
       peer: 'PAL',
       peersDir: '/tmp/peers',
       secrets: '/tmp/s',
+      papSecrets: '/tmp/p',
       background: true,
       logFormat: 'json',
       lenient: true,
@@ -58,6 +62,9 @@ describe('parseArgs', () => {
       [['log', '--lines', '0'], /positive/],
       [['status', '--json=yes'], /takes no value/],
       [['restart'], /unknown command 'restart'/],
+      [['up', 'a', '-x'], /up: unknown option -x/],
+      [['--bogus'], /^unknown option --bogus$/],
+      [['up', 'a', '--pap-secrets'], /--pap-secrets needs a value/],
     ];
     for (const [argv, message] of bad) {
       expect(() => parseArgs(argv)).toThrow(UsageError);

@@ -120,19 +120,23 @@ describe('loadPeer options', () => {
   });
 
   it('names file, line and option for an unknown option, or warns with lenient', () => {
-    const files = { '/etc/ppp/peers/p': 'pptp-server h\nlock\n  crtscts\n' };
-    expect(() => load(files, 'p')).toThrow(/^\/etc\/ppp\/peers\/p:3: crtscts: unknown/);
+    const files = { '/etc/ppp/peers/p': 'pptp-server h\nlock\n  crtscts-please\n' };
+    expect(() => load(files, 'p')).toThrow(/^\/etc\/ppp\/peers\/p:3: crtscts-please: unknown/);
     try {
       load(files, 'p');
     } catch (e) {
       expect(e).toMatchObject({
         code: 'CONFIG_UNKNOWN_OPTION',
-        details: { line: 3, option: 'crtscts' },
+        details: { line: 3, option: 'crtscts-please' },
       });
     }
     const lenient = load(files, 'p', true);
     expect(lenient.warnings).toEqual([
-      { file: '/etc/ppp/peers/p', line: 3, message: "unknown or unsupported option 'crtscts'" },
+      {
+        file: '/etc/ppp/peers/p',
+        line: 3,
+        message: "unknown or unsupported option 'crtscts-please'",
+      },
     ]);
   });
 

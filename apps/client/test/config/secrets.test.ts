@@ -37,6 +37,10 @@ describe('parseSecrets / findSecret (pppd auth.c scan_authfile rules)', () => {
     expect(pick('me', 'other')).toBe('client-only');
     expect(pick('you', 'srv')).toBe('server-only');
     expect(pick('you', 'other')).toBe('any');
+    // No server name known (no remotename): every server column matches.
+    const anyServer = (client: string) => findSecret(entries, client, undefined, none, 'f').secret;
+    expect(anyServer('me')).toBe('both');
+    expect(anyServer('you')).toBe('server-only');
   });
 
   it('reads @file secrets and reports a missing one without the secret', () => {
