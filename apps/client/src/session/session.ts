@@ -15,6 +15,7 @@ import {
 } from '@pptpkit/pptp-control';
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
 import type { PeerSettings } from '../config/index.js';
+import { addressProblem, limitReached, linkTuning } from '../config/link-settings.js';
 import type { Logger } from '../log/logger.js';
 import { acceptedAuthMethods, type Credentials, clientStartKeys } from './auth.js';
 import { ccpPolicyFromSettings } from './ccp-policy.js';
@@ -149,6 +150,10 @@ export class Session {
   #waiters = new Set<() => void>();
   #preparing: Promise<void> | undefined;
   #mtu: number | undefined;
+  /** `idle`/`maxconnect`: when to look next, and when data last moved (packet counts). */
+  #limitAt: number | undefined;
+  #lastDataAt = 0;
+  #lastDataPackets = 0;
   readonly #ack = new Uint8Array(16);
   readonly #ctlTx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 4096);
 
@@ -326,7 +331,9 @@ export class Session {
     const random = (n: number): Uint8Array => this.#io.randomBytes(n);
     const requireMppe = s.mppe.required;
     const mppeAllowed = s.mppe.allow128 || s.mppe.allow40;
-    const ccp = ccpPolicyFromSettings(s.mppe, s.mppc);
+    const tuning = linkTuning(s);
+    // `noccp`: no CCP at all (the option table refuses it while MPPE is required).
+    const ccp = tuning.ccp ? ccpPolicyFromSettings(s.mppe, s.mppc) : undefined;
     this.#link = new PppLink({
       role: 'client',
       randomBytes: random,
@@ -348,12 +355,9 @@ export class Session {
         startNcpsAfterCcp: requireMppe && mppeAllowed,
         ipv6: false,
       },
-      lcp: {
-        ...(s.mru === undefined ? {} : { mru: s.mru }),
-        echoIntervalMs: s.lcpEchoInterval * 1000,
-        echoFailure: s.lcpEchoFailure,
-      },
-      ipcp: { requestDns: s.usePeerDns },
+      lcp: tuning.lcp,
+      ipcp: tuning.ipcp,
+      automaton: tuning.automaton,
     });
     this.#state = 'ppp';
     this.#ppp(this.#link.start(this.#io.now()));
@@ -431,6 +435,11 @@ export class Session {
     const sock = this.#greSocket;
     if (gre === undefined || sock === undefined) return;
     const s = this.#o.settings;
+    const problem = addressProblem(s, up.local, up.peer);
+    if (problem !== undefined) {
+      this.#stop(EXIT.negotiation, problem);
+      return;
+    }
     let ciphers: { encryptor: MppeEncryptor; decryptor: MppeDecryptor } | undefined;
     // keyBits 0: MPPC alone (`nomppe mppc`), no encryption.
     if (up.mppe !== undefined && up.mppe.keyBits > 0) {
@@ -490,8 +499,11 @@ export class Session {
         );
         this.#state = 'up';
         this.#upAt = this.#io.now();
+        this.#lastDataAt = this.#upAt;
+        this.#checkLimits(this.#upAt);
         this.#log.info('up', { interface: tun.name, local: up.local, remote: up.peer, mtu });
         this.#o.onUp?.(this.status());
+        this.#settle();
       })
       .catch((error: unknown) =>
         this.#stop(exitForError(error), `host configuration failed: ${(error as Error).message}`),
@@ -508,6 +520,7 @@ export class Session {
     };
     consider(this.#linkDeadline);
     consider(this.#gre?.nextDeadline());
+    consider(this.#limitAt);
     if (at === this.#timerAt) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -531,7 +544,39 @@ export class Session {
     }
     const ctl = this.#pns.nextDeadline;
     if (ctl !== undefined && now >= ctl) this.#control(this.#pns.timeout(now));
+    if (this.#limitAt !== undefined && now >= this.#limitAt) this.#checkLimits(now);
     this.#settle();
+  }
+
+  /**
+   * `idle` and `maxconnect` (pppd exit 12 and 13). Data activity is sampled from the packet
+   * counters every quarter of `idle` (at least 1 s), so an idle link ends between `idle` and
+   * 1.25 × `idle` seconds after its last packet.
+   */
+  #checkLimits(now: number): void {
+    const s = this.#o.settings;
+    const upAt = this.#upAt;
+    this.#limitAt = undefined;
+    if (upAt === undefined || this.#state !== 'up') return;
+    const c = this.#data?.counters;
+    const packets = c === undefined ? 0 : c.txPackets + c.rxPackets;
+    if (packets !== this.#lastDataPackets) {
+      this.#lastDataPackets = packets;
+      this.#lastDataAt = now;
+    }
+    const limit = limitReached(s, upAt, this.#lastDataAt, now);
+    if (limit !== undefined) {
+      const seconds = limit === 'idle' ? s.idle : s.maxConnect;
+      this.#stop(
+        limit === 'idle' ? EXIT.idle : EXIT.connectTime,
+        limit === 'idle' ? `idle for ${seconds} s` : `connect time limit of ${seconds} s reached`,
+      );
+      return;
+    }
+    let next = Number.POSITIVE_INFINITY;
+    if (s.idle !== undefined) next = now + Math.max(1000, s.idle * 250);
+    if (s.maxConnect !== undefined) next = Math.min(next, upAt + s.maxConnect * 1000);
+    this.#limitAt = Number.isFinite(next) ? next : undefined;
   }
 
   /** Resolves when `done()` holds, or after `ms`. */

@@ -163,6 +163,55 @@ describe('Session against the packages’ server roles over in-memory pipes', ()
     server.dispose();
   });
 
+  it('idle 1: a link without data ends with pppd’s idle status (12) after 1 to 1.25 s', async () => {
+    const server = new FakeServer({ user: 'alice', password: 'pw' });
+    let upAt = 0;
+    const session = sessionWith(server, {
+      settings: settings({ idle: 1 }),
+      onUp: () => {
+        upAt = Date.now();
+      },
+    });
+    const result = await session.run();
+    const ms = Date.now() - upAt;
+    expect(result).toMatchObject({ exitCode: EXIT.idle, wasUp: true });
+    expect(result.reason).toMatch(/idle/);
+    expect(ms).toBeGreaterThanOrEqual(990);
+    expect(server.restored).toBe(true);
+    server.dispose();
+  });
+
+  it('idle: traffic keeps the link up; maxconnect 2 ends it with status 13', async () => {
+    const server = new FakeServer({ user: 'alice', password: 'pw' });
+    let up = false;
+    const session = sessionWith(server, {
+      settings: settings({ idle: 1, maxConnect: 2 }),
+      onUp: () => {
+        up = true;
+      },
+    });
+    const done = session.run();
+    await waitUntil(() => up);
+    // A packet every 200 ms: never idle for a second.
+    const feeder = setInterval(() => server.tunRead(ipv4Packet([1, 2, 3])), 200);
+    const result = await done;
+    clearInterval(feeder);
+    expect(result).toMatchObject({ exitCode: EXIT.connectTime, wasUp: true });
+    server.dispose();
+  });
+
+  it('local:remote without ipcp-accept-local: another address from the server fails (pppd)', async () => {
+    const server = new FakeServer({ user: 'alice', password: 'pw' });
+    const session = sessionWith(server, {
+      settings: settings({ localAddress: '192.168.77.99', acceptLocal: false }),
+    });
+    const result = await session.run();
+    expect(result.exitCode).toBe(EXIT.negotiation);
+    expect(result.reason).toMatch(/192\.168\.77\.10.*192\.168\.77\.99/);
+    expect(server.broughtUp).toBeUndefined();
+    server.dispose();
+  });
+
   it('a stop while the server does not answer ends at once and still restores the host', async () => {
     const server = new FakeServer({ user: 'alice', password: 'pw', unreachable: true });
     const root = new AbortController();
