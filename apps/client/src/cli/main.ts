@@ -141,7 +141,6 @@ async function up(
     return EXIT.config;
   }
   const { settings } = config;
-  if (settings.mppc) log.warn('mppc is not supported yet: MPPE runs without compression');
   if (settings.debug)
     log = createLogger({
       format: command.logFormat,
