@@ -1,5 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +103,7 @@ async function waitFor(
   message: string,
   exited: Promise<unknown>,
   ms: number,
+  count = 1,
 ) {
   let gone = false;
   void exited.then(() => {
@@ -100,15 +111,23 @@ async function waitFor(
   });
   const end = Date.now() + ms;
   for (;;) {
-    const found = records.find((r) => r['message'] === message);
-    if (found !== undefined) return found;
+    const found = records.filter((r) => r['message'] === message);
+    if (found.length >= count) return found[count - 1]!;
     if (gone || Date.now() > end) {
       throw new Error(
-        `no '${message}' record; log:\n${records.map((r) => JSON.stringify(r)).join('\n')}`,
+        `no '${message}' record #${count}; log:\n${records.map((r) => JSON.stringify(r)).join('\n')}`,
       );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Pings `host` once a second until it answers (bounded by `tries`); returns whether it did. */
+async function reachable(host: string, tries = 20): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    if ((await inNs(['ping', '-c', '1', '-W', '1', host])).code === 0) return true;
+  }
+  return false;
 }
 
 /**
@@ -319,4 +338,152 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
       }
     },
   );
+
+  /** Writes a peer file `name` for the lab server with the given extra lines. */
+  const peerFile = (name: string, lines: string): void =>
+    writeFileSync(
+      join(dir, 'peers', name),
+      `pty "pptp 10.77.0.10 --nolaunchpppd"\nname pptpkit\nremotename PPTP\n${lines}\n`,
+    );
+
+  it('defaultroute-split: 0.0.0.0/1 and 128.0.0.0/1 through the tunnel, the server pinned, the table as before after', async () => {
+    peerFile('split', 'defaultroute-split');
+    const t = up(dir, secrets, 'split');
+    const upRecord = await waitFor(t.records, 'tunnel up', t.exited, 30_000);
+    const iface = String(upRecord['interface']);
+    const table = (await inNs(['ip', '-4', 'route', 'show'])).stdout;
+    expect(table).toMatch(new RegExp(`^0\\.0\\.0\\.0/1 dev ${iface}\\b`, 'm'));
+    expect(table).toMatch(new RegExp(`^128\\.0\\.0\\.0/1 dev ${iface}\\b`, 'm'));
+    // The pinned host route keeps GRE and the control connection out of the tunnel.
+    expect(table).toMatch(/^10\.77\.0\.10 dev pklbr0\b/m);
+    expect((await inNs(['ip', '-4', 'route', 'get', target])).stdout).toContain(`dev ${iface}`);
+    expect(await reachable(target)).toBe(true);
+    const ping = await inNs(['ping', '-c', '3', '-i', '0.3', '-W', '2', target]);
+    expect(ping.stdout).toMatch(/3 packets transmitted, 3 received/);
+    const down = await inNs([...cli, 'down', 'split'], { PPTPKIT_RUN_DIR: join(dir, 'run') });
+    expect(down.code).toBe(0);
+    expect(await t.exited).toBe(0);
+    expect(await routes()).toBe(routesBefore);
+  });
+
+  it('persist: a server that vanishes silently is detected by LCP echoes, and the client reconnects by itself when it is back', async () => {
+    // `lab.sh stop` deletes the namespace (the client would be left in an orphaned one and a new
+    // `start` makes a different namespace), so the server vanishes by unplugging its TAP from
+    // the lab bridge: no FIN, no Terminate, no ICMP — silence, as a dead peer.
+    peerFile(
+      'persist',
+      'defaultroute\npersist\nholdoff 1\nmaxfail 0\nlcp-echo-interval 1\nlcp-echo-failure 3',
+    );
+    const t = up(dir, secrets, 'persist');
+    let plugged = true;
+    try {
+      await waitFor(t.records, 'tunnel up', t.exited, 30_000);
+      expect(await reachable(serverTunnel)).toBe(true);
+      expect((await inNs(['ip', 'link', 'set', 'pkltap0', 'nomaster'])).code).toBe(0);
+      plugged = false;
+      const unplugged = Date.now();
+      const down = await waitFor(t.records, 'link down', t.exited, 30_000);
+      expect(down['code']).toBe('PPP_ECHO_TIMEOUT');
+      const detected = (Date.now() - unplugged) / 1000;
+      await waitFor(t.records, 'reconnecting', t.exited, 60_000);
+      // At least one attempt fails while the server is away (connect timeout or unreachable).
+      await waitFor(t.records, 'reconnecting', t.exited, 60_000, 2);
+      expect(t.records.filter((r) => r['message'] === 'tunnel up')).toHaveLength(1);
+      expect((await inNs(['ip', 'link', 'set', 'pkltap0', 'master', 'pklbr0'])).code).toBe(0);
+      plugged = true;
+      const replugged = Date.now();
+      await waitFor(t.records, 'tunnel up', t.exited, 90_000, 2);
+      console.info(
+        `[interop] dead peer detected after ${detected.toFixed(1)} s; back up ${((Date.now() - replugged) / 1000).toFixed(1)} s after the server returned; ${JSON.stringify(down)}`,
+      );
+      expect(await reachable(serverTunnel)).toBe(true);
+      const ping = await inNs(['ping', '-c', '3', '-i', '0.3', '-W', '2', serverTunnel]);
+      expect(ping.stdout).toMatch(/3 packets transmitted, 3 received/);
+      t.child.kill('SIGINT');
+      expect(await t.exited).toBe(5);
+      expect(await routes()).toBe(routesBefore);
+    } finally {
+      if (!plugged) await inNs(['ip', 'link', 'set', 'pkltap0', 'master', 'pklbr0']);
+      if (t.child.exitCode === null) {
+        t.child.kill('SIGINT');
+        await t.exited;
+      }
+    }
+  });
+
+  it('usepeerdns: the server’s DNS in the namespace’s resolv.conf while up; `pptpkit down` puts it back byte for byte', async () => {
+    // `ip netns exec NS` bind-mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf for the
+    // processes it starts (the client included): the real /etc/resolv.conf is never touched.
+    const etcNetns = '/etc/netns';
+    const nsDir = join(etcNetns, netns);
+    const nsResolv = join(nsDir, 'resolv.conf');
+    const createdEtcNetns = !existsSync(etcNetns);
+    const createdNsDir = !existsSync(nsDir);
+    expect(existsSync(nsResolv)).toBe(false);
+    const hostResolvBefore = existsSync('/etc/resolv.conf')
+      ? readFileSync('/etc/resolv.conf')
+      : null;
+    const known = Buffer.from(
+      '# pptpkit interop: the lab namespace\u2019s resolv.conf\nsearch lab.example\nnameserver 10.77.0.1\noptions ndots:2\n',
+    );
+    expect((await lab(['stop'])).code).toBe(0);
+    try {
+      expect((await lab(['start'], { PKL_DNS: '10.78.0.53 10.78.0.54' })).code).toBe(0);
+      mkdirSync(nsDir, { recursive: true });
+      writeFileSync(nsResolv, known, { mode: 0o640 });
+      const routesBeforeDns = await routes();
+      // The bind mount works for processes started in the namespace.
+      expect((await inNs(['cat', '/etc/resolv.conf'])).stdout).toBe(known.toString());
+      peerFile('dns', 'defaultroute\nusepeerdns');
+      const t = up(dir, secrets, 'dns');
+      await waitFor(t.records, 'tunnel up', t.exited, 30_000);
+      expect(t.records.find((r) => r['message'] === 'DNS from the server')).toMatchObject({
+        dns: ['10.78.0.53', '10.78.0.54'],
+        file: '/etc/resolv.conf',
+      });
+      const view = (await inNs(['cat', '/etc/resolv.conf'])).stdout;
+      expect(view).toMatch(/^nameserver 10\.78\.0\.53$/m);
+      expect(view).toMatch(/^nameserver 10\.78\.0\.54$/m);
+      expect(view).toMatch(/^search lab\.example$/m);
+      expect(view).not.toContain('nameserver 10.77.0.1');
+      const down = await inNs([...cli, 'down', 'dns'], { PPTPKIT_RUN_DIR: join(dir, 'run') });
+      expect(down.code).toBe(0);
+      expect(await t.exited).toBe(0);
+      expect(readFileSync(nsResolv).equals(known)).toBe(true);
+      expect(statSync(nsResolv).mode & 0o7777).toBe(0o640);
+      expect((await inNs(['cat', '/etc/resolv.conf'])).stdout).toBe(known.toString());
+      expect(await routes()).toBe(routesBeforeDns);
+      const hostResolvAfter = existsSync('/etc/resolv.conf')
+        ? readFileSync('/etc/resolv.conf')
+        : null;
+      expect(hostResolvAfter).toEqual(hostResolvBefore);
+    } finally {
+      rmSync(nsResolv, { force: true });
+      if (createdNsDir) rmdirSync(nsDir);
+      if (createdEtcNetns && readdirSync(etcNetns).length === 0) rmdirSync(etcNetns);
+      await lab(['stop']);
+      expect((await lab(['start'])).code).toBe(0);
+    }
+  });
+
+  it('a server that refuses MPPE (pptpd nomppe) while we require it: exit 10 naming MPPE, host restored', async () => {
+    expect((await lab(['stop'])).code).toBe(0);
+    try {
+      expect((await lab(['start'], { PKL_MPPE: 'none' })).code).toBe(0);
+      const routesBeforeNoMppe = await routes();
+      peerFile('nomppe', 'require-mppe-128\ndefaultroute');
+      const t = up(dir, secrets, 'nomppe');
+      expect(await t.exited).toBe(10);
+      const reason = t.records.find((r) => r['message'] === 'link down');
+      expect(reason?.['code']).toBe('PPP_MPPE_REQUIRED');
+      expect(String(reason?.['reason'])).toMatch(/MPPE/);
+      console.info(`[interop] MPPE refused by the server: ${JSON.stringify(reason)}`);
+      expect(t.records.some((r) => r['message'] === 'tunnel up')).toBe(false);
+      expect(await routes()).toBe(routesBeforeNoMppe);
+      expect(await links()).toBe(linksBefore);
+    } finally {
+      await lab(['stop']);
+      expect((await lab(['start'])).code).toBe(0);
+    }
+  });
 });

@@ -16,7 +16,8 @@ import { askControl, requestControl } from '../control/control-client.js';
 import { startControlServer } from '../control/control-server.js';
 import { runDir, runPaths } from '../control/paths.js';
 import { formatStatus } from '../control/status-format.js';
-import { runHook } from '../hooks/run-hook.js';
+import type { HookContext } from '../hooks/run-hook.js';
+import { runEventScripts } from '../hooks/run-scripts.js';
 import { HostChanges } from '../host/host-changes.js';
 import { JournalFile } from '../host/journal-file.js';
 import { LinuxHost } from '../host/linux-host.js';
@@ -183,6 +184,23 @@ async function up(
     return EXIT.privileges;
   }
   const journal = new JournalFile(paths.journal);
+  /**
+   * Runs pppd's scripts for an event (`script`, else the scripts of `script.d/`), logging
+   * their output and failures; never rejects.
+   */
+  const runScripts = (event: string, script: string, ctx: HookContext): Promise<void> =>
+    runEventScripts(script, ctx, {
+      timeoutMs: 30_000,
+      onOutput: (each, line) => log.info(event, { script: each, output: line }),
+    }).then(
+      (runs) => {
+        for (const { script: each, result } of runs) {
+          if (result.ran && (result.exitCode !== 0 || result.timedOut))
+            log.warn(`${event} script failed`, { script: each, ...result });
+        }
+      },
+      (error: unknown) => log.warn(`${event} failed`, { error }),
+    );
   const root = new AbortController();
   let firstSignalAt: number | undefined;
   const onSignal = (name: string): void => {
@@ -234,7 +252,21 @@ async function up(
         }),
       log,
       attempt: async () => {
-        const host = new LinuxHost({ settings, rtnl, journal, files, log });
+        const host = new LinuxHost({
+          settings,
+          rtnl,
+          journal,
+          files,
+          log,
+          // pppd's ip-pre-up: the interface has its addresses but is not up yet.
+          beforeLinkUp: (device, addresses) =>
+            runScripts('ip-pre-up', '/etc/ppp/ip-pre-up', {
+              ...hookContext(command.peer, server, settings, {}),
+              iface: device,
+              local: addresses.local,
+              remote: addresses.peer,
+            }),
+        });
         const attempt = new AbortController();
         const abort = (): void => attempt.abort();
         root.signal.addEventListener('abort', abort, { once: true });
@@ -258,14 +290,11 @@ async function up(
               paths.state,
               `${JSON.stringify({ pid: process.pid, interface: status.interface })}\n`,
             );
-            runHook(
+            void runScripts(
+              'ip-up',
               settings.ipUpScript ?? '/etc/ppp/ip-up',
               hookContext(command.peer, server, settings, status),
-              {
-                timeoutMs: 30_000,
-                onOutput: (line) => log.info('ip-up', { output: line }),
-              },
-            ).catch((error: unknown) => log.warn('ip-up failed', { error }));
+            );
             if (detached && process.send !== undefined) {
               process.send({ up: true });
               process.disconnect?.();
@@ -277,14 +306,11 @@ async function up(
         root.signal.removeEventListener('abort', abort);
         rmSync(paths.state, { force: true });
         if (result.wasUp) {
-          await runHook(
+          await runScripts(
+            'ip-down',
             settings.ipDownScript ?? '/etc/ppp/ip-down',
             hookContext(command.peer, server, settings, session.status()),
-            {
-              timeoutMs: 30_000,
-              onOutput: (line) => log.info('ip-down', { output: line }),
-            },
-          ).catch((error: unknown) => log.warn('ip-down failed', { error }));
+          );
         }
         if (requestedDown) result = { ...result, exitCode: EXIT.ok };
         current = undefined;
@@ -302,8 +328,8 @@ function hookContext(
   peer: string,
   server: string,
   settings: PeerSettings,
-  status: ReturnType<Session['status']>,
-): Parameters<typeof runHook>[1] {
+  status: Partial<ReturnType<Session['status']>>,
+): HookContext {
   return {
     iface: status.interface ?? '',
     device: server,
@@ -312,6 +338,8 @@ function hookContext(
     remote: status.remote ?? '',
     ipparam: settings.ipparam ?? '',
     peer,
+    ...(settings.linkname === undefined ? {} : { linkname: settings.linkname }),
+    ...(settings.scriptEnv.size === 0 ? {} : { extraEnv: settings.scriptEnv }),
     ...(status.dns === undefined ? {} : { dns: status.dns }),
     ...(status.uptimeMs === undefined ? {} : { connectTime: Math.round(status.uptimeMs / 1000) }),
     ...(status.data === undefined

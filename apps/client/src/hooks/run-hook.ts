@@ -17,6 +17,10 @@ export interface HookContext {
   readonly ipparam: string;
   /** The peer name (`pptpkit up PEER`). */
   readonly peer: string;
+  /** `linkname`, when the options give one (`LINKNAME`; the peer name otherwise). */
+  readonly linkname?: string;
+  /** pppd's `set NAME=VALUE` / `unset NAME` (`null`), applied after pppd's own variables. */
+  readonly extraEnv?: ReadonlyMap<string, string | null>;
   /** DNS servers offered by the server, when `usepeerdns` is on. */
   readonly dns?: readonly string[];
   /** For `ip-down`: seconds the link was up, bytes each way. */
@@ -52,7 +56,7 @@ export function hookEnvironment(ctx: HookContext): Record<string, string> {
     IPLOCAL: ctx.local,
     IPREMOTE: ctx.remote,
     PEERNAME: ctx.peer,
-    LINKNAME: ctx.peer,
+    LINKNAME: ctx.linkname ?? ctx.peer,
     CALL_FILE: ctx.peer,
   };
   if (ctx.dns && ctx.dns.length > 0) {
@@ -62,6 +66,10 @@ export function hookEnvironment(ctx: HookContext): Record<string, string> {
   if (ctx.connectTime !== undefined) env['CONNECT_TIME'] = String(ctx.connectTime);
   if (ctx.bytesSent !== undefined) env['BYTES_SENT'] = String(ctx.bytesSent);
   if (ctx.bytesReceived !== undefined) env['BYTES_RCVD'] = String(ctx.bytesReceived);
+  for (const [name, value] of ctx.extraEnv ?? []) {
+    if (value === null) delete env[name];
+    else env[name] = value;
+  }
   return env;
 }
 

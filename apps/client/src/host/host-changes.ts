@@ -5,9 +5,16 @@ import {
   type RouteSpec,
   type Rtnetlink,
 } from '@pptpkit/linux-net';
+import { PptpkitError } from '@pptpkit/wire';
+import { type CommandRunner, runCommand } from './command-runner.js';
+import { restoreSnapshot, takeSnapshot } from './file-snapshot.js';
 import type { HostEntry, JournalFile } from './journal-file.js';
 
-/** Reads and writes whole files (resolv.conf); injectable for tests. */
+/**
+ * Reads and writes the text of whole files (resolv.conf). Writing goes in place, through a
+ * symbolic link; the byte-exact copy the undo puts back is taken separately
+ * ({@link takeSnapshot}).
+ */
 export interface FileAccess {
   /** The content, or `null` when the file does not exist. */
   read(path: string): string | null;
@@ -25,8 +32,10 @@ export interface RestoreReport {
   readonly failures: readonly string[];
 }
 
-const isFile = (e: HostEntry): e is Extract<HostEntry, { type: 'file-replaced' }> =>
-  e.type === 'file-replaced';
+type HostOnlyEntry = Extract<HostEntry, { type: 'file-replaced' | 'resolved-link' }>;
+
+const isHostOnly = (e: HostEntry): e is HostOnlyEntry =>
+  e.type === 'file-replaced' || e.type === 'resolved-link';
 
 /**
  * Every host change the tunnel makes, journaled to a file before it is made and after, and
@@ -37,6 +46,7 @@ export class HostChanges {
   readonly #rtnl: Rtnetlink;
   readonly #file: JournalFile;
   readonly #files: FileAccess;
+  readonly #run: CommandRunner;
   #entries: HostEntry[];
 
   /**
@@ -44,17 +54,20 @@ export class HostChanges {
    * @param file - the persisted journal.
    * @param files - file access for replaced files.
    * @param entries - changes of an earlier run still to undo.
+   * @param run - runs `resolvectl` (default: the real one).
    */
   constructor(
     rtnl: Rtnetlink,
     file: JournalFile,
     files: FileAccess,
     entries: readonly HostEntry[] = [],
+    run: CommandRunner = runCommand,
   ) {
     this.#rtnl = rtnl;
     this.#file = file;
     this.#files = files;
     this.#entries = [...entries];
+    this.#run = run;
   }
 
   /** The journaled changes, oldest first. */
@@ -113,14 +126,62 @@ export class HostChanges {
     );
   }
 
-  /** Replaces a file's content, keeping the previous content in the journal. */
+  /**
+   * Replaces a file's content, keeping an exact copy of the file (bytes, mode, symbolic link)
+   * in the journal. A symbolic link stays one: the file it points at is written.
+   */
   replaceFile(path: string, content: (previous: string | null) => string): void {
+    const entry: HostEntry = { type: 'file-replaced', snapshot: takeSnapshot(path) };
     const previous = this.#files.read(path);
-    const entry: HostEntry = { type: 'file-replaced', path, previous };
     this.#persist(entry);
     this.#files.write(path, content(previous));
     this.#entries.push(entry);
     this.#persist();
+  }
+
+  /**
+   * Gives systemd-resolved DNS servers for one link (`resolvectl dns DEVICE ...`) and, when
+   * `allDomains`, makes that link take every query (`resolvectl domain DEVICE '~.'`). Undone
+   * with `resolvectl revert DEVICE`.
+   * @throws {@link PptpkitError} `HOST_RESOLVECTL_FAILED` when resolvectl fails.
+   */
+  async setLinkDns(device: string, dns: readonly string[], allDomains: boolean): Promise<void> {
+    const entry: HostEntry = { type: 'resolved-link', device };
+    this.#persist(entry);
+    this.#entries.push(entry);
+    try {
+      await this.#resolvectl(['dns', device, ...dns]);
+      if (allDomains) await this.#resolvectl(['domain', device, '~.']);
+    } finally {
+      this.#persist();
+    }
+  }
+
+  async #resolvectl(args: readonly string[]): Promise<void> {
+    const result = await this.#run('resolvectl', args);
+    if (result.code !== 0) {
+      throw new PptpkitError(
+        'HOST_RESOLVECTL_FAILED',
+        `resolvectl ${args.join(' ')}: ${result.stderr.trim() || `exit ${result.code}`}`,
+      );
+    }
+  }
+
+  /** Undoes one non-network entry; returns whether its effect was already gone. */
+  async #undoHostOnly(entry: HostOnlyEntry): Promise<boolean> {
+    if (entry.type === 'file-replaced') {
+      restoreSnapshot(entry.snapshot);
+      return false;
+    }
+    const result = await this.#run('resolvectl', ['revert', entry.device]);
+    if (result.code === 0) return false;
+    // resolved forgets a link's settings when the link goes: nothing left to revert then.
+    const exists = await this.#rtnl.link(entry.device).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) return true;
+    throw new Error(result.stderr.trim() || `resolvectl revert: exit ${result.code}`);
   }
 
   /**
@@ -135,17 +196,18 @@ export class HostChanges {
     // Undo newest first, in runs: consecutive network entries go through one NetworkJournal.
     while (all.length > 0) {
       const last = all[all.length - 1]!;
-      if (isFile(last)) {
+      if (isHostOnly(last)) {
         all.pop();
         try {
-          this.#files.write(last.path, last.previous);
-          undone++;
+          if (await this.#undoHostOnly(last)) alreadyUndone++;
+          else undone++;
         } catch (error) {
-          failures.push(`restore ${last.path}: ${(error as Error).message}`);
+          const what = last.type === 'file-replaced' ? last.snapshot.path : last.device;
+          failures.push(`${last.type} ${what}: ${(error as Error).message}`);
         }
       } else {
         const run: JournalEntry[] = [];
-        while (all.length > 0 && !isFile(all[all.length - 1]!))
+        while (all.length > 0 && !isHostOnly(all[all.length - 1]!))
           run.unshift(all.pop() as JournalEntry);
         const report = await new NetworkJournal(this.#rtnl, { entries: run }).undo();
         undone += report.undone;

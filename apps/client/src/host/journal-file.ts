@@ -1,16 +1,23 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JournalEntry } from '@pptpkit/linux-net';
+import type { FileSnapshot } from './file-snapshot.js';
 
-/** A host change we can undo: a network change, or a file we replaced (resolv.conf). */
+/**
+ * A host change we can undo: a network change, a file we rewrote (resolv.conf), or per-link
+ * DNS settings given to systemd-resolved.
+ */
 export type HostEntry =
   | JournalEntry
   | {
       readonly type: 'file-replaced';
-      /** The file we rewrote. */
-      readonly path: string;
-      /** Its content before, or `null` when it did not exist. */
-      readonly previous: string | null;
+      /** The file as it was before, byte for byte (with its mode, and its link if it was one). */
+      readonly snapshot: FileSnapshot;
+    }
+  | {
+      readonly type: 'resolved-link';
+      /** The interface whose DNS settings we gave to systemd-resolved (`resolvectl revert`). */
+      readonly device: string;
     };
 
 /** What the journal file holds. */

@@ -1,17 +1,13 @@
-import {
-  defaultRouteSpec,
-  hostRoute,
-  openTun,
-  RouteTable,
-  type Rtnetlink,
-  type TunDevice,
-} from '@pptpkit/linux-net';
+import { hostRoute, openTun, RouteTable, type Rtnetlink, type TunDevice } from '@pptpkit/linux-net';
 import type { PeerSettings } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import type { PacketPort, TunnelAddresses, TunnelHost, TunnelInterface } from '../session/io.js';
+import { type CommandRunner, runCommand } from './command-runner.js';
+import { planDefaultRoute } from './default-route.js';
 import { type FileAccess, HostChanges } from './host-changes.js';
 import type { JournalFile } from './journal-file.js';
 import { resolvConfWithPeerDns } from './resolv-conf.js';
+import { systemdResolvedInUse } from './systemd-resolved.js';
 
 /** Settings of {@link LinuxHost}. */
 export interface LinuxHostOptions {
@@ -25,6 +21,18 @@ export interface LinuxHostOptions {
   readonly files: FileAccess;
   /** Where DNS goes (default `/etc/resolv.conf`). */
   readonly resolvConf?: string;
+  /**
+   * Whether DNS goes to systemd-resolved (`resolvectl`) instead of resolv.conf; default:
+   * detected by {@link systemdResolvedInUse}.
+   */
+  readonly resolved?: boolean;
+  /** Runs `resolvectl` (default: the real one). */
+  readonly run?: CommandRunner;
+  /**
+   * Called once the interface has its MTU and addresses but before it is set up, where pppd
+   * runs `/etc/ppp/ip-pre-up`.
+   */
+  readonly beforeLinkUp?: (device: string, addresses: TunnelAddresses) => Promise<void>;
   /** Log. */
   readonly log: Logger;
 }
@@ -56,7 +64,9 @@ export function interfaceName(settings: PeerSettings): string {
 /**
  * The Linux host policy: pins a host route to the server along the current path, then on
  * `up` opens the TUN, sets its MTU and point-to-point address, routes (`defaultroute`,
- * `replacedefaultroute`) and DNS (`usepeerdns`); every change is journaled and undone.
+ * `replacedefaultroute`, `defaultroute-split`, `defaultroute-metric`) and DNS (`usepeerdns`:
+ * systemd-resolved per link when it is in use, else resolv.conf); every change is journaled
+ * and undone.
  */
 export class LinuxHost implements TunnelHost {
   readonly #o: LinuxHostOptions;
@@ -66,7 +76,13 @@ export class LinuxHost implements TunnelHost {
   /** @param options - settings, rtnetlink, journal and file access. */
   constructor(options: LinuxHostOptions) {
     this.#o = options;
-    this.#changes = new HostChanges(options.rtnl, options.journal, options.files);
+    this.#changes = new HostChanges(
+      options.rtnl,
+      options.journal,
+      options.files,
+      [],
+      options.run ?? runCommand,
+    );
   }
 
   /** The journaled changes (for tests and status). */
@@ -97,40 +113,66 @@ export class LinuxHost implements TunnelHost {
   }
 
   async bringUp(addresses: TunnelAddresses): Promise<TunnelInterface> {
-    const { settings, rtnl, log } = this.#o;
+    const { settings } = this.#o;
     const tun = openTun({ name: interfaceName(settings) });
     this.#tun = tun;
     const name = tun.name;
     const c = this.#changes;
     await c.setMtu(name, addresses.mtu);
     await c.addPointToPointAddress({ device: name, local: addresses.local, peer: addresses.peer });
+    await this.#o.beforeLinkUp?.(name, addresses);
     await c.setLinkUp(name);
-    if (settings.defaultRoute || settings.replaceDefaultRoute) {
-      const current = (await rtnl.routes(RouteTable.main)).filter(
-        (r) => r.destination === '0.0.0.0/0',
-      );
-      if (current.length > 0 && !settings.replaceDefaultRoute) {
-        log.warn('not replacing the existing default route (use replacedefaultroute)');
-      } else {
-        for (const route of current) {
-          await c.deleteRoute({
-            destination: route.destination,
-            ...(route.gateway === undefined ? {} : { gateway: route.gateway }),
-            ...(route.device === undefined ? {} : { device: route.device }),
-            metric: route.metric,
-            table: route.table,
-          });
-        }
-        await c.addRoute(defaultRouteSpec({ device: name }));
-        log.info('default route through the tunnel', { device: name });
-      }
-    }
-    if (settings.usePeerDns && addresses.dns.length > 0) {
-      const path = this.#o.resolvConf ?? '/etc/resolv.conf';
-      c.replaceFile(path, (previous) => resolvConfWithPeerDns(previous, addresses.dns));
-      log.info('DNS from the server', { dns: addresses.dns, file: path });
-    }
+    const allTraffic = await this.#routeDefault(name);
+    if (settings.usePeerDns && addresses.dns.length > 0)
+      await this.#dns(name, addresses.dns, allTraffic);
     return { name, port: tunPort(tun) };
+  }
+
+  /** Applies {@link planDefaultRoute}; returns whether the tunnel carries the default traffic. */
+  async #routeDefault(name: string): Promise<boolean> {
+    const { settings, rtnl, log } = this.#o;
+    const wanted =
+      settings.splitDefaultRoute || settings.defaultRoute || settings.replaceDefaultRoute;
+    if (!wanted) return false;
+    const plan = planDefaultRoute(settings, await rtnl.routes(RouteTable.main), name);
+    if (plan.refused !== undefined) {
+      log.warn(plan.refused);
+      return false;
+    }
+    for (const route of plan.remove) await this.#changes.deleteRoute(route);
+    for (const route of plan.add) await this.#changes.addRoute(route);
+    log.info(
+      settings.splitDefaultRoute
+        ? 'split default routes through the tunnel'
+        : 'default route through the tunnel',
+      {
+        device: name,
+        routes: plan.add.map((r) => r.destination),
+        metric: plan.add[0]?.metric ?? 0,
+      },
+    );
+    return true;
+  }
+
+  /**
+   * `usepeerdns`: per-link DNS in systemd-resolved when it is in use (all queries when the
+   * tunnel carries the default traffic), else the server's DNS in resolv.conf. A failure is a
+   * warning: the tunnel works without it.
+   */
+  async #dns(name: string, dns: readonly string[], allTraffic: boolean): Promise<void> {
+    const { log } = this.#o;
+    const path = this.#o.resolvConf ?? '/etc/resolv.conf';
+    try {
+      if (this.#o.resolved ?? systemdResolvedInUse(path)) {
+        await this.#changes.setLinkDns(name, dns, allTraffic);
+        log.info('DNS from the server', { dns, resolved: name, allDomains: allTraffic });
+      } else {
+        this.#changes.replaceFile(path, (previous) => resolvConfWithPeerDns(previous, dns));
+        log.info('DNS from the server', { dns, file: path });
+      }
+    } catch (error) {
+      log.warn('DNS from the server not applied', { dns, error });
+    }
   }
 
   async restore(): Promise<void> {

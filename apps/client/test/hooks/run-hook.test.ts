@@ -24,6 +24,23 @@ const ctx: HookContext = {
 };
 
 describe('runHook', () => {
+  it('linkname sets LINKNAME; set/unset apply after pppd’s own variables', async () => {
+    const out: string[] = [];
+    await runHook(
+      script('env-up', 'echo "$LINKNAME|$OFFICE|${IPPARAM-unset}|${PPP_IPPARAM-unset}"'),
+      {
+        ...ctx,
+        linkname: 'office',
+        extraEnv: new Map([
+          ['OFFICE', 'yes'],
+          ['PPP_IPPARAM', null],
+        ]),
+      },
+      { timeoutMs: 5000, onOutput: (l) => out.push(l) },
+    );
+    expect(out).toEqual(['office|yes|unset|unset']);
+  });
+
   it("passes pppd's six arguments and environment", async () => {
     const out: string[] = [];
     const r = await runHook(
