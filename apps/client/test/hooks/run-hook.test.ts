@@ -27,6 +27,7 @@ describe('runHook', () => {
   it('linkname sets LINKNAME; set/unset apply after pppd’s own variables', async () => {
     const out: string[] = [];
     await runHook(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
       script('env-up', 'echo "$LINKNAME|$OFFICE|${IPPARAM-unset}|${PPP_IPPARAM-unset}"'),
       {
         ...ctx,

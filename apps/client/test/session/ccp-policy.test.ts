@@ -99,7 +99,9 @@ describe('the MPPE CCP policy against what pppd sends (RFC 3078 §2)', () => {
     const p = mppeCcpPolicy(mppePolicyFromSettings(defaultPeerSettings().mppe, true));
     const fallback = p.handleReject(opt('+H +S +C'));
     expect(Array.isArray(fallback)).toBe(true);
-    expect((fallback as readonly { data: Uint8Array }[]).map(show)).toEqual(['<mppe +H -M +S -L -D -C>']);
+    expect((fallback as readonly { data: Uint8Array }[]).map(show)).toEqual([
+      '<mppe +H -M +S -L -D -C>',
+    ]);
     // The fallback rejected too: MPPE is required, CCP fails.
     expect(p.handleReject(opt('+H +S'))).toBe(false);
   });
