@@ -19,8 +19,9 @@
 # PKL_AUTH (mschap-v2|mschap|chap|pap), PKL_MPPE (128|40|none), PKL_MPPE_STATEFUL (0|1),
 # PKL_LOCAL_IP, PKL_REMOTE_IP (pptpd localip/remoteip), PKL_DNS (space-separated ms-dns
 # addresses the server offers), PKL_PING_COUNT, PKL_HOLD_SECONDS,
-# PKL_IPERF_SECONDS, PKL_CLIENT_PASSWORD (client only: try another password), PKL_LOSS=1
-# (client only: drop one outgoing packet after the pings, then ping again),
+# PKL_IPERF_SECONDS, PKL_IPERF_JSON=1 (client only: iperf3 -J), PKL_CLIENT_PASSWORD (client
+# only: try another password), PKL_LOSS=1 (client only: drop one outgoing packet after the
+# pings, then ping again),
 # PKL_CACHE (guest cache), PKL_RUN (run directory), PKL_INSTANCE (another lab beside the
 # default one: namespace pkl-<instance>).
 set -euo pipefail
@@ -59,6 +60,7 @@ PKL_REMOTE_IP=${PKL_REMOTE_IP:-192.168.77.10-19}
 PKL_PING_COUNT=${PKL_PING_COUNT:-3}
 PKL_HOLD_SECONDS=${PKL_HOLD_SECONDS:-0}
 PKL_IPERF_SECONDS=${PKL_IPERF_SECONDS:-0}
+PKL_IPERF_JSON=${PKL_IPERF_JSON:-0}
 PKL_LOSS=${PKL_LOSS:-0}
 PKL_DNS=${PKL_DNS:-}
 
@@ -104,10 +106,11 @@ image_path() { echo "$CACHE/guest-$(guest_key)/initramfs.cpio"; }
 cmd_deps() {
   need_root deps
   # iputils-ping: the interop tests ping through tunnels from the lab's namespace.
-  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio iputils-ping"
+  # iperf3: `pnpm bench` (apps/client) measures pptpkit's tunnel from the lab's namespace.
+  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio iputils-ping iperf3"
   # shellcheck disable=SC2086
   if dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | grep -vq 'install ok installed' ||
-    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 6 ]; then
+    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 7 ]; then
     apt-get update -q
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs
@@ -254,6 +257,7 @@ PKL_PING_COUNT=$PKL_PING_COUNT
 PKL_ECHO=1
 PKL_HOLD_SECONDS=$PKL_HOLD_SECONDS
 PKL_IPERF_SECONDS=$PKL_IPERF_SECONDS
+PKL_IPERF_JSON=$PKL_IPERF_JSON
 PKL_LOSS=$PKL_LOSS
 EOF
 }
@@ -427,6 +431,8 @@ cmd_client() {
   load_server_settings
   [ -n "$client_password" ] && PKL_PASSWORD=$client_password
   kill -0 "$(cat "$RUN/server/pid" 2>/dev/null)" 2>/dev/null || die "the pptpd guest is not running"
+  # The guest recipe may have changed since start (a cached image is not rebuilt).
+  cmd_build
   local d="$RUN/client" t0 rc=0
   kill_guest "$d"
   rm -rf "$d"
