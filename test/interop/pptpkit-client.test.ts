@@ -57,7 +57,7 @@ interface Tunnel {
 }
 
 /** Starts `pptpkit up PEER` in the namespace, collecting its JSON log records. */
-function up(dir: string, secrets: string, peer = 'lab'): Tunnel {
+function up(dir: string, secrets: string, peer = 'lab', extra: readonly string[] = []): Tunnel {
   const child = spawn(
     'ip',
     [
@@ -73,6 +73,7 @@ function up(dir: string, secrets: string, peer = 'lab'): Tunnel {
       secrets,
       '--log-format',
       'json',
+      ...extra,
     ],
     {
       cwd: repo,
@@ -461,6 +462,58 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
       rmSync(nsResolv, { force: true });
       if (createdNsDir) rmdirSync(nsDir);
       if (createdEtcNetns && readdirSync(etcNetns).length === 0) rmdirSync(etcNetns);
+      await lab(['stop']);
+      expect((await lab(['start'])).code).toBe(0);
+    }
+  });
+
+  it('mppc against pppd (kernel MPPE has no MPPC): C is dropped and the tunnel runs MPPE-128 alone', async () => {
+    peerFile('mppc', 'require-mppe-128\nmppc\ndebug');
+    const t = up(dir, secrets, 'mppc');
+    await waitFor(t.records, 'tunnel up', t.exited, 30_000);
+    // Our first CCP Configure-Request carried C; the server's answer took it away.
+    const ccpSent = t.records
+      .filter((r) => r['message'] === 'ppp sent' && String(r['frame']).startsWith('CCP ConfReq'))
+      .map((r) => String(r['frame']));
+    expect(ccpSent.length).toBeGreaterThanOrEqual(2);
+    expect(t.records.find((r) => r['message'] === 'network layer up')?.['encryption']).toBe(
+      'MPPE 128-bit stateless',
+    );
+    let answered = false;
+    for (let i = 0; i < 20 && !answered; i++) {
+      answered = (await inNs(['ping', '-c', '1', '-W', '1', serverTunnel])).code === 0;
+    }
+    expect(answered).toBe(true);
+    t.child.kill('SIGINT');
+    expect(await t.exited).toBe(5);
+    expect(await routes()).toBe(routesBefore);
+  });
+
+  it('PAP without MPPE takes its secret from pap-secrets (chap-secrets holds a wrong one)', async () => {
+    expect((await lab(['stop'])).code).toBe(0);
+    try {
+      expect((await lab(['start'], { PKL_AUTH: 'pap', PKL_MPPE: 'none' })).code).toBe(0);
+      const chap = join(dir, 'chap-wrong');
+      writeFileSync(chap, 'pptpkit * not-the-password *\n', { mode: 0o600 });
+      const pap = join(dir, 'pap-secrets');
+      writeFileSync(pap, 'pptpkit * golden-Passw0rd *\n', { mode: 0o600 });
+      peerFile('pap', 'nomppe\nrefuse-eap');
+      const t = up(dir, chap, 'pap', ['--pap-secrets', pap]);
+      await waitFor(t.records, 'tunnel up', t.exited, 30_000);
+      expect(t.records.find((r) => r['message'] === 'authenticated')?.['method']).toBe('PAP');
+      expect(t.records.find((r) => r['message'] === 'network layer up')?.['encryption']).toBe(
+        'none',
+      );
+      let answered = false;
+      for (let i = 0; i < 20 && !answered; i++) {
+        answered = (await inNs(['ping', '-c', '1', '-W', '1', serverTunnel])).code === 0;
+      }
+      expect(answered).toBe(true);
+      expect(JSON.stringify(t.records)).not.toContain('golden-Passw0rd');
+      t.child.kill('SIGINT');
+      expect(await t.exited).toBe(5);
+      expect(await routes()).toBe(routesBefore);
+    } finally {
       await lab(['stop']);
       expect((await lab(['start'])).code).toBe(0);
     }
