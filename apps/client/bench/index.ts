@@ -23,6 +23,15 @@ function ciphers(role: 'client' | 'server', stateless: boolean) {
   };
 }
 
+/** Makes `packet` a well-formed IPv4 packet (version, header length, total length): the
+ * receiving data path checks that, as it checks every decrypted packet. */
+function ipv4Header(packet: Uint8Array): Uint8Array {
+  packet[0] = 0x45;
+  packet[2] = packet.length >> 8;
+  packet[3] = packet.length & 0xff;
+  return packet;
+}
+
 /** 64 different 1400-byte IPv4 packets whose payload is HTTP/JSON-like text. */
 function textPackets(): Uint8Array[] {
   const packets: Uint8Array[] = [];
@@ -32,9 +41,8 @@ function textPackets(): Uint8Array[] {
       s += `{"id":${(p * 131 + i * 17) % 100000},"user":"user${i % 9}","state":"${i % 3 ? 'idle' : 'active'}"},`;
     }
     const packet = new Uint8Array(1400);
-    packet[0] = 0x45;
     packet.set(encodeUtf8(s).subarray(0, 1380), 20);
-    packets.push(packet);
+    packets.push(ipv4Header(packet));
   }
   return packets;
 }
@@ -100,8 +108,7 @@ function run(c: Case, count: number): { usPerPacket: number; mbits: number; wire
 }
 
 const target = 10;
-const zeros = new Uint8Array(1400);
-zeros[0] = 0x45;
+const zeros = ipv4Header(new Uint8Array(1400));
 const random = new Uint8Array(1400);
 let seed = 2118;
 for (let i = 0; i < random.length; i++) {
@@ -110,7 +117,7 @@ for (let i = 0; i < random.length; i++) {
   seed ^= seed << 5;
   random[i] = seed >>> 24;
 }
-random[0] = 0x45;
+ipv4Header(random);
 const text = textPackets();
 const cases: Array<Case & { name: string }> = [
   { name: 'MPPE-128 stateless', stateless: true, mppc: false, packets: [zeros] },

@@ -50,6 +50,19 @@ export class MppeDecryptor {
   #started = false;
   #discarding = false;
   #flags = 0;
+  /**
+   * Stateless: how to take back the last accepted packet ({@link rejectLast}): the state before
+   * it (count, session key, the ring slots it overwrote) and the slot it marked seen.
+   */
+  #undo: 'none' | 'seen' | 'forward' | 'spent' | 'rekeyed' = 'none';
+  #undoCount = 0;
+  #undoStarted = false;
+  #undoSeenSlot = 0;
+  #undoSlots = 0;
+  readonly #undoSession: Uint8Array;
+  readonly #undoRing: Uint8Array;
+  readonly #undoRingCount: Int16Array = new Int16Array(MPPE_REORDER_WINDOW);
+  readonly #undoSeen: Uint8Array = new Uint8Array(MPPE_REORDER_WINDOW);
 
   /**
    * @param options - the receive-direction start key, strength and mode.
@@ -59,6 +72,8 @@ export class MppeDecryptor {
     this.#keys = new KeySchedule(options.startKey, options.keyBits);
     this.#stateless = options.stateless;
     this.#ring = new Uint8Array(MPPE_REORDER_WINDOW * this.#keys.length);
+    this.#undoRing = new Uint8Array(this.#ring.length);
+    this.#undoSession = new Uint8Array(this.#keys.length);
     this.#rc4.setKey(this.#keys.session, 0, this.#keys.length);
   }
 
@@ -68,6 +83,11 @@ export class MppeDecryptor {
    */
   get flags(): number {
     return this.#flags;
+  }
+
+  /** Whether this decryptor runs stateless mode (a key change before every packet). */
+  get stateless(): boolean {
+    return this.#stateless;
   }
 
   /** Coherency count of the newest packet accepted (or expected next, while discarding). */
@@ -108,6 +128,7 @@ export class MppeDecryptor {
     ) {
       throw new RangeError('MPPE decrypt: bad offsets or lengths');
     }
+    this.#undo = 'none';
     if (plain < 0) return this.#drop(MPPE_STATUS.TOO_SHORT);
     const b0 = src[srcOffset]!;
     const count = ((b0 & 0x0f) << 8) | src[srcOffset + 1]!;
@@ -120,6 +141,55 @@ export class MppeDecryptor {
     this.#rc4.process(src, srcOffset + MPPE_HEADER_LENGTH, dst, dstOffset, plain);
     this.#flags = b0 & MPPC_FLAG_MASK;
     return plain;
+  }
+
+  /**
+   * Takes back the last packet {@link decrypt} accepted, when its plaintext proved to be garbage
+   * (MPPE has no integrity check; the caller can check, say, that it is a well-formed IP
+   * packet). Call it right after that `decrypt`, before the next one.
+   *
+   * Stateless: the key state returns to what it was before that packet, so a forged or
+   * corrupted packet with a coherency count far ahead cannot make the next genuine packets
+   * `STALE` (RFC 3078 §8.1 would otherwise move the key chain up to 4095 steps ahead).
+   * Stateful: the packet consumed keystream that cannot be given back: synchronisation is lost
+   * and later packets are `DISCARDING` until a FLUSHED one. A key change the packet caused (it
+   * claimed to be FLUSHED) is taken back, so the sender's answer to the Reset-Request finds the
+   * key chain where the sender has it.
+   *
+   * @returns 0 when the state was restored (stateless, or nothing to take back), or
+   *   `MPPE_STATUS.RESET_NEEDED` (stateful: send a CCP Reset-Request, RFC 3078 §8.2).
+   */
+  rejectLast(): number {
+    const undo = this.#undo;
+    this.#undo = 'none';
+    if (!this.#stateless) {
+      if (undo === 'none') return 0;
+      // The RC4 tables keep the rejected key: only a FLUSHED packet (a key change) ends the
+      // discarding, and it re-keys them from the restored session key.
+      if (undo === 'rekeyed') this.#keys.session.set(this.#undoSession);
+      this.#discarding = true;
+      return MPPE_STATUS.RESET_NEEDED;
+    }
+    if (undo === 'seen') {
+      this.#seen[this.#undoSeenSlot] = 0;
+    } else if (undo === 'forward') {
+      const len = this.#keys.length;
+      this.#keys.session.set(this.#undoSession);
+      // The slots overwritten (every slot for a jump of 64 or more), from the count before.
+      let c = this.#undoCount;
+      for (let i = 0; i < this.#undoSlots; i++) {
+        c = (c + 1) & 0xfff;
+        const slot = c & (MPPE_REORDER_WINDOW - 1);
+        const base = slot * len;
+        for (let k = 0; k < len; k++) this.#ring[base + k] = this.#undoRing[base + k]!;
+        this.#ringCount[slot] = this.#undoRingCount[slot]!;
+        this.#seen[slot] = this.#undoSeen[slot]!;
+      }
+      this.#count = this.#undoCount;
+      this.#started = this.#undoStarted;
+      // The RC4 tables hold the rejected key; every later packet re-keys them before use.
+    }
+    return 0;
   }
 
   /** A drop: in stateful mode any unusable packet may have consumed keystream, so resync. */
@@ -141,6 +211,8 @@ export class MppeDecryptor {
       if (this.#ringCount[slot] !== count) return MPPE_STATUS.STALE;
       if (this.#seen[slot] === 1) return MPPE_STATUS.DUPLICATE;
       this.#seen[slot] = 1;
+      this.#undo = 'seen';
+      this.#undoSeenSlot = slot;
       // The RC4 tables now hold an old key; the next forward packet re-keys them anyway.
       this.#rc4.setKey(this.#ring, slot * len, len);
       return 0;
@@ -152,11 +224,28 @@ export class MppeDecryptor {
     if (steps === 0) steps = 4096;
     let c = this.#count;
     const session = this.#keys.session;
+    this.#undo = 'forward';
+    this.#undoCount = c;
+    this.#undoStarted = this.#started;
+    this.#undoSession.set(session);
+    // Keep what the ring slots held: all of them for a long jump, else the ones it overwrites.
+    const whole = steps >= MPPE_REORDER_WINDOW;
+    this.#undoSlots = whole ? MPPE_REORDER_WINDOW : steps;
+    if (whole) {
+      this.#undoRing.set(this.#ring);
+      this.#undoRingCount.set(this.#ringCount);
+      this.#undoSeen.set(this.#seen);
+    }
     for (; steps > 0; steps--) {
       c = (c + 1) & 0xfff;
       this.#keys.rekey(this.#rc4);
       const slot = c & (MPPE_REORDER_WINDOW - 1);
       const base = slot * len;
+      if (!whole) {
+        for (let k = 0; k < len; k++) this.#undoRing[base + k] = this.#ring[base + k]!;
+        this.#undoRingCount[slot] = this.#ringCount[slot]!;
+        this.#undoSeen[slot] = this.#seen[slot]!;
+      }
       for (let k = 0; k < len; k++) this.#ring[base + k] = session[k]!;
       this.#ringCount[slot] = c;
       this.#seen[slot] = 0;
@@ -169,6 +258,8 @@ export class MppeDecryptor {
 
   /** Stateful: advances the key state for `count`; 0 or a negative status. */
   #statefulKey(count: number, flushed: boolean): number {
+    // Only FLUSHED packets change key (here or in the resynchronisation): keep the key first.
+    if (flushed) this.#undoSession.set(this.#keys.session);
     if (!this.#discarding) {
       const expected = (this.#count + 1) & 0xfff;
       this.#count = expected;
@@ -195,6 +286,7 @@ export class MppeDecryptor {
       this.#discarding = false;
     }
     if (flushed) this.#keys.rekey(this.#rc4);
+    this.#undo = flushed ? 'rekeyed' : 'spent';
     return 0;
   }
 }

@@ -39,6 +39,11 @@ export interface DataPathCounters {
   rxDropped: number;
   /** Incoming MPPE packets the decryptor refused (duplicate, stale, lost sync, ...). */
   mppeDropped: number;
+  /**
+   * Incoming MPPE packets that decrypted to something other than a well-formed IPv4 packet
+   * (forged, corrupted or under the wrong key): dropped, and the decryptor's state taken back.
+   */
+  mppeRejected: number;
   /** CCP Reset-Requests asked for by the decryptor (stateful mode) or the decompressor. */
   resetRequests: number;
   /** Bytes handed to the MPPC compressor (PPP protocol field + IP packet). */
@@ -105,6 +110,7 @@ export function createDataPathCounters(): DataPathCounters {
     txDropped: 0,
     rxDropped: 0,
     mppeDropped: 0,
+    mppeRejected: 0,
     resetRequests: 0,
     mppcTxPlainBytes: 0,
     mppcTxCompressedBytes: 0,
@@ -269,7 +275,20 @@ export class DataPath {
         return true;
       }
       // RFC 3078 §3.1: decrypt first, then hand the header's A/B/C bits to MPPC.
-      this.#unpack(mppe.decryptor.flags, rx, 0, n);
+      const flags = mppe.decryptor.flags;
+      const resets = c.resetRequests;
+      // MPPE has no integrity check: a packet that decrypts to garbage must not move the key
+      // state (stateless: a forged count far ahead would make every genuine packet stale).
+      // Stateful, a compressed packet MPPC refuses was decrypted under the right key (MPPC's
+      // history is what is out of step, and MPPC asks for the reset), so MPPE keeps it.
+      if (
+        !this.#unpack(flags, rx, 0, n) &&
+        (mppe.decryptor.stateless || (flags & MPPC_FLAGS.COMPRESSED) === 0)
+      ) {
+        c.mppeRejected++;
+        const status = mppe.decryptor.rejectLast();
+        if (status === MPPE_STATUS.RESET_NEEDED && c.resetRequests === resets) this.#requestReset();
+      }
       return true;
     }
     if (h.protocol === PPP_PROTOCOL.COMPRESSED && this.#decompressor !== undefined) {
@@ -305,20 +324,24 @@ export class DataPath {
     this.#unpack(flags, frame, start + MPPC_HEADER_LENGTH, end - start - MPPC_HEADER_LENGTH);
   }
 
-  /** Decompresses `buf[start, start + length)` per the header's flags and delivers it. */
-  #unpack(flags: number, buf: Uint8Array, start: number, length: number): void {
+  /**
+   * Decompresses `buf[start, start + length)` per the header's flags and delivers it.
+   *
+   * @returns false when the packet is garbage (undecompressable, or not a well-formed IPv4
+   *   packet), true when it was delivered or dropped for another reason.
+   */
+  #unpack(flags: number, buf: Uint8Array, start: number, length: number): boolean {
     const c = this.counters;
     const d = this.#decompressor;
     if ((flags & MPPC_FLAGS.COMPRESSED) === 0) {
       // Sent as it was (RFC 2118 §3.1): A still resets the history, nothing else touches it.
       if ((flags & MPPC_FLAGS.FLUSHED) !== 0) d?.reset();
-      this.#deliverInner(buf, start, start + length);
-      return;
+      return this.#deliverInner(buf, start, start + length);
     }
     if (d === undefined) {
       // C set although we did not offer MPPC: not a packet we can read.
       c.mppcDropped++;
-      return;
+      return false;
     }
     let n: number;
     try {
@@ -330,11 +353,11 @@ export class DataPath {
       const waiting = (error as { code?: string }).code === 'MPPC_AWAITING_FLUSH';
       if (!waiting || ++this.#awaitingDrops % RESET_REPEAT_EVERY === 0) this.#requestReset();
       if (!waiting) this.#awaitingDrops = 0;
-      return;
+      return waiting;
     }
     c.mppcRxCompressedBytes += length;
     c.mppcRxPlainBytes += n;
-    this.#deliverInner(this.#unpacked, 0, n);
+    return this.#deliverInner(this.#unpacked, 0, n);
   }
 
   #requestReset(): void {
@@ -342,11 +365,15 @@ export class DataPath {
     this.#o.onResetNeeded();
   }
 
-  /** Delivers a decrypted/decompressed PPP packet: the inner protocol field, then the datagram. */
-  #deliverInner(buf: Uint8Array, start: number, end: number): void {
+  /**
+   * Delivers a decrypted/decompressed PPP packet: the inner protocol field, then the datagram.
+   *
+   * @returns whether it was a well-formed IPv4 packet (as `#deliver` checks it).
+   */
+  #deliverInner(buf: Uint8Array, start: number, end: number): boolean {
     if (end <= start) {
       this.counters.rxDropped++;
-      return;
+      return false;
     }
     // The inner protocol field may be compressed to one byte (RFC 1661 §6.5).
     let protocol: number;
@@ -358,16 +385,38 @@ export class DataPath {
       protocol = (buf[start]! << 8) | (buf[start + 1] ?? 0);
       offset = start + 2;
     }
-    this.#deliver(protocol, buf, offset, end);
+    return this.#deliver(protocol, buf, offset, end);
   }
 
-  #deliver(protocol: number, buf: Uint8Array, start: number, end: number): void {
+  /**
+   * Writes an IPv4 packet to the TUN. Anything else is dropped: the tunnel negotiates IPCP only.
+   *
+   * @returns whether it was a well-formed IPv4 packet (version 4, a header of at least 20 bytes,
+   *   a total length between the header's and what arrived), whether or not the TUN took it.
+   */
+  #deliver(protocol: number, buf: Uint8Array, start: number, end: number): boolean {
     const c = this.counters;
-    if (protocol !== PPP_PROTOCOL.IPV4 || end <= start || !this.#o.toTun(buf, start, end - start)) {
+    const length = end - start;
+    const b0 = buf[start] ?? 0;
+    const header = (b0 & 0x0f) * 4;
+    const total = ((buf[start + 2] ?? 0) << 8) | (buf[start + 3] ?? 0);
+    if (
+      protocol !== PPP_PROTOCOL.IPV4 ||
+      length < 20 ||
+      b0 >> 4 !== 4 ||
+      header < 20 ||
+      total < header ||
+      total > length
+    ) {
       c.rxDropped++;
-      return;
+      return false;
+    }
+    if (!this.#o.toTun(buf, start, length)) {
+      c.rxDropped++;
+      return true;
     }
     c.rxPackets++;
-    c.rxBytes += end - start;
+    c.rxBytes += length;
+    return true;
   }
 }

@@ -120,6 +120,46 @@ describe('DataPath (TUN → PPP → MPPE → GRE and back)', () => {
     expect(p.tunB).toHaveLength(2);
   });
 
+  /** A forged MPPE frame (protocol 0x00FD, D and A set, any count, any bytes). */
+  const forgedMppe = (count: number, fill: number): Uint8Array => {
+    const f = new Uint8Array(4 + 60).fill(fill);
+    f.set([0x00, 0xfd, 0x90 | (count >> 8), count & 0xff]);
+    return f;
+  };
+
+  it('stateless: forged MPPE packets with counts far ahead are rejected without moving the key state', () => {
+    const p = pair();
+    const packets = Array.from({ length: 8 }, (_, i) => ipv4Packet([i, i]));
+    for (const x of packets) p.a.sendIp(x, 0, x.length, 0);
+    for (const [i, x] of p.inFlight.entries()) {
+      // Before each genuine packet, garbage claiming a count 100 to 3000 ahead of it.
+      const f = forgedMppe((i + 100 + i * 400) & 0xfff, 0x5a + i);
+      expect(p.b.receiveFrame(f, 0, f.length)).toBe(true);
+      p.deliver(x);
+    }
+    // The kernel's receiver would have found every genuine packet after the first forgery stale.
+    expect(p.tunB).toEqual(packets);
+    expect(p.b.counters.mppeRejected).toBe(8);
+    expect(p.b.counters.rxPackets).toBe(8);
+  });
+
+  it('stateful: a packet that decrypts to garbage spends keystream, so it asks for a Reset-Request', () => {
+    const p = pair({ stateless: false });
+    const first = ipv4Packet([1]);
+    p.a.sendIp(first, 0, first.length, 0);
+    p.deliver(p.inFlight[0]!);
+    // A forgery with exactly the next count: the decryptor takes it, the IPv4 check does not.
+    const f = forgedMppe(1, 0x33); // A and D set: it even claims a key change
+    p.b.receiveFrame(f, 0, f.length);
+    expect(p.b.counters.mppeRejected).toBe(1);
+    expect(p.resets()).toBe(1);
+    p.a.resetRequested();
+    const after = ipv4Packet([42]);
+    p.a.sendIp(after, 0, after.length, 0);
+    p.deliver(p.inFlight[1]!);
+    expect(p.tunB).toEqual([first, after]);
+  });
+
   it('without MPPE (nomppe) IPv4 goes as protocol 0x0021, uncompressed headers', () => {
     const p = pair({ mppe: false, framing: { acfc: false, pfc: false } });
     const x = ipv4Packet([5, 6, 7]);

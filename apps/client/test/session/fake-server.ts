@@ -210,6 +210,23 @@ export class FakeServer implements SessionIo {
     this.#sendFrame(frame.subarray(0, 4 + n));
   }
 
+  /** Hostile-server tests: raw bytes into the client's TCP control stream. */
+  injectControl(bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    later(() => this.#toClient?.(copy));
+  }
+
+  /** Hostile-server tests: a raw datagram into the client's GRE socket (no GRE framing added). */
+  injectGre(bytes: Uint8Array): void {
+    this.#clientGreHandler?.(bytes, 0, bytes.length);
+    this.#clientGreAfter?.();
+  }
+
+  /** Hostile-server tests: a PPP frame sent through the server's GRE session (valid GRE). */
+  injectPpp(frame: Uint8Array): void {
+    this.#sendFrame(frame);
+  }
+
   /** The client sent a CCP Reset-Request: flush and re-key the next packet. */
   #resetRequested(): void {
     this.encryptor?.resetRequested();
