@@ -302,6 +302,13 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
       mode: 'MPPE 128-bit stateless',
     },
     {
+      name: 'CHAP-MD5 without MPPE (nomppe)',
+      env: { PKL_AUTH: 'chap', PKL_MPPE: 'none' },
+      peer: 'nomppe',
+      method: 'CHAP-MD5',
+      mode: 'none',
+    },
+    {
       name: 'MS-CHAPv2 + MPPE-128 stateful (server with mppe-stateful)',
       env: { PKL_MPPE_STATEFUL: '1' },
       peer: 'require-mppe-128\nmppe-stateful-prefer\ndefaultroute',
@@ -487,6 +494,28 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
     t.child.kill('SIGINT');
     expect(await t.exited).toBe(5);
     expect(await routes()).toBe(routesBefore);
+  });
+
+  it('updetach in the peer file: `pptpkit up` returns once up; status, log and down reach the background tunnel', async () => {
+    peerFile('bg', 'require-mppe-128\nupdetach\ndefaultroute');
+    const env = { PPTPKIT_RUN_DIR: join(dir, 'run') };
+    const upRun = await inNs(
+      [...cli, 'up', 'bg', '--peers-dir', join(dir, 'peers'), '--secrets', secrets],
+      env,
+      60_000,
+    );
+    expect(upRun.code).toBe(0);
+    expect(upRun.stdout).toMatch(/tunnel up; it runs in the background \(pid \d+\)/);
+    const status = await inNs([...cli, 'status', 'bg', '--json'], env);
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'up', auth: 'MS-CHAPv2' });
+    const log = await inNs([...cli, 'log', 'bg'], env);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toMatch(/tunnel up/);
+    expect(log.stdout).not.toContain('golden-Passw0rd');
+    const down = await inNs([...cli, 'down', 'bg'], env);
+    expect(down.code).toBe(0);
+    expect(await routes()).toBe(routesBefore);
+    expect(await links()).toBe(linksBefore);
   });
 
   it('PAP without MPPE takes its secret from pap-secrets (chap-secrets holds a wrong one)', async () => {

@@ -95,13 +95,31 @@ function detach(argv: readonly string[], log: string): Promise<ExitCode> {
   });
 }
 
+/**
+ * Whether the peer's options say `updetach` (return once up, as `--background`). A file that
+ * does not load says no here: the foreground run then reports why.
+ */
+function wantsUpdetach(command: Extract<Command, { command: 'up' }>): boolean {
+  const quiet = createLogger({
+    format: 'text',
+    level: 'error',
+    write: () => {},
+    clock: () => new Date(),
+  });
+  try {
+    return loadClientConfig(command, readText, quiet).settings.detach === 'updetach';
+  } catch {
+    return false;
+  }
+}
+
 async function up(
   command: Extract<Command, { command: 'up' }>,
   argv: readonly string[],
 ): Promise<ExitCode> {
   const paths = runPaths(command.peer);
-  if (command.background && process.env['PPTPKIT_DETACHED'] !== '1') return detach(argv, paths.log);
   const detached = process.env['PPTPKIT_DETACHED'] === '1';
+  if (!detached && (command.background || wantsUpdetach(command))) return detach(argv, paths.log);
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o755 });
     writeFileSync(paths.log, '');
