@@ -496,6 +496,27 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
     expect(await routes()).toBe(routesBefore);
   });
 
+  it('after a crash (SIGKILL) the next `pptpkit up` undoes what the journal lists first, then comes up', async () => {
+    const first = up(dir, secrets);
+    await waitFor(first.records, 'tunnel up', first.exited, 30_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The TUN went with the process (and the routes through it); the pinned route to the
+    // server did not.
+    const left = await routes();
+    expect(left).not.toBe(routesBefore);
+    expect(left).toMatch(/10\.77\.0\.10 dev pklbr0/);
+    const second = up(dir, secrets);
+    await waitFor(second.records, 'tunnel up', second.exited, 30_000);
+    expect(
+      second.records.some((r) => r['message'] === 'undoing host changes left by an earlier run'),
+    ).toBe(true);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(5);
+    expect(await routes()).toBe(routesBefore);
+    expect(await links()).toBe(linksBefore);
+  });
+
   it('updetach in the peer file: `pptpkit up` returns once up; status, log and down reach the background tunnel', async () => {
     peerFile('bg', 'require-mppe-128\nupdetach\ndefaultroute');
     const env = { PPTPKIT_RUN_DIR: join(dir, 'run') };
