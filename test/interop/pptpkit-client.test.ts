@@ -496,6 +496,20 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
     expect(await routes()).toBe(routesBefore);
   });
 
+  it('a server address nobody answers on (no host at 10.77.0.30): exit 8 (unreachable), host restored', async () => {
+    writeFileSync(
+      join(dir, 'peers', 'nobody'),
+      'pty "pptp 10.77.0.30 --nolaunchpppd"\nname pptpkit\nremotename PPTP\n',
+    );
+    const started = Date.now();
+    const t = up(dir, secrets, 'nobody');
+    expect(await t.exited).toBe(8);
+    const seconds = (Date.now() - started) / 1000;
+    expect(JSON.stringify(t.records)).toMatch(/cannot reach 10\.77\.0\.30:1723/);
+    console.info(`[interop] unreachable server reported after ${seconds.toFixed(1)} s`);
+    expect(await routes()).toBe(routesBefore);
+  });
+
   it('after a crash (SIGKILL) the next `pptpkit up` undoes what the journal lists first, then comes up', async () => {
     const first = up(dir, secrets);
     await waitFor(first.records, 'tunnel up', first.exited, 30_000);
