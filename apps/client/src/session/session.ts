@@ -2,7 +2,6 @@ import { GRE_MAX_HEADER_LENGTH, GreSession } from '@pptpkit/gre';
 import { MppeDecryptor, MppeEncryptor } from '@pptpkit/mppe';
 import {
   type CompressionAgreement,
-  type DownReason,
   type LinkUp,
   type PppAction,
   PppLink,
@@ -20,7 +19,9 @@ import type { Logger } from '../log/logger.js';
 import { acceptedAuthMethods, type Credentials, clientStartKeys } from './auth.js';
 import { ccpPolicyFromSettings } from './ccp-policy.js';
 import { DataPath, type DataPathCounters } from './data-path.js';
+import { exitForError, exitForPppDown } from './exit-status.js';
 import type { ControlStream, PacketPort, SessionIo, TunnelInterface } from './io.js';
+import { authName, describeFrame, encryptionName } from './protocol-names.js';
 
 /** Where a session is. */
 export type SessionState =
@@ -97,23 +98,6 @@ export interface SessionStatus {
   readonly call?: { readonly callId: number; readonly peerCallId: number };
   /** Round-trip time of the last answered LCP Echo-Request, ms. */
   readonly lcpEchoRttMs?: number;
-}
-
-/** Maps why the PPP link went down to an exit status. */
-export function exitForPppDown(reason: DownReason): ExitCode {
-  switch (reason.code) {
-    case 'PPP_AUTH_FAILED':
-      return EXIT.authFailed;
-    case 'PPP_ECHO_TIMEOUT':
-      return EXIT.peerDead;
-    case 'PPP_PEER_TERMINATED':
-    case 'PPP_LOWER_DOWN':
-      return EXIT.hangup;
-    case 'PPP_LOCAL_CLOSE':
-      return EXIT.signal;
-    default:
-      return EXIT.negotiation;
-  }
 }
 
 /**
@@ -652,85 +636,5 @@ export class Session {
     this.#state = 'ended';
     this.#log.info('ended', { reason: result.reason, exitCode: result.exitCode });
     this.#finish?.(result);
-  }
-}
-
-/**
- * The log's name for the CCP outcome: `none`, `MPPE 128-bit stateless`, `MPPE 128-bit stateful
- * + MPPC`, or `none (MPPC compression only)` for `nomppe mppc`.
- */
-function encryptionName(mppe: CompressionAgreement | undefined): string {
-  if (mppe === undefined) return 'none';
-  if (mppe.keyBits === 0) return mppe.mppc ? 'none (MPPC compression only)' : 'none';
-  const mode = `MPPE ${mppe.keyBits}-bit ${mppe.stateless ? 'stateless' : 'stateful'}`;
-  return mppe.mppc ? `${mode} + MPPC` : mode;
-}
-
-/** pppd's name for an authentication method. */
-function authName(protocol: number, algorithm: number | undefined): string {
-  if (protocol === 0xc023) return 'PAP';
-  if (algorithm === 0x81) return 'MS-CHAPv2';
-  if (algorithm === 0x80) return 'MS-CHAP';
-  if (algorithm === 5) return 'CHAP-MD5';
-  return `protocol 0x${protocol.toString(16)}`;
-}
-
-const CP_CODES = [
-  '',
-  'ConfReq',
-  'ConfAck',
-  'ConfNak',
-  'ConfRej',
-  'TermReq',
-  'TermAck',
-  'CodeRej',
-  'ProtRej',
-  'EchoReq',
-  'EchoRep',
-  'DiscReq',
-  'Ident',
-  'TimeRem',
-  'ResetReq',
-  'ResetAck',
-];
-
-/** `LCP ConfReq id=1` style summary of a control frame for debug logs (no payload bytes). */
-export function describeFrame(frame: Uint8Array): string {
-  let at = frame[0] === 0xff && frame[1] === 0x03 ? 2 : 0;
-  let protocol = frame[at] ?? 0;
-  if ((protocol & 1) === 0) {
-    protocol = (protocol << 8) | (frame[at + 1] ?? 0);
-    at += 2;
-  } else at += 1;
-  const names: Record<number, string> = {
-    49185: 'LCP',
-    49699: 'CHAP',
-    32801: 'IPCP',
-    33021: 'CCP',
-    32855: 'IPV6CP',
-    49187: 'PAP',
-  };
-  const name = names[protocol] ?? `0x${protocol.toString(16).padStart(4, '0')}`;
-  const code = frame[at] ?? 0;
-  const codeName =
-    protocol === 0xc223
-      ? (['', 'Challenge', 'Response', 'Success', 'Failure'][code] ?? String(code))
-      : (CP_CODES[code] ?? String(code));
-  return `${name} ${codeName} id=${frame[at + 1] ?? 0} len=${frame.length}`;
-}
-
-/** Maps an exception from I/O to an exit status. */
-export function exitForError(error: unknown): ExitCode {
-  const e = error as { exit?: ExitCode; code?: string };
-  if (e.exit !== undefined) return e.exit;
-  switch (e.code) {
-    case 'LINUXNET_NO_CAPABILITY':
-      return EXIT.privileges;
-    case 'LINUXNET_TUN_UNAVAILABLE':
-      return EXIT.noTun;
-    case 'LINUXNET_NO_ROUTE':
-      return EXIT.unreachable;
-    default:
-      return EXIT.fatal;
   }
 }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { exitForError, exitForPppDown } from '../../src/session/exit-status.js';
+import { authName, describeFrame, encryptionName } from '../../src/session/protocol-names.js';
+
+describe('names for logs and exit statuses', () => {
+  it('describeFrame names control frames with or without address/control, never their payload', () => {
+    // pppd's first LCP Configure-Request (RFC 1661 §5.1), as the golden captures show it.
+    const lcp = Uint8Array.of(
+      0xff,
+      0x03,
+      0xc0,
+      0x21,
+      0x01,
+      0x01,
+      0x00,
+      0x0a,
+      0x05,
+      0x06,
+      1,
+      2,
+      3,
+      4,
+    );
+    expect(describeFrame(lcp)).toBe('LCP ConfReq id=1 len=14');
+    expect(describeFrame(Uint8Array.of(0x80, 0xfd, 0x0e, 0x07, 0x00, 0x04))).toBe(
+      'CCP ResetReq id=7 len=6',
+    );
+    expect(describeFrame(Uint8Array.of(0xc2, 0x23, 0x04, 0x02, 0x00, 0x04))).toBe(
+      'CHAP Failure id=2 len=6',
+    );
+  });
+
+  it('authName and encryptionName use pppd’s words', () => {
+    expect(authName(0xc223, 0x81)).toBe('MS-CHAPv2');
+    expect(authName(0xc223, 5)).toBe('CHAP-MD5');
+    expect(authName(0xc023, undefined)).toBe('PAP');
+    expect(encryptionName(undefined)).toBe('none');
+    expect(encryptionName({ keyBits: 40, stateless: true, mppc: false })).toBe(
+      'MPPE 40-bit stateless',
+    );
+    expect(encryptionName({ keyBits: 128, stateless: false, mppc: true })).toBe(
+      'MPPE 128-bit stateful + MPPC',
+    );
+    expect(encryptionName({ keyBits: 0, stateless: false, mppc: true })).toBe(
+      'none (MPPC compression only)',
+    );
+  });
+
+  it('exit statuses follow pppd’s numbers', () => {
+    expect(exitForPppDown({ code: 'PPP_AUTH_FAILED', message: '' })).toBe(EXIT.authFailed);
+    expect(exitForPppDown({ code: 'PPP_ECHO_TIMEOUT', message: '' })).toBe(EXIT.peerDead);
+    expect(exitForPppDown({ code: 'PPP_PEER_TERMINATED', message: '' })).toBe(EXIT.hangup);
+    expect(exitForPppDown({ code: 'PPP_MPPE_REQUIRED', message: '' })).toBe(EXIT.negotiation);
+    expect(exitForError({ code: 'LINUXNET_NO_CAPABILITY' })).toBe(EXIT.privileges);
+    expect(exitForError({ code: 'LINUXNET_TUN_UNAVAILABLE' })).toBe(EXIT.noTun);
+    expect(exitForError(Object.assign(new Error('x'), { exit: EXIT.unreachable }))).toBe(
+      EXIT.unreachable,
+    );
+    expect(exitForError(new Error('anything else'))).toBe(EXIT.fatal);
+  });
+});
