@@ -7,8 +7,12 @@ import { DecodeError, type DecodeErrorDetails } from '@pptpkit/wire';
 import { MPPC_FLAGS, MPPC_HISTORY_SIZE } from './constants.js';
 import type { MppcErrorCode } from './errors.js';
 
-/** Index mask of the history buffer (its size is a power of two). */
-const HISTORY_MASK = MPPC_HISTORY_SIZE - 1;
+/**
+ * The history plus as many zero bytes after it: a copy that reaches back past the front after
+ * a B restart reads forward linearly and may run past index 8191, where it reads zeros (as
+ * FreeRDP's decoder does, and its encoder relies on). Nothing is ever written there.
+ */
+const HISTORY_WITH_ZERO_TAIL = 2 * MPPC_HISTORY_SIZE;
 
 /** Options of {@link MppcDecompressor}. */
 export interface MppcDecompressorOptions {
@@ -41,10 +45,10 @@ export interface MppcDecompressorOptions {
 export class MppcDecompressor {
   /** The most bytes one packet may produce. */
   readonly mru: number;
-  readonly #history = new Uint8Array(MPPC_HISTORY_SIZE);
+  readonly #history = new Uint8Array(HISTORY_WITH_ZERO_TAIL);
   /** Next history index to write. */
   #ptr = 0;
-  /** History indexes `[0, validEnd)` have been written since the last flush. */
+  /** Indexes `[0, validEnd)` were written since the last flush; the rest are zero. */
   #validEnd = 0;
   #awaitingFlush = false;
 
@@ -75,9 +79,15 @@ export class MppcDecompressor {
 
   /** Forgets the whole history, as if newly constructed. */
   reset(): void {
+    this.#flush();
+    this.#awaitingFlush = false;
+  }
+
+  /** Back to a zeroed history (RFC 2118: histories start as zeroes), pointer at the front. */
+  #flush(): void {
+    this.#history.fill(0, 0, this.#validEnd);
     this.#ptr = 0;
     this.#validEnd = 0;
-    this.#awaitingFlush = false;
   }
 
   /**
@@ -118,8 +128,7 @@ export class MppcDecompressor {
       throw new RangeError('inputOffset/inputLength outside input');
     }
     if ((flags & MPPC_FLAGS.FLUSHED) !== 0) {
-      this.#ptr = 0;
-      this.#validEnd = 0;
+      this.#flush();
       this.#awaitingFlush = false;
     }
     if ((flags & MPPC_FLAGS.COMPRESSED) === 0) {
@@ -150,7 +159,6 @@ export class MppcDecompressor {
     const end = inputEnd - base;
     const totalBits = end * 8;
     const start = this.#ptr;
-    const validEnd = Math.max(this.#validEnd, start);
     // One counter bounds both the history (8192) and the output (MRU): every byte produced
     // goes to both, at the same pace.
     const limit = Math.min(MPPC_HISTORY_SIZE, start + this.mru);
@@ -225,26 +233,17 @@ export class MppcDecompressor {
       }
       if (i * 8 - n > totalBits) this.#truncated(ptr, start, tokenBit, 'copy');
       if (ptr + length > limit) this.#overflow(ptr + length - 1, start, tokenBit);
-      let src: number;
-      if (offset === 0) {
-        this.#badOffset(ptr, tokenBit, offset);
-      }
-      if (offset <= ptr) {
-        src = ptr - offset;
-      } else {
-        // Back past the front: the end of the history from before the last B restart, valid
-        // only where it was written since the last flush (indexes below validEnd).
-        src = ptr - offset + MPPC_HISTORY_SIZE;
-        if (validEnd < MPPC_HISTORY_SIZE && src + length > validEnd) {
-          this.#badOffset(ptr, tokenBit, offset);
-        }
-      }
+      if (offset === 0) this.#badOffset(ptr, tokenBit, offset);
+      // Back past the front (offset > ptr): the end of the history from before the last B
+      // restart, read forward from there. History never written since the last flush reads as
+      // zeros (the histories start zeroed), and so does a copy running past index 8191: FreeRDP's
+      // encoder emits both (a match running one byte into the zeros after the older data).
+      let src = offset <= ptr ? ptr - offset : ptr - offset + MPPC_HISTORY_SIZE;
       let o = ptr - start;
       for (let j = 0; j < length; j++) {
-        const b = hist[src]!;
+        const b = hist[src++]!;
         hist[ptr++] = b;
         output[o++] = b;
-        src = (src + 1) & HISTORY_MASK;
       }
     }
     this.#ptr = ptr;
@@ -292,7 +291,7 @@ export class MppcDecompressor {
 
   #badOffset(ptr: number, tokenBit: number, offset: number): never {
     this.#commit(ptr);
-    throw this.#fail('MPPC_BAD_OFFSET', 'copy offset reaches outside the history', {
+    throw this.#fail('MPPC_BAD_OFFSET', 'copy offset 0 (the byte being written)', {
       offset: tokenBit >>> 3,
       field: 'copy-offset',
       copyOffset: offset,

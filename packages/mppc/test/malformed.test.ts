@@ -33,12 +33,6 @@ describe('malformed bitstreams give typed errors', () => {
   it('offset 0 is MPPC_BAD_OFFSET', () => {
     const d = new MppcDecompressor({ mru: 1500 });
     const payload = encodeTokens([...lit('abcd'), { kind: 'copy', offset: 0, length: 3 }]);
-    expect(codeOf(() => d.decompress(0xe0, payload, out))).toBe('MPPC_BAD_OFFSET');
-  });
-
-  it('an offset reaching before anything written since the flush is MPPC_BAD_OFFSET', () => {
-    const d = new MppcDecompressor({ mru: 1500 });
-    const payload = encodeTokens([...lit('abcd'), { kind: 'copy', offset: 5, length: 3 }]);
     const e = (() => {
       try {
         d.decompress(0xe0, payload, out);
@@ -50,22 +44,6 @@ describe('malformed bitstreams give typed errors', () => {
     expect(e.code).toBe('MPPC_BAD_OFFSET');
     expect(e.details.field).toBe('copy-offset');
     expect(e.details.offset).toBe(4); // the copy starts after four 8-bit literals
-  });
-
-  it('after a restart, an offset into the never-written end of the history is MPPC_BAD_OFFSET', () => {
-    const d = new MppcDecompressor({ mru: 1500 });
-    d.decompress(0xe0, encodeTokens(lit('x'.repeat(100))), out);
-    // At the front: offset 8000 reads index 192, beyond the 100 bytes written since the flush.
-    const bad = encodeTokens([{ kind: 'copy', offset: 8000, length: 3 }]);
-    expect(codeOf(() => d.decompress(0x60, bad, out))).toBe('MPPC_BAD_OFFSET');
-    // ...and offset 8100 (index 92..94) is fine after a fresh flush of the same 100 bytes.
-    d.decompress(0xe0, encodeTokens(lit('x'.repeat(100))), out);
-    const good = encodeTokens([{ kind: 'copy', offset: 8100, length: 3 }]);
-    expect(d.decompress(0x60, good, out)).toBe(3);
-    // A copy that starts inside the written part but runs past it is refused too.
-    d.decompress(0xe0, encodeTokens(lit('x'.repeat(100))), out);
-    const runs = encodeTokens([{ kind: 'copy', offset: 8100, length: 10 }]);
-    expect(codeOf(() => d.decompress(0x60, runs, out))).toBe('MPPC_BAD_OFFSET');
   });
 
   it('a length code of twelve 1 bits is MPPC_BAD_LENGTH', () => {
@@ -118,7 +96,7 @@ describe('malformed bitstreams give typed errors', () => {
 
   it('after an error, compressed packets without A are refused until a flushed packet', () => {
     const d = new MppcDecompressor({ mru: 1500 });
-    const bad = encodeTokens([{ kind: 'copy', offset: 1, length: 3 }]);
+    const bad = encodeTokens([{ kind: 'copy', offset: 0, length: 3 }]);
     expect(codeOf(() => d.decompress(0xe0, bad, out))).toBe('MPPC_BAD_OFFSET');
     expect(d.awaitingFlush).toBe(true);
     const good = encodeTokens(lit('hello'));
@@ -162,8 +140,9 @@ describe('malformed bitstreams give typed errors', () => {
       ),
       { numRuns: 500 },
     );
-    // Random input reaches the main error paths, not just one of them.
-    expect(codes.size).toBeGreaterThanOrEqual(4);
+    // Random input reaches the main error paths, not just one of them (MPPC_BAD_OFFSET, now only
+    // offset 0, and MPPC_BAD_LENGTH are rare in random bytes; the tests above target them).
+    expect(codes.size).toBeGreaterThanOrEqual(3);
   });
 
   it('a corrupted packet from our compressor gives data or a typed error', () => {

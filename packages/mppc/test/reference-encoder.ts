@@ -1,9 +1,11 @@
 /**
  * An independent RFC 2118 encoder for tests, written from the bit sheet in
  * `shared/design/mppc-encoding.md` (RFC 2118 §4.2) and not from `src/`: tokens become strings
- * of '0'/'1' characters, then bytes. It keeps its own model of the receiver's history (a plain
- * 8192-byte circular buffer, a write pointer and how far it was written since the last flush)
- * and offers several deliberately different ways to choose tokens for the same data.
+ * of '0'/'1' characters, then bytes. It keeps its own model of the receiver's history (8192
+ * bytes, zeroed on a flush — "histories are initialised to zeroes" — a write pointer and how
+ * far it was written since the last flush; a copy reaching back past the front reads forward
+ * and gets zeros past index 8191, as FreeRDP's decoder does) and offers several deliberately
+ * different ways to choose tokens for the same data.
  */
 
 /** One RFC 2118 token. */
@@ -59,17 +61,21 @@ export class ReferenceHistory {
   written = 0;
 
   flush(): void {
+    this.bytes.fill(0);
     this.ptr = 0;
     this.written = 0;
   }
 
-  /** Byte the copy (offset d, starting at the pointer) yields at step j, or -1 if invalid. */
+  /** Byte the copy (offset d, starting at the pointer) yields at step j. */
   copyByte(d: number, j: number, data: Uint8Array, i: number): number {
-    if (j >= d) return data[i + j - d]!; // overlapping copy: a byte this copy produced
-    const linear = this.ptr - d + j;
-    if (linear >= 0) return this.bytes[linear]!;
-    const idx = linear + HISTORY;
-    return idx < this.written ? this.bytes[idx]! : -1;
+    const start = this.ptr - d;
+    if (start >= 0) {
+      // Within the current pass; from step d on, a byte this (overlapping) copy produced.
+      return j >= d ? data[i + j - d]! : this.bytes[start + j]!;
+    }
+    // Back past the front: forward from index start + 8192, zeros past index 8191.
+    const idx = start + HISTORY + j;
+    return idx < HISTORY ? this.bytes[idx]! : 0;
   }
 
   /** Longest match (≤ max) for data[i..] with offset d from the current pointer. */
@@ -80,8 +86,8 @@ export class ReferenceHistory {
   }
 
   /**
-   * Plays tokens into the model the plain way (a circular buffer, one byte at a time) and
-   * returns the bytes they produce. Used as the expected output of hand-built streams.
+   * Plays tokens into the model the plain way (one byte at a time) and returns the bytes they
+   * produce. Used as the expected output of hand-built streams.
    */
   play(tokens: readonly Token[]): Uint8Array {
     const start = this.ptr;
@@ -89,9 +95,12 @@ export class ReferenceHistory {
       if (t.kind === 'literal') {
         this.bytes[this.ptr++] = t.byte;
       } else {
+        let src = this.ptr - t.offset;
+        if (src < 0) src += HISTORY;
         for (let j = 0; j < t.length; j++) {
-          this.bytes[this.ptr] = this.bytes[(this.ptr - t.offset + HISTORY) % HISTORY]!;
+          this.bytes[this.ptr] = src < HISTORY ? this.bytes[src]! : 0;
           this.ptr++;
+          src++;
         }
       }
     }
