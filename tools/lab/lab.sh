@@ -10,6 +10,8 @@
 #   tools/lab/lab.sh start     build if needed, create the namespace, boot the pptpd guest
 #   tools/lab/lab.sh client    run one reference-client session (connect, ping, disconnect)
 #   tools/lab/lab.sh capture F run a client session while tcpdump writes the bridge to F
+#   tools/lab/lab.sh restart-server  reboot the pptpd guest (same settings, same namespace)
+#   tools/lab/lab.sh server-exec CMD  run the shell command CMD inside the pptpd guest
 #   tools/lab/lab.sh status    what is running
 #   tools/lab/lab.sh stop      kill what start/client started, remove namespace and devices
 #   tools/lab/lab.sh env       print the lab's addresses and credentials as shell variables
@@ -418,6 +420,35 @@ cmd_start() {
   say "user '$PKL_USER', password '$PKL_PASSWORD'; tunnel $PKL_LOCAL_IP <-> $PKL_REMOTE_IP; target $TARGET_IP (ping, TCP echo :7, iperf3 -s)"
 }
 
+# A server reboot as a client meets it: the guest is killed (no FIN, no Terminate: its TCP and
+# PPP state vanish) and booted again with the same settings, on the same bridge and address.
+cmd_restart_server() {
+  need_root restart-server
+  load_server_settings
+  local t0
+  t0=$(now)
+  kill_guest "$RUN/server"
+  rm -f "$RUN/server/state" "$RUN/server/cmd" "$RUN/server/cmd.rc" "$RUN/server/cmd.out"
+  boot_guest server "$TAP_SRV" "$SRV_MAC" 384M
+  wait_state "$RUN/server" 60 ready || die "the pptpd guest did not come back"
+  say "pptpd guest rebooted in $(elapsed "$t0") s"
+}
+
+# server-exec CMD: runs CMD with sh inside the pptpd guest (the guest polls for it), prints its
+# output and exits with its status.
+cmd_server_exec() {
+  need_root server-exec
+  [ $# -gt 0 ] || die "usage: lab.sh server-exec <shell command>"
+  load_server_settings
+  local d="$RUN/server" i=0
+  rm -f "$d/cmd.rc" "$d/cmd.out"
+  printf '%s\n' "$*" >"$d/cmd.tmp" && mv "$d/cmd.tmp" "$d/cmd"
+  while [ ! -f "$d/cmd.rc" ] && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+  [ -f "$d/cmd.rc" ] || die "the pptpd guest did not run the command within 30 s"
+  cat "$d/cmd.out"
+  return "$(cat "$d/cmd.rc")"
+}
+
 # The client uses the server's settings so both ends agree.
 load_server_settings() {
   [ -f "$RUN/server/settings" ] || die "the lab is not running (tools/lab/lab.sh start)"
@@ -534,6 +565,11 @@ build-stateful) cmd_build_stateful ;;
 start) cmd_start ;;
 client) cmd_client ;;
 capture) cmd_capture "${2:-}" ;;
+restart-server) cmd_restart_server ;;
+server-exec)
+  shift
+  cmd_server_exec "$@"
+  ;;
 status) cmd_status ;;
 stop) cmd_stop ;;
 env) cmd_env ;;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import {
   appendFileSync,
@@ -13,7 +12,7 @@ import { isIP } from 'node:net';
 import { openRtnetlink, type Rtnetlink } from '@pptpkit/linux-net';
 import type { PeerSettings } from '../config/index.js';
 import { askControl, requestControl } from '../control/control-client.js';
-import { startControlServer } from '../control/control-server.js';
+import { type ControlServer, startControlServer } from '../control/control-server.js';
 import { runDir, runPaths } from '../control/paths.js';
 import { formatStatus } from '../control/status-format.js';
 import type { HookContext } from '../hooks/run-hook.js';
@@ -25,9 +24,11 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { nodeIo } from '../session/node-io.js';
 import { runPersistent } from '../session/persist.js';
 import { Session } from '../session/session.js';
+import { detach, isDetachedChild, ParentReport } from './detach.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { type ClientConfig, loadClientConfig } from './load-config.js';
 import { type Command, parseArgs, USAGE, UsageError } from './parse-args.js';
+import { runStopSteps } from './stop-steps.js';
 
 const readText = (path: string): string | undefined => {
   try {
@@ -66,36 +67,6 @@ async function recoverJournal(journal: JournalFile, rtnl: Rtnetlink, log: Logger
 }
 
 /**
- * `--background` (pppd `updetach`): runs the tunnel in a detached copy of this process and
- * returns once it is up (0) or with the copy's exit status if it ended first.
- */
-function detach(argv: readonly string[], log: string): Promise<ExitCode> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...argv], {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      env: { ...process.env, PPTPKIT_DETACHED: '1' },
-    });
-    child.on('message', (message: { up?: boolean }) => {
-      if (message.up !== true) return;
-      process.stdout.write(
-        `tunnel up; it runs in the background (pid ${child.pid}), log: ${log}\n`,
-      );
-      child.disconnect();
-      child.unref();
-      resolve(EXIT.ok);
-    });
-    child.on('exit', (code) => {
-      const tail = (readText(log) ?? '').trimEnd().split('\n').slice(-5).join('\n');
-      process.stderr.write(
-        `${tail}\npptpkit: the tunnel did not come up (exit ${code ?? 'signal'}); log: ${log}\n`,
-      );
-      resolve((code ?? EXIT.fatal) as ExitCode);
-    });
-  });
-}
-
-/**
  * Whether the peer's options say `updetach` (return once up, as `--background`). A file that
  * does not load says no here: the foreground run then reports why.
  */
@@ -118,7 +89,7 @@ async function up(
   argv: readonly string[],
 ): Promise<ExitCode> {
   const paths = runPaths(command.peer);
-  const detached = process.env['PPTPKIT_DETACHED'] === '1';
+  const detached = isDetachedChild();
   if (!detached && (command.background || wantsUpdetach(command))) return detach(argv, paths.log);
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o755 });
@@ -237,11 +208,25 @@ async function up(
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGHUP', () => onSignal('SIGHUP'));
+  // A bug that escapes every callback guard still ends the tunnel in order (exit 1), with the
+  // host restored, instead of killing the process with the host changed.
+  let internalError = false;
+  const onUnexpected = (error: unknown): void => {
+    log.error('internal error', { error });
+    if (internalError) return;
+    internalError = true;
+    root.abort();
+  };
+  process.on('uncaughtException', onUnexpected);
+  process.on('unhandledRejection', onUnexpected);
+  const parent = new ParentReport();
+  let control: ControlServer | undefined;
+  let exitCode: ExitCode = EXIT.fatal;
   try {
     await recoverJournal(journal, rtnl, log);
     let current: Session | undefined;
     let requestedDown = false;
-    const control = await startControlServer(paths.socket, {
+    control = await startControlServer(paths.socket, {
       status: () => current?.status() ?? { peer: command.peer, state: 'waiting', server },
       down: () => {
         requestedDown = true;
@@ -304,6 +289,8 @@ async function up(
               remote: status.remote,
               seconds: Number(((performance.now() - startedAt) / 1000).toFixed(3)),
             });
+            // Once only, however many times `persist` brings the tunnel back.
+            parent.up();
             writeFileSync(
               paths.state,
               `${JSON.stringify({ pid: process.pid, interface: status.interface })}\n`,
@@ -313,16 +300,15 @@ async function up(
               settings.ipUpScript ?? '/etc/ppp/ip-up',
               hookContext(command.peer, server, settings, status),
             );
-            if (detached && process.send !== undefined) {
-              process.send({ up: true });
-              process.disconnect?.();
-            }
           },
         });
         current = session;
         let result = await session.run();
         root.signal.removeEventListener('abort', abort);
-        rmSync(paths.state, { force: true });
+        await runStopSteps(
+          [{ name: 'state file', run: () => rmSync(paths.state, { force: true }) }],
+          log,
+        );
         if (result.wasUp) {
           await runScripts(
             'ip-down',
@@ -335,11 +321,27 @@ async function up(
         return result;
       },
     });
-    await control.close();
-    return result.exitCode;
+    exitCode = result.exitCode;
+  } catch (error) {
+    log.error('internal error', { error });
+    internalError = true;
   } finally {
-    rtnl.close();
+    await runStopSteps(
+      [
+        { name: 'control socket', run: () => control?.close() },
+        { name: 'state file', run: () => rmSync(paths.state, { force: true }) },
+        // Whatever a failed step of the session's stop left behind is still in the journal.
+        { name: 'host journal', run: () => recoverJournal(journal, rtnl, log) },
+        { name: 'rtnetlink', run: () => rtnl.close() },
+      ],
+      log,
+    );
+    process.off('uncaughtException', onUnexpected);
+    process.off('unhandledRejection', onUnexpected);
   }
+  if (internalError) exitCode = EXIT.fatal;
+  log.info('exiting', { exitCode });
+  return exitCode;
 }
 
 function hookContext(

@@ -212,8 +212,14 @@ export class Session {
     // arrives right after the Outgoing-Call-Reply.
     this.#greSocket = this.#io.openGre(server);
     this.#greSocket.startReading(
-      (buf, start, end) => this.#gre?.receive(buf, start, end, this.#io.now()),
-      () => this.#settle(),
+      (buf, start, end) => {
+        try {
+          this.#gre?.receive(buf, start, end, this.#io.now());
+        } catch (error) {
+          this.#internalError('GRE receive', error);
+        }
+      },
+      () => this.#guarded('GRE receive', this.#settleNow),
     );
     let stream: ControlStream;
     try {
@@ -231,11 +237,17 @@ export class Session {
       return;
     }
     this.#stream = stream;
-    stream.onData((bytes) => this.#control(this.#pns.receive(bytes, this.#io.now())));
-    stream.onClose((error) => {
-      if (error !== undefined) this.#log.debug('control connection error', { error });
-      this.#control(this.#pns.closed(this.#io.now()));
-    });
+    stream.onData((bytes) =>
+      this.#guarded('control receive', () =>
+        this.#control(this.#pns.receive(bytes, this.#io.now())),
+      ),
+    );
+    stream.onClose((error) =>
+      this.#guarded('control close', () => {
+        if (error !== undefined) this.#log.debug('control connection error', { error });
+        this.#control(this.#pns.closed(this.#io.now()));
+      }),
+    );
     this.#state = 'control';
     const now = this.#io.now();
     this.#control(this.#pns.start(now));
@@ -478,15 +490,27 @@ export class Session {
         }
         this.#tun = tun;
         tun.port.startReading(
-          (buf, start, end) => this.#data?.sendIp(buf, start, end, this.#io.now()),
-          () => this.#settle(),
+          (buf, start, end) => {
+            try {
+              this.#data?.sendIp(buf, start, end, this.#io.now());
+            } catch (error) {
+              this.#internalError('TUN receive', error);
+            }
+          },
+          () => this.#guarded('TUN receive', this.#settleNow),
         );
         this.#state = 'up';
         this.#upAt = this.#io.now();
         this.#lastDataAt = this.#upAt;
         this.#checkLimits(this.#upAt);
         this.#log.info('up', { interface: tun.name, local: up.local, remote: up.peer, mtu });
-        this.#o.onUp?.(this.status());
+        // The caller's reaction to `up` (state file, scripts, telling a parent) is not part
+        // of the tunnel: its failure is logged, the tunnel stays.
+        try {
+          this.#o.onUp?.(this.status());
+        } catch (error) {
+          this.#log.error('after-up step failed', { error });
+        }
         this.#settle();
       })
       .catch((error: unknown) =>
@@ -510,7 +534,30 @@ export class Session {
     this.#timer = undefined;
     this.#timerAt = at;
     if (at === undefined) return;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, Math.ceil(at - this.#io.now())));
+    this.#timer = setTimeout(
+      () => this.#guarded('timer', this.#tickNow),
+      Math.max(0, Math.ceil(at - this.#io.now())),
+    );
+  }
+
+  readonly #settleNow = (): void => this.#settle();
+  readonly #tickNow = (): void => this.#tick();
+
+  /**
+   * Runs an I/O callback's work. An exception there is a bug (peer misbehaviour never throws
+   * out of the cores): it ends the session in order, exit 1, instead of reaching the event loop.
+   */
+  #guarded(where: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#internalError(where, error);
+    }
+  }
+
+  #internalError(where: string, error: unknown): void {
+    this.#log.error('internal error', { where, error });
+    this.#stop(EXIT.fatal, `internal error in ${where}: ${(error as Error)?.message ?? error}`);
   }
 
   #tick(): void {
@@ -589,15 +636,13 @@ export class Session {
     this.#result = { exitCode, reason, wasUp };
     this.#state = 'stopping';
     this.#log.info('stopping', { reason });
-    this.#teardown().then(
-      () => this.#end(),
-      (error: unknown) => {
-        this.#log.error('teardown failed', { error });
-        this.#end();
-      },
-    );
+    void this.#teardown().then(() => this.#end());
   }
 
+  /**
+   * The stop, step by step. A step that fails is logged and the next one runs: whatever the
+   * peer or the I/O does, the host is restored and `run()` resolves.
+   */
   async #teardown(): Promise<void> {
     const t = this.#replyTimeoutMs;
     // No more data: the TUN stays open (its undo comes last) but nothing enters the tunnel.
@@ -605,27 +650,38 @@ export class Session {
     const link = this.#link;
     if (link !== undefined && !this.#pppDown && !this.#controlDown) {
       // LCP Terminate-Request, wait for the Terminate-Ack (or the restart timer to give up).
-      this.#ppp(link.close(this.#io.now(), 'stopped locally'));
-      await this.#waitFor(() => link.phase === 'dead' || this.#controlDown, Math.min(t, 4000));
+      await this.#stopStep('LCP terminate', async () => {
+        this.#ppp(link.close(this.#io.now(), 'stopped locally'));
+        await this.#waitFor(() => link.phase === 'dead' || this.#controlDown, Math.min(t, 4000));
+      });
     }
     const call = this.#call;
     if (call !== undefined && !this.#callDown && !this.#controlDown) {
-      this.#control(this.#pns.clearCall(this.#io.now(), call.callId));
-      // pptpd answers with a TCP close rather than a Call-Disconnect-Notify.
-      await this.#waitFor(() => this.#callDown || this.#controlDown, t);
+      await this.#stopStep('call clear', async () => {
+        this.#control(this.#pns.clearCall(this.#io.now(), call.callId));
+        // pptpd answers with a TCP close rather than a Call-Disconnect-Notify.
+        await this.#waitFor(() => this.#callDown || this.#controlDown, t);
+      });
     }
     if (this.#stream !== undefined && !this.#controlDown) {
-      this.#control(this.#pns.stop(this.#io.now()));
-      await this.#waitFor(() => this.#controlDown, t);
+      await this.#stopStep('control stop', async () => {
+        this.#control(this.#pns.stop(this.#io.now()));
+        await this.#waitFor(() => this.#controlDown, t);
+      });
     }
-    this.#stream?.destroy();
-    this.#greSocket?.close();
+    await this.#stopStep('control close', () => this.#stream?.destroy());
+    await this.#stopStep('GRE close', () => this.#greSocket?.close());
     // A stop during `prepare` must not undo the host before `prepare` has finished changing it.
     await this.#preparing?.catch(() => undefined);
+    await this.#stopStep('host restore', () => this.#io.host.restore());
+  }
+
+  /** One step of the stop: its failure is logged and the stop goes on. */
+  async #stopStep(step: string, work: () => unknown): Promise<void> {
     try {
-      await this.#io.host.restore();
+      await work();
     } catch (error) {
-      this.#log.error('restoring the host failed', { error });
+      this.#log.error('stop step failed', { step, error });
     }
   }
 
