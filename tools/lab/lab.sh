@@ -35,7 +35,15 @@ CACHE=${PKL_CACHE:-/var/cache/pptpkit-lab}
 INSTANCE=${PKL_INSTANCE:-lab}
 case $INSTANCE in *[!a-z0-9]* | "" | ?????????*) echo "lab: PKL_INSTANCE must be 1-8 of [a-z0-9]" >&2 && exit 1 ;; esac
 if [ "$INSTANCE" = lab ]; then RUN=${PKL_RUN:-/run/pptpkit-lab}; else RUN=${PKL_RUN:-/run/pptpkit-lab-$INSTANCE}; fi
-MIRROR=${PKL_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror this machine's apt uses (the first non-security URI of its sources), unless
+# PKL_MIRROR names one: no host name is written into the lab.
+apt_mirror() {
+  local uri
+  uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' | grep -v security | head -n 1)
+  [ -n "$uri" ] || uri=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null)
+  echo "$uri"
+}
+MIRROR=${PKL_MIRROR:-$(apt_mirror)}
 SUITE=bookworm
 UML=${PKL_UML:-/usr/bin/linux.uml}
 UML_MODULES=/usr/lib/uml/modules
@@ -139,6 +147,7 @@ cmd_build() {
   [ -f "$image" ] && return 0
   if [ ! -f "$base/complete" ]; then
     packages=$(grep -v '^#' "$LAB_DIR/guest/packages.txt" | grep -v '^$' | paste -sd, -)
+    [ -n "$MIRROR" ] || die "no Debian mirror found in this machine's apt sources: set PKL_MIRROR"
     say "debootstrap $SUITE ($packages) from $MIRROR into $base (a few minutes)"
     rm -rf "$base"
     mkdir -p "$base"
@@ -200,6 +209,7 @@ cmd_build_stateful() {
   [ -x "$out" ] && return 0
   if [ ! -f "$CACHE/pppd-build/complete" ]; then
     say "debootstrap a build chroot ($SUITE + build-essential) into $CACHE/pppd-build"
+    [ -n "$MIRROR" ] || die "no Debian mirror found in this machine's apt sources: set PKL_MIRROR"
     rm -rf "$CACHE/pppd-build"
     mkdir -p "$CACHE/pppd-build"
     debootstrap --variant=minbase --include=build-essential,dpkg-dev "$SUITE" "$chroot" "$MIRROR" \
