@@ -33,7 +33,11 @@ export interface LcpConfig {
   readonly acfc: boolean;
   /** Echo-Request interval in ms while Opened; 0 disables (pppd `lcp-echo-interval`). */
   readonly echoIntervalMs: number;
-  /** Unanswered Echo-Requests before the link is declared dead (pppd `lcp-echo-failure`). */
+  /**
+   * Unanswered Echo-Requests before the link is declared dead (pppd `lcp-echo-failure`); 0 never
+   * declares it dead, as in pppd, while Echo-Requests still go out every interval (so
+   * `echoRttMs` stays measured).
+   */
   readonly echoFailure: number;
   /** Magic-number collisions tolerated before the link is declared looped back. */
   readonly loopbackLimit: number;
@@ -409,7 +413,8 @@ export class Lcp extends ControlProtocol {
   timeout(now: number): void {
     this.fsm.timeout(now);
     if (this.#agreement === undefined || this.#echoAt === undefined || now < this.#echoAt) return;
-    if (this.#echoPending >= this.#config.echoFailure) {
+    const failure = this.#config.echoFailure;
+    if (failure > 0 && this.#echoPending >= failure) {
       this.#echoAt = undefined;
       this.#events.fail(
         'PPP_ECHO_TIMEOUT',

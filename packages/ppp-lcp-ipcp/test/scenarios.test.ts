@@ -106,6 +106,32 @@ describe('negotiation scenarios (back to back, fake clock)', () => {
     expect(echoes).toHaveLength(4);
   });
 
+  it('echoFailure 0 (pppd lcp-echo-failure 0) never declares the peer dead, yet keeps echoing', () => {
+    // The server sends no echoes of its own, so it stays up while its replies are lost.
+    const b = plainPair({ echoIntervalMs: 30_000, echoFailure: 0 }, { echoIntervalMs: 0 });
+    b.start();
+    b.run(1_000);
+    expect(b.actions('client', 'up')).toHaveLength(1);
+    // The server stops answering for a hundred intervals.
+    b.filter = (from, frame) => (from === 'server' ? [] : [frame]);
+    const silentFrom = b.now;
+    b.run(silentFrom + 100 * 30_000);
+    expect(b.actions('client', 'down')).toHaveLength(0);
+    expect(b.client.phase).toBe('network');
+    const echoesAfter = (from: number) =>
+      sentPackets(
+        b.log.filter((l) => l.side === 'client' && l.at > from).map((l) => l.action),
+      ).filter((p) => p.protocol === LCP && p.code === CP_CODE.ECHO_REQUEST);
+    expect(echoesAfter(silentFrom)).toHaveLength(100);
+    expect(b.client.status().lcpEchoesUnanswered).toBe(100);
+    // When the server answers again the round trip is measured and the count starts over.
+    b.filter = (_from, frame) => [frame];
+    const backFrom = b.now;
+    b.run(backFrom + 30_000);
+    expect(echoesAfter(backFrom)).toHaveLength(1);
+    expect(b.client.status()).toMatchObject({ lcpEchoesUnanswered: 0, lcpEchoRttMs: 0 });
+  });
+
   it('a peer renegotiating LCP while Opened (pppd re-sends with a new Identifier): the link comes back up', () => {
     const b = plainPair();
     b.start();

@@ -28,15 +28,10 @@ import { detach, isDetachedChild, ParentReport } from './detach.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { type ClientConfig, loadClientConfig } from './load-config.js';
 import { type Command, parseArgs, USAGE, UsageError } from './parse-args.js';
+import { readTextFile } from './read-text-file.js';
 import { runStopSteps } from './stop-steps.js';
 
-const readText = (path: string): string | undefined => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
+const readText = (path: string): string | undefined => readTextFile(path);
 
 const files = {
   read: (path: string): string | null => readText(path) ?? null,

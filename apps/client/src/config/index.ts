@@ -22,6 +22,7 @@ export {
   loadPeer,
   type ReadConfigFile,
 } from './load-peer.js';
+export { INCLUDE_LIMITS } from './option-files.js';
 export type { ApplyOption, OptionSpec } from './option-spec.js';
 export { optionTable } from './option-table.js';
 export {

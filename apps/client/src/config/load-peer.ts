@@ -1,9 +1,10 @@
 import { PptpkitError } from '@pptpkit/wire';
 import { type ConfigLocation, configError } from './config-error.js';
+import { OptionFiles } from './option-files.js';
 import type { OptionSpec } from './option-spec.js';
 import { applyAddressPair, optionTable } from './option-table.js';
 import { defaultPeerSettings, type PeerSettings } from './peer-settings.js';
-import { tokenizeOptions, type Word } from './tokenize.js';
+import type { Word } from './tokenize.js';
 
 /** Reads configuration files; `undefined` means the file does not exist. */
 export type ReadConfigFile = (path: string) => string | undefined;
@@ -42,14 +43,11 @@ export interface LoadedPeer {
   readonly warnings: readonly ConfigWarning[];
   /** Options accepted without effect (serial line, kernel, server side...). */
   readonly ignored: readonly IgnoredOption[];
-  /** Every file read, in order. */
+  /** Every file read, once each, in the order first read. */
   readonly files: readonly string[];
 }
 
 const at = (word: Word): ConfigLocation => ({ file: word.file, line: word.line });
-
-/** pppd limits nesting of `file`/`call`; deeper than this is surely a loop. */
-const maxIncludeDepth = 16;
 
 /**
  * Checks a `call`/peer name as pppd does: relative, without `..` components, not empty.
@@ -86,7 +84,8 @@ function optionByForm(name: string): OptionSpec | undefined {
 /**
  * Reads a peer's options the way `pppd call PEER` does: the global options file, then
  * `PEERS_DIR/PEER`, following `file` and `call` includes where they appear, applying every
- * option in order (so a later `noauth` undoes an earlier `require-chap`).
+ * option in order (so a later `noauth` undoes an earlier `require-chap`). A file included twice
+ * is applied twice but read once; the work is bounded by `INCLUDE_LIMITS`.
  *
  * @throws PptpkitError with a `CONFIG_*` code naming file, line and option.
  */
@@ -96,31 +95,8 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
   const warnings: ConfigWarning[] = [];
   const ignored: IgnoredOption[] = [];
   let ccpOffAt: ConfigLocation | undefined;
-  const files: string[] = [];
-  const stack: string[] = [];
+  const optionFiles = new OptionFiles(options.read, warnings);
   const commandLine: ConfigLocation = { file: '<command line>', line: 1 };
-
-  const readOptionsFile = (
-    path: string,
-    from: ConfigLocation,
-    option: string,
-    optional = false,
-  ): void => {
-    if (stack.includes(path) || stack.length >= maxIncludeDepth) {
-      throw configError('CONFIG_INCLUDE_LOOP', from, option, `'${path}' includes itself`);
-    }
-    const text = options.read(path);
-    if (text === undefined) {
-      if (optional) return;
-      throw configError('CONFIG_UNREADABLE', from, option, `cannot read '${path}'`);
-    }
-    files.push(path);
-    stack.push(path);
-    const tokens = tokenizeOptions(text, path);
-    warnings.push(...tokens.warnings);
-    applyWords(tokens.words);
-    stack.pop();
-  };
 
   const applyWords = (words: readonly Word[]): void => {
     for (let i = 0; i < words.length; i++) {
@@ -131,11 +107,11 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
         if (arg === undefined) {
           throw configError('CONFIG_MISSING_ARGUMENT', word, name, 'needs a file name');
         }
-        if (name === 'file') readOptionsFile(arg.text, word, name);
+        if (name === 'file') optionFiles.include(arg.text, word, name, false, applyWords);
         else {
           const problem = peerNameProblem(arg.text);
           if (problem) throw configError('CONFIG_BAD_VALUE', word, name, problem);
-          readOptionsFile(`${peersDir}/${arg.text}`, word, name);
+          optionFiles.include(`${peersDir}/${arg.text}`, word, name, false, applyWords);
         }
         continue;
       }
@@ -186,8 +162,10 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
   const problem = peerNameProblem(peer);
   if (problem) throw configError('CONFIG_BAD_VALUE', commandLine, 'peer', problem);
   const globalOptions = options.globalOptions ?? '/etc/ppp/options';
-  if (globalOptions !== false) readOptionsFile(globalOptions, commandLine, 'options', true);
-  readOptionsFile(`${peersDir}/${peer}`, commandLine, 'call');
+  if (globalOptions !== false) {
+    optionFiles.include(globalOptions, commandLine, 'options', true, applyWords);
+  }
+  optionFiles.include(`${peersDir}/${peer}`, commandLine, 'call', false, applyWords);
   if (!settings.ccp && settings.mppe.required && ccpOffAt !== undefined) {
     throw configError(
       'CONFIG_BAD_VALUE',
@@ -196,5 +174,5 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
       'without CCP there is no MPPE, which the options require (add nomppe to run unencrypted)',
     );
   }
-  return { settings, warnings, ignored, files };
+  return { settings, warnings, ignored, files: optionFiles.files };
 }

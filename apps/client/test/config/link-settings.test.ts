@@ -72,6 +72,48 @@ describe('linkTuning: the options reach the PPP link', () => {
     expect(sent).toBe(3);
   });
 
+  it('passes lcp-echo-interval and lcp-echo-failure 0 (pppd: never declare the peer dead) to LCP', () => {
+    expect(linkTuning(settingsOf('lcp-echo-interval 5 lcp-echo-failure 0')).lcp).toMatchObject({
+      echoIntervalMs: 5000,
+      echoFailure: 0,
+    });
+    expect(linkTuning(settingsOf('')).lcp).toMatchObject({
+      echoIntervalMs: 30_000,
+      echoFailure: 4,
+    });
+  });
+
+  it('with lcp-echo-failure 0 a link whose peer stops answering echoes stays up, echoing', () => {
+    // IPCP retries for long enough not to end the link first.
+    const link = linkFor(
+      settingsOf('lcp-echo-interval 1 lcp-echo-failure 0 ipcp-max-configure 1000 nomppe noccp'),
+    );
+    const ours = link.start(0).find((a) => a.type === 'send')!;
+    if (ours.type !== 'send') throw new Error('no Configure-Request');
+    // The peer Acks our Configure-Request (code 2, same Identifier and options) and sends an empty
+    // one of its own (RFC 1661 §5.1, §5.2): LCP is Opened, then it never speaks again.
+    const ack = Uint8Array.from(ours.frame);
+    ack[4] = 2;
+    link.receive(ack, 0);
+    const opened = link.receive(Uint8Array.of(0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4), 0);
+    expect(link.lcpState).toBe('Opened');
+    let now = 0;
+    let echoes = 0;
+    const actions: PppAction[] = [...opened];
+    for (let i = 0; i < 1000 && now < 60_000; i++) {
+      now = deadline(actions) ?? now + 1000;
+      actions.splice(0, actions.length, ...link.timeout(now));
+      expect(actions.filter((a) => a.type === 'down')).toEqual([]);
+      // FF 03 C0 21 09: LCP Echo-Request (RFC 1661 §5.8).
+      echoes += actions.filter(
+        (a) => a.type === 'send' && a.frame[2] === 0xc0 && a.frame[3] === 0x21 && a.frame[4] === 9,
+      ).length;
+    }
+    expect(now).toBeGreaterThanOrEqual(60_000);
+    expect(link.lcpState).toBe('Opened');
+    expect(echoes).toBe(60);
+  });
+
   it('keeps LCP and IPCP timers apart, asks for the local address, and reports noccp', () => {
     const t = linkTuning(
       settingsOf(
