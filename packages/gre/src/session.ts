@@ -40,8 +40,10 @@ export interface GreSessionOptions {
   /** Receives payloads in order; see {@link GreDeliver} for the lifetime of the view. */
   readonly deliver: GreDeliver;
   /**
-   * The peer's "Packet Recv. Window Size" from OCRP/ICRP (1..65535), or absent to not track a
-   * window. The full advertised window is used; the slow start of RFC 2637 §4.2.1–§4.2.3 is not.
+   * The peer's "Packet Recv. Window Size" from OCRP/ICRP, any value of the 16-bit field
+   * (0..65535), or absent to not track a window. 0 is taken as a window of one packet, the
+   * smallest window RFC 2637 §4.2.1/§4.2.2 lets a transmitter use. The full advertised window is
+   * used; the slow start of RFC 2637 §4.2.1–§4.2.3 is not.
    */
   readonly peerReceiveWindow?: number;
   /** See {@link SendWindowPolicy}; default `ignore`. */
@@ -111,14 +113,19 @@ export class GreSession {
   #now = 0;
   #lastMalformed: GreErrorCode | undefined;
 
-  /** @throws RangeError on an option out of range. */
+  /**
+   * @throws RangeError on an option out of range — never for a value a peer can advertise: the
+   *   call IDs and window are checked against their 16-bit fields only.
+   */
   constructor(options: GreSessionOptions) {
     this.#localCallId = checkInteger(options.localCallId, 0, 0xffff, 'localCallId');
     this.#peerCallId = checkInteger(options.peerCallId, 0, 0xffff, 'peerCallId');
+    // RFC 2637 §4.2.1: the transmit window has "a minimum size of one packet", so an advertised
+    // 0 (which would forbid sending at all) is a window of 1.
     this.#peerWindow =
       options.peerReceiveWindow === undefined
         ? undefined
-        : checkInteger(options.peerReceiveWindow, 1, 0xffff, 'peerReceiveWindow');
+        : Math.max(1, checkInteger(options.peerReceiveWindow, 0, 0xffff, 'peerReceiveWindow'));
     const policy = options.sendWindowPolicy ?? 'ignore';
     if (policy !== 'ignore' && policy !== 'enforce')
       throw new RangeError(`sendWindowPolicy must be 'ignore' or 'enforce', got ${String(policy)}`);

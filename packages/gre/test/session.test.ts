@@ -212,8 +212,41 @@ describe("the peer's receive window (RFC 2637 §4.2)", () => {
     expect(s.counters.windowOverruns).toBe(1);
   });
 
-  it('rejects bad options', () => {
-    expect(() => session({ peerReceiveWindow: 0 })).toThrow(RangeError);
+  it('a peer window of 0 is one packet (§4.2.1 "minimum size of one packet"): data is sent', () => {
+    // The window an Outgoing-Call-Reply with Packet Recv. Window Size 0 hands over (issue 12).
+    const { s } = session({ peerReceiveWindow: 0 });
+    const first = send(s, Uint8Array.of(0xc0, 0x21), 0);
+    expect(first).toBeDefined();
+    expect(decodeGre(first!)).toMatchObject({ callId: PEER, sequence: 0 });
+    expect(send(s, Uint8Array.of(1), 0)).toBeDefined();
+    expect(s.counters.sent).toBe(2);
+    expect(s.counters.windowOverruns).toBe(1);
+  });
+
+  it('enforce with a peer window of 0: one packet at a time, the next after its ack', () => {
+    const { s } = session({ peerReceiveWindow: 0, sendWindowPolicy: 'enforce' });
+    expect(s.windowOpen).toBe(true);
+    expect(send(s, Uint8Array.of(0), 0)).toBeDefined();
+    expect(send(s, Uint8Array.of(1), 0)).toBeUndefined();
+    expect(s.counters.windowBlocked).toBe(1);
+    recv(s, ackOnly(0), 1);
+    expect(decodeGre(send(s, Uint8Array.of(1), 2)!).sequence).toBe(1);
+  });
+
+  it('every window a peer can advertise (0..65535) is accepted and lets the first packet out', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), (w) => {
+        const { s } = session({ peerReceiveWindow: w, sendWindowPolicy: 'enforce' });
+        expect(send(s, Uint8Array.of(7), 0)).toBeDefined();
+        expect(s.windowOpen).toBe(w > 1);
+      }),
+    );
+  });
+
+  it('rejects bad options (values no peer can send)', () => {
+    for (const peerReceiveWindow of [-1, 65_536, 1.5, Number.NaN]) {
+      expect(() => session({ peerReceiveWindow })).toThrow(RangeError);
+    }
     expect(() => session({ localCallId: 70000 })).toThrow(RangeError);
     expect(() => session({ ackDelayMs: -1 })).toThrow(RangeError);
     expect(() => session({ sendWindowPolicy: 'maybe' as 'ignore' })).toThrow(RangeError);

@@ -233,7 +233,10 @@ export class MppcDecompressor {
       }
       if (i * 8 - n > totalBits) this.#truncated(ptr, start, tokenBit, 'copy');
       if (ptr + length > limit) this.#overflow(ptr + length - 1, start, tokenBit);
-      if (offset === 0) this.#badOffset(ptr, tokenBit, offset);
+      // RFC 2118 §4.2.1: an offset reaches back 1..8191 bytes. Offset 0 would copy the byte
+      // being written; the 13-bit class (offset − 320) can also spell 8192..8511, further back
+      // than the 8192-byte history reaches (8192 would copy the byte being written, too).
+      if (offset === 0 || offset >= MPPC_HISTORY_SIZE) this.#badOffset(ptr, tokenBit, offset);
       // Back past the front (offset > ptr): the end of the history from before the last B
       // restart, read forward from there. History never written since the last flush reads as
       // zeros (the histories start zeroed), and so does a copy running past index 8191: FreeRDP's
@@ -291,7 +294,11 @@ export class MppcDecompressor {
 
   #badOffset(ptr: number, tokenBit: number, offset: number): never {
     this.#commit(ptr);
-    throw this.#fail('MPPC_BAD_OFFSET', 'copy offset 0 (the byte being written)', {
+    const message =
+      offset === 0
+        ? 'copy offset 0 (the byte being written)'
+        : `copy offset ${offset} beyond the 8192-byte history (at most 8191)`;
+    throw this.#fail('MPPC_BAD_OFFSET', message, {
       offset: tokenBit >>> 3,
       field: 'copy-offset',
       copyOffset: offset,

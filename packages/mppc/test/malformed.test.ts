@@ -46,6 +46,60 @@ describe('malformed bitstreams give typed errors', () => {
     expect(e.details.offset).toBe(4); // the copy starts after four 8-bit literals
   });
 
+  // RFC 2118 §4.2.1 (shared/design/mppc-encoding.md): offsets 320–8191 are `110` + 13 bits of
+  // (offset − 320). The same 13 bits can spell 8192..8511, which the 8192-byte history cannot
+  // hold; 8192 would copy the byte being written and the rest read before the buffer.
+  describe('the 13-bit offset class: 8191 is the last offset, 8192..8511 are MPPC_BAD_OFFSET', () => {
+    // Literals 'a' 'b' 'c' (`0` + 7 bits each), then a copy of length 3 (`0`), by hand.
+    const abc = '01100001' + '01100010' + '01100011';
+    const copy = (offsetBits: string): Uint8Array => packBits(`${abc}110${offsetBits}0`);
+
+    it('offset 8191 (13 bits 1111010111111) copies from the history', () => {
+      const stream = copy('1111010111111');
+      expect(stream).toEqual(
+        encodeTokens([...lit('abc'), { kind: 'copy', offset: 8191, length: 3 }]),
+      );
+      const d = new MppcDecompressor({ mru: 1500 });
+      const history = new Uint8Array(8192);
+      d.decompress(0xe0, encodeTokens(lit('0123456789')), history);
+      // At index 10 + 3, offset 8191 reaches index 13 - 8191 + 8192 = 14: never written, zeros.
+      const n = d.decompress(0x20, stream, out);
+      expect(Array.from(out.subarray(0, n))).toEqual([0x61, 0x62, 0x63, 0, 0, 0]);
+      // Right after a B restart it reaches the older pass: index 3 - 8191 + 8192 = 4, '4'.
+      const m = d.decompress(0x60, stream, out);
+      expect(Array.from(out.subarray(0, m))).toEqual([0x61, 0x62, 0x63, 0x34, 0x35, 0x36]);
+    });
+
+    for (const [offset, bits] of [
+      [8192, '1111011000000'],
+      [8193, '1111011000001'],
+      [8511, '1111111111111'],
+    ] as const) {
+      it(`offset ${offset} (13 bits ${bits}) is refused`, () => {
+        const stream = copy(bits);
+        expect(stream).toEqual(encodeTokens([...lit('abc'), { kind: 'copy', offset, length: 3 }]));
+        const d = new MppcDecompressor({ mru: 1500 });
+        d.decompress(0xe0, encodeTokens(lit('0123456789')), out);
+        let error: DecodeError | undefined;
+        try {
+          d.decompress(0x20, stream, out);
+        } catch (e) {
+          error = e as DecodeError;
+        }
+        expect(error).toBeInstanceOf(DecodeError);
+        expect(error?.code).toBe('MPPC_BAD_OFFSET');
+        expect(error?.details).toMatchObject({
+          offset: 3,
+          field: 'copy-offset',
+          copyOffset: offset,
+        });
+        expect(error?.message).toContain(String(offset));
+        // Out of sync with the peer now: only a flushed packet is taken.
+        expect(d.awaitingFlush).toBe(true);
+      });
+    }
+  });
+
   it('a length code of twelve 1 bits is MPPC_BAD_LENGTH', () => {
     const d = new MppcDecompressor({ mru: 1500 });
     const bits = `${'0'.repeat(8)}1111000001${'1'.repeat(12)}0${'0'.repeat(13)}`;

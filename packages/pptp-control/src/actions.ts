@@ -32,7 +32,11 @@ export interface CallInfo {
   readonly peerCallId: number;
   /** Call Serial Number (assigned by the PNS). */
   readonly callSerialNumber: number;
-  /** The peer's Packet Recv. Window Size: how many unacknowledged packets it accepts. */
+  /**
+   * The peer's Packet Recv. Window Size: how many unacknowledged packets it accepts, 1..65535.
+   * An advertised 0 is reported as 1, the RFC's minimum window (RFC 2637 §4.2.1), with a
+   * `PPTP_ZERO_RECEIVE_WINDOW` diagnostic.
+   */
   readonly peerReceiveWindow: number;
   /** The peer's Packet Processing Delay in 1/10 s. */
   readonly peerProcessingDelay: number;

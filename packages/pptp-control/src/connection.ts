@@ -7,11 +7,13 @@
  */
 import { type DecodeError, PptpkitError, ProtocolError } from '@pptpkit/wire';
 import type { CallInfo, ControlAction, PeerInfo, RandomBytes } from './actions.js';
+import { CallIdAllocator } from './call-ids.js';
 import { decodeControlMessage, encodeControlMessage } from './codec.js';
 import type { PptpControlError, PptpDecodeErrorCode, PptpSessionErrorCode } from './errors.js';
 import { stopCcrpError, stoppedByPeer, timeoutError } from './errors.js';
 import { ControlFramer } from './framer.js';
 import type { ControlMessage } from './messages.js';
+import { sendWindowFor } from './receive-window.js';
 import { EchoResult, GeneralError, StopCcrpResult, StopReason } from './result-codes.js';
 
 /** Where a control connection is in RFC 2637 §3.1's state machines. */
@@ -134,6 +136,7 @@ export abstract class ControlConnection {
   /** What the peer said in its Start-Control-Connection message. */
   protected peerInfo: PeerInfo | undefined;
   readonly #framer = new ControlFramer();
+  readonly #callIds = new CallIdAllocator();
   #out: ControlAction[] = [];
   #emittedDeadline: number | undefined;
   #lastReceived = 0;
@@ -358,14 +361,15 @@ export abstract class ControlConnection {
     return (b[0]! << 8) | b[1]!;
   }
 
-  /** A random Call ID, non-zero and not in use (RFC 2637 §3.2.2: unique per tunnel). */
-  protected allocateCallId(inUse: (id: number) => boolean): number {
-    for (let attempt = 0; attempt < 16; attempt++) {
-      const id = this.randomU16();
-      if (id !== 0 && !inUse(id)) return id;
-    }
-    for (let id = 1; id <= 0xffff; id++) if (!inUse(id)) return id;
-    throw new RangeError('every Call ID of this control connection is in use');
+  /**
+   * A non-zero Call ID not in `live` (RFC 2637 §3.2.2: unique per tunnel): a random first one,
+   * then the following ones in turn, skipping those in use; O(1) amortised, and a freed ID is
+   * not handed out again until the counter has gone round all 65535.
+   *
+   * @throws RangeError when all 65535 Call IDs are in use.
+   */
+  protected allocateCallId(live: ReadonlyMap<number, unknown>): number {
+    return this.#callIds.allocate(live, () => this.randomU16());
   }
 
   /** Queues a `deadline` action when the next deadline changed, and returns the queue. */
@@ -380,9 +384,21 @@ export abstract class ControlConnection {
     return out;
   }
 
-  /** Emits `call-up` for an established call. */
+  /**
+   * Emits `call-up` for an established call, with the peer's advertised receive window as a
+   * send window of at least one packet (RFC 2637 §4.2.1); an advertised 0 is also reported as
+   * a `PPTP_ZERO_RECEIVE_WINDOW` diagnostic.
+   */
   protected callUp(call: CallInfo): void {
-    this.#out.push({ type: 'call-up', call });
+    const window = sendWindowFor(call.peerReceiveWindow);
+    if (window !== call.peerReceiveWindow) {
+      this.#out.push({
+        type: 'diagnostic',
+        code: 'PPTP_ZERO_RECEIVE_WINDOW',
+        message: `call ${call.callId}: the peer advertised a receive window of ${call.peerReceiveWindow} packets; using ${window} (RFC 2637 §4.2.1)`,
+      });
+    }
+    this.#out.push({ type: 'call-up', call: { ...call, peerReceiveWindow: window } });
   }
 
   /** Emits `call-down`. */

@@ -11,6 +11,7 @@ import { ControlConnection, type ControlConnectionOptions, sessionEnd } from './
 import { PPTP_PROTOCOL_VERSION } from './constants.js';
 import { cdnError, type PptpControlError, timeoutError } from './errors.js';
 import type { ControlMessage, OutgoingCallRequest } from './messages.js';
+import { checkReceiveWindow } from './receive-window.js';
 import { CdnResult, GeneralError, OcrpResult, SccrpResult } from './result-codes.js';
 
 /** How a PAC answers an Outgoing-Call-Request (RFC 2637 §2.8). */
@@ -31,11 +32,22 @@ export interface OutgoingCallAnswer {
   readonly physicalChannelId?: number;
 }
 
+/**
+ * The largest `maximumChannels`: RFC 2637 §3.2.2 suggests at least twice as many Call IDs
+ * (65535) as calls on a tunnel.
+ */
+const MAX_CHANNELS = 32_767;
+
 /** Options of a PAC control connection. */
 export interface PacOptions extends ControlConnectionOptions {
-  /** Maximum Channels in our Start-Control-Connection-Reply. Default 1 (as pptpd). */
+  /**
+   * Maximum Channels in our Start-Control-Connection-Reply, and the most calls this control
+   * connection holds at once: an Outgoing-Call-Request beyond it is refused with result 2,
+   * general error 4 (No-Resource). 1..32767; default 1 (pptpd advertises 1 and serves one call
+   * per control connection).
+   */
   readonly maximumChannels?: number;
-  /** Packet Recv. Window Size we offer. Default 64 (as pptpd). */
+  /** Packet Recv. Window Size we offer, 1..65535. Default 64 (as pptpd). */
   readonly receiveWindow?: number;
   /** Decides each Outgoing-Call-Request. Default: accept. */
   readonly answerOutgoingCall?: (request: OutgoingCallRequest) => OutgoingCallAnswer;
@@ -58,8 +70,9 @@ export interface PacCall {
 
 /**
  * The PAC (server) control connection, sans I/O: answers the Start-Control-Connection-Request,
- * Outgoing-Call-Requests (with its own random Call IDs) and Call-Clear-Requests, reports
- * Set-Link-Info, and can disconnect calls, send WAN-Error-Notify and stop.
+ * Outgoing-Call-Requests (with its own Call IDs, up to `maximumChannels` calls at once) and
+ * Call-Clear-Requests, reports Set-Link-Info, and can disconnect calls, send WAN-Error-Notify
+ * and stop.
  */
 export class PacControlConnection extends ControlConnection {
   readonly #calls = new Map<number, PacCall>();
@@ -68,11 +81,18 @@ export class PacControlConnection extends ControlConnection {
   readonly #answer: (request: OutgoingCallRequest) => OutgoingCallAnswer;
   readonly #onCallClear: 'notify' | 'close';
 
-  /** @param options - `randomBytes` is required; everything else has defaults. */
+  /**
+   * @param options - `randomBytes` is required; everything else has defaults.
+   * @throws RangeError when `maximumChannels` or `receiveWindow` is out of range.
+   */
   constructor(options: PacOptions) {
     super(options);
-    this.#maximumChannels = options.maximumChannels ?? 1;
-    this.#receiveWindow = options.receiveWindow ?? 64;
+    const channels = options.maximumChannels ?? 1;
+    if (!Number.isInteger(channels) || channels < 1 || channels > MAX_CHANNELS) {
+      throw new RangeError(`maximumChannels must be an integer in 1..${MAX_CHANNELS}`);
+    }
+    this.#maximumChannels = channels;
+    this.#receiveWindow = checkReceiveWindow(options.receiveWindow ?? 64, 'receiveWindow');
     this.#answer = options.answerOutgoingCall ?? (() => ({ resultCode: OcrpResult.Connected }));
     this.#onCallClear = options.onCallClear ?? 'notify';
   }
@@ -140,9 +160,20 @@ export class PacControlConnection extends ControlConnection {
   }
 
   #answerCall(message: OutgoingCallRequest): void {
+    if (this.#calls.size >= this.#maximumChannels) {
+      // RFC 2637 §2.8 result 2 with §2.16 general error 4, "Insufficient resources to handle
+      // this command now": every channel our Start-Control-Connection-Reply offered is in use.
+      this.#refuseCall(message, GeneralError.NoResource);
+      this.emit({
+        type: 'diagnostic',
+        code: 'PPTP_CALL_LIMIT',
+        message: `refused Outgoing-Call-Request for call ${message.callId}: all ${this.#maximumChannels} channels are in use`,
+      });
+      return;
+    }
     const answer = this.#answer(message);
     const accepted = answer.resultCode === OcrpResult.Connected;
-    const callId = accepted ? this.allocateCallId((id) => this.#calls.has(id)) : 0;
+    const callId = accepted ? this.allocateCallId(this.#calls) : 0;
     const receiveWindowSize = answer.receiveWindowSize ?? this.#receiveWindow;
     const processingDelay = answer.processingDelay ?? 0;
     const connectSpeed = answer.connectSpeed ?? message.maximumBps;
@@ -171,6 +202,22 @@ export class PacControlConnection extends ControlConnection {
       peerReceiveWindow: message.receiveWindowSize,
       peerProcessingDelay: message.processingDelay,
       connectSpeed,
+    });
+  }
+
+  /** Answers an Outgoing-Call-Request with result 2 (General Error) and `errorCode` (§2.8). */
+  #refuseCall(message: OutgoingCallRequest, errorCode: number): void {
+    this.send({
+      type: 'outgoing-call-reply',
+      callId: 0,
+      peerCallId: message.callId,
+      resultCode: OcrpResult.GeneralError,
+      errorCode,
+      causeCode: 0,
+      connectSpeed: 0,
+      receiveWindowSize: 0,
+      processingDelay: 0,
+      physicalChannelId: 0,
     });
   }
 
@@ -217,18 +264,7 @@ export class PacControlConnection extends ControlConnection {
       }
       if (message.type === 'outgoing-call-request') {
         // RFC 2637 §2.16 general error 1: no control connection exists yet.
-        this.send({
-          type: 'outgoing-call-reply',
-          callId: 0,
-          peerCallId: message.callId,
-          resultCode: OcrpResult.GeneralError,
-          errorCode: GeneralError.NotConnected,
-          causeCode: 0,
-          connectSpeed: 0,
-          receiveWindowSize: 0,
-          processingDelay: 0,
-          physicalChannelId: 0,
-        });
+        this.#refuseCall(message, GeneralError.NotConnected);
         this.ignore('PPTP_NOT_CONNECTED', 'Outgoing-Call-Request before the control connection');
         return;
       }

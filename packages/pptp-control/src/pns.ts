@@ -10,11 +10,12 @@ import { ControlConnection, type ControlConnectionOptions, sessionEnd } from './
 import { BearerType, FramingType, PPTP_PROTOCOL_VERSION } from './constants.js';
 import { cdnError, ocrpError, type PptpControlError, sccrpError, timeoutError } from './errors.js';
 import type { ControlMessage, OutgoingCallRequest } from './messages.js';
+import { checkReceiveWindow } from './receive-window.js';
 import { GeneralError, IcrpResult, OcrpResult, SccrpResult, StopReason } from './result-codes.js';
 
 /** Options of a PNS control connection. */
 export interface PnsOptions extends ControlConnectionOptions {
-  /** Packet Recv. Window Size we offer in Outgoing-Call-Requests. Default 64. */
+  /** Packet Recv. Window Size we offer in Outgoing-Call-Requests, 1..65535. Default 64. */
   readonly receiveWindow?: number;
   /** Packet Processing Delay we announce, in 1/10 s. Default 0. */
   readonly processingDelay?: number;
@@ -30,7 +31,7 @@ export interface OutgoingCallOptions {
   readonly phoneNumber?: string;
   /** Subaddress (at most 64 UTF-8 octets). Default `''`. */
   readonly subaddress?: string;
-  /** Packet Recv. Window Size for this call; defaults to the connection's `receiveWindow`. */
+  /** Packet Recv. Window Size for this call, 1..65535; default: the connection's `receiveWindow`. */
   readonly receiveWindow?: number;
 }
 
@@ -59,7 +60,7 @@ export interface PnsCall {
  * The PNS (client) control connection with its outgoing calls, sans I/O.
  *
  * `start` sends the Start-Control-Connection-Request once the TCP connection is open; `openCall`
- * sends an Outgoing-Call-Request (queued until the connection is up) with a random Call ID;
+ * sends an Outgoing-Call-Request (queued until the connection is up) with a new Call ID;
  * `clearCall` sends a Call-Clear-Request; `setLinkInfo` sends Set-Link-Info; `stop` sends a
  * Stop-Control-Connection-Request. Feed TCP bytes to `receive`, timer expiries to `timeout`
  * and the TCP close to `closed`. Every method returns the actions to perform.
@@ -71,10 +72,13 @@ export class PnsControlConnection extends ControlConnection {
   readonly #minimumBps: number;
   readonly #maximumBps: number;
 
-  /** @param options - `randomBytes` is required; everything else has RFC defaults. */
+  /**
+   * @param options - `randomBytes` is required; everything else has RFC defaults.
+   * @throws RangeError when `receiveWindow` is out of range.
+   */
   constructor(options: PnsOptions) {
     super(options);
-    this.#receiveWindow = options.receiveWindow ?? 64;
+    this.#receiveWindow = checkReceiveWindow(options.receiveWindow ?? 64, 'receiveWindow');
     this.#processingDelay = options.processingDelay ?? 0;
     this.#minimumBps = options.minimumBps ?? 300;
     this.#maximumBps = options.maximumBps ?? 100_000_000;
@@ -106,10 +110,12 @@ export class PnsControlConnection extends ControlConnection {
   }
 
   /**
-   * Places an outgoing call (RFC 2637 §2.7) with a random Call ID and serial number. Before the
-   * connection is established the request is queued and sent on `up`.
+   * Places an outgoing call (RFC 2637 §2.7) with a new Call ID (random for the first call,
+   * then in turn; unique among this connection's calls, §3.2.2) and a random serial number.
+   * Before the connection is established the request is queued and sent on `up`.
    *
-   * @throws RangeError when the connection is stopping or closed.
+   * @throws RangeError when the connection is stopping or closed, when `receiveWindow` is out of
+   *   range, or when all 65535 Call IDs are in use.
    */
   openCall(
     now: number,
@@ -118,7 +124,11 @@ export class PnsControlConnection extends ControlConnection {
     if (this.connState === 'wait-stop-reply' || this.connState === 'closed') {
       throw new RangeError(`cannot open a call in state ${this.connState}`);
     }
-    const callId = this.allocateCallId((id) => this.#calls.has(id));
+    const receiveWindow =
+      options.receiveWindow === undefined
+        ? this.#receiveWindow
+        : checkReceiveWindow(options.receiveWindow, 'receiveWindow');
+    const callId = this.allocateCallId(this.#calls);
     const phoneNumber = options.phoneNumber ?? '';
     const request: OutgoingCallRequest = {
       type: 'outgoing-call-request',
@@ -128,7 +138,7 @@ export class PnsControlConnection extends ControlConnection {
       maximumBps: this.#maximumBps,
       bearerType: BearerType.Any,
       framingType: FramingType.Any,
-      receiveWindowSize: options.receiveWindow ?? this.#receiveWindow,
+      receiveWindowSize: receiveWindow,
       processingDelay: this.#processingDelay,
       phoneNumberLength: phoneNumber.length,
       phoneNumber,

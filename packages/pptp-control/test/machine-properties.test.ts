@@ -55,11 +55,16 @@ describe('PNS ↔ PAC under random operations (fast-check)', () => {
   it('calls come up and go down consistently on both sides; everything ends typed', () => {
     let runsWithCalls = 0;
     let runsWithCleanClear = 0;
+    let runsAtLimit = 0;
     fc.assert(
       fc.property(fc.array(anyOp, { maxLength: 30 }), fc.boolean(), (ops, pptpdStyle) => {
         const link = new BackToBack(
           { echoIntervalMs: 30_000, echoTimeoutMs: 20_000, replyTimeoutMs: 15_000 },
-          { onCallClear: pptpdStyle ? 'close' : 'notify', echoIntervalMs: 45_000 },
+          {
+            onCallClear: pptpdStyle ? 'close' : 'notify',
+            echoIntervalMs: 45_000,
+            maximumChannels: 2,
+          },
         ).connect();
         let silent = false;
         for (const op of ops) {
@@ -103,6 +108,8 @@ describe('PNS ↔ PAC under random operations (fast-check)', () => {
               if (!silent) link.deliver('pac', link.pac.stop(link.now));
               break;
           }
+          // The PAC never holds more calls than the channels it advertised (RFC 2637 §2.2).
+          expect(link.pac.calls.size).toBeLessThanOrEqual(2);
           // While both sides are up and talking, they agree on the established calls.
           if (!silent && link.pns.state === 'established' && link.pac.state === 'established') {
             const pnsUp = [...link.pns.calls.values()]
@@ -121,6 +128,8 @@ describe('PNS ↔ PAC under random operations (fast-check)', () => {
         if (silent) expect(link.pns.state).toBe('closed');
         if (link.actions('pns', 'call-up').length > 0) runsWithCalls++;
         if (link.actions('pns', 'call-down').some((a) => a.clean)) runsWithCleanClear++;
+        if (link.actions('pac', 'diagnostic').some((a) => a.code === 'PPTP_CALL_LIMIT'))
+          runsAtLimit++;
         checkLifecycle(link.log.pns);
         checkLifecycle(link.log.pac);
         expect(link.pns.counters.messagesSent).toBe(link.actions('pns', 'send').length);
@@ -128,8 +137,10 @@ describe('PNS ↔ PAC under random operations (fast-check)', () => {
       }),
       { numRuns: 400 },
     );
-    // The property is not vacuous: many runs brought calls up and cleared some cleanly.
+    // The property is not vacuous: many runs brought calls up, cleared some cleanly and met the
+    // PAC's call limit.
     expect(runsWithCalls).toBeGreaterThan(100);
     expect(runsWithCleanClear).toBeGreaterThan(20);
+    expect(runsAtLimit).toBeGreaterThan(3);
   });
 });
