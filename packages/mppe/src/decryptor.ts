@@ -1,5 +1,6 @@
 import type { MppeCipherOptions } from './cipher-options.js';
-import { MPPC_FLAG_MASK, MPPE_FLAG, MPPE_HEADER_LENGTH } from './header.js';
+import { COHERENCY_COUNT_SPACE, MPPC_FLAG_MASK, MPPE_FLAG, MPPE_HEADER_LENGTH } from './header.js';
+import { KeyChain } from './key-chain.js';
 import { KeySchedule } from './key-schedule.js';
 import { Rc4 } from './rc4.js';
 import { MPPE_STATUS } from './status.js';
@@ -18,25 +19,44 @@ export const MPPE_REORDER_WINDOW = 64;
 export const MPPE_STALE_ZONE = 256;
 
 /**
+ * Stateless: the most key changes (RFC 3078 §7.3: a SHA-1 and an RC4 key schedule each) one
+ * `decrypt` performs. The keys of the next 4095 counts are computed ahead (once when the
+ * decryptor is made, then one per packet), so a packet needs none of its own unless genuine
+ * jumps over lost packets used the computed keys up faster than this budget refills them;
+ * such a packet is dropped as `KEY_NOT_READY` and the keys towards it are kept. A forged
+ * packet therefore costs at most this many key changes (some 0.1 ms), whatever its count.
+ */
+export const MPPE_KEY_CHANGE_BUDGET = 64;
+
+/**
  * The receiving half of MPPE (RFC 3078 §7–§8). `decrypt` returns the plaintext length, or a
  * negative {@link MPPE_STATUS} when it drops the packet; it never returns plaintext decrypted
  * under a key it knows to be wrong. Allocates nothing per packet.
  *
- * Stateless: a packet ahead of the last one costs one key change per step (RFC 3078 §8.1, with
- * 12-bit wrap); keys of the last {@link MPPE_REORDER_WINDOW} counts are kept, so a reordered
- * older packet decrypts with its own key; a count already seen is `DUPLICATE`, one older than
- * the window (up to {@link MPPE_STALE_ZONE} behind) `STALE`. MPPE has no integrity check: a
- * packet reordered by more than `MPPE_STALE_ZONE` is indistinguishable from a jump over ~3840
- * lost packets and is treated as such (its plaintext is then wrong and the key chain has moved
- * ahead; the next genuine packets are `STALE` until the sender's count catches up).
+ * Stateless: a packet ahead of the last one is decrypted with the key that many key changes
+ * ahead (RFC 3078 §8.1, with 12-bit wrap), taken from keys computed in advance so that no
+ * packet costs more than {@link MPPE_KEY_CHANGE_BUDGET} key changes (making a stateless
+ * decryptor computes the 4096 keys of the first cycle: some 10 ms, 64 KiB at 128 bits); keys
+ * of the last {@link MPPE_REORDER_WINDOW} counts are kept, so a reordered older packet
+ * decrypts with its own key; a count already seen is `DUPLICATE`, one older than the window
+ * (up to {@link MPPE_STALE_ZONE} behind) `STALE`. MPPE has no integrity check: a packet
+ * reordered by more than `MPPE_STALE_ZONE` is indistinguishable from a jump over ~3840 lost
+ * packets and is treated as such (its plaintext is then wrong and the newest count has moved
+ * ahead, unless the caller calls {@link rejectLast}; the next genuine packets are `STALE`
+ * until the sender's count catches up).
  *
  * Stateful (RFC 3078 §8.2, with the Linux kernel's key-change rule that pppd peers use: every
- * FLUSHED packet was preceded by a key change): a gap drops the packet with `RESET_NEEDED`,
- * later packets are dropped with `DISCARDING` until a FLUSHED packet arrives; that packet
- * re-synchronises by changing key once per "flag" packet missed plus once for itself.
+ * FLUSHED packet was preceded by a key change): a gap, a frame too short for the header or one
+ * with the D bit clear drops the packet with `RESET_NEEDED`, later packets are dropped with
+ * `DISCARDING` until a FLUSHED packet arrives; whatever its count, that packet
+ * re-synchronises by changing key once per "flag" packet the sender sent since the last
+ * packet accepted, plus once for itself.
  */
 export class MppeDecryptor {
+  /** Stateful: the key state. Stateless: owned by `#chain`. */
   readonly #keys: KeySchedule;
+  /** Stateless: the keys of the counts ahead of the newest one. */
+  readonly #chain: KeyChain | undefined;
   readonly #rc4: Rc4 = new Rc4();
   readonly #stateless: boolean;
   /** Stateless: keys of recent counts, `MPPE_REORDER_WINDOW` slots of `keys.length` bytes. */
@@ -51,13 +71,15 @@ export class MppeDecryptor {
   #discarding = false;
   #flags = 0;
   /**
-   * Stateless: how to take back the last accepted packet ({@link rejectLast}): the state before
-   * it (count, session key, the ring slots it overwrote) and the slot it marked seen.
+   * How to take back the last accepted packet ({@link rejectLast}). Stateless: the state before
+   * it (count, the steps it moved, the ring slots it overwrote) and the slot it marked seen.
+   * Stateful: the session key and the expected count before a key change.
    */
   #undo: 'none' | 'seen' | 'forward' | 'spent' | 'rekeyed' = 'none';
   #undoCount = 0;
   #undoStarted = false;
   #undoSeenSlot = 0;
+  #undoSteps = 0;
   #undoSlots = 0;
   readonly #undoSession: Uint8Array;
   readonly #undoRing: Uint8Array;
@@ -74,7 +96,13 @@ export class MppeDecryptor {
     this.#ring = new Uint8Array(MPPE_REORDER_WINDOW * this.#keys.length);
     this.#undoRing = new Uint8Array(this.#ring.length);
     this.#undoSession = new Uint8Array(this.#keys.length);
-    this.#rc4.setKey(this.#keys.session, 0, this.#keys.length);
+    if (options.stateless) {
+      // Every stateless packet keys the RC4 tables itself, from the chain.
+      this.#chain = new KeyChain(this.#keys);
+    } else {
+      this.#chain = undefined;
+      this.#rc4.setKey(this.#keys.session, 0, this.#keys.length);
+    }
   }
 
   /**
@@ -150,7 +178,9 @@ export class MppeDecryptor {
    *
    * Stateless: the key state returns to what it was before that packet, so a forged or
    * corrupted packet with a coherency count far ahead cannot make the next genuine packets
-   * `STALE` (RFC 3078 §8.1 would otherwise move the key chain up to 4095 steps ahead).
+   * `STALE` (RFC 3078 §8.1 would otherwise move the key chain up to 4095 steps ahead). Keys
+   * computed in advance for it stay: they depend on the start key alone, so the next forged
+   * packet at that distance costs no key change.
    * Stateful: the packet consumed keystream that cannot be given back: synchronisation is lost
    * and later packets are `DISCARDING` until a FLUSHED one. A key change the packet caused (it
    * claimed to be FLUSHED) is taken back, so the sender's answer to the Reset-Request finds the
@@ -166,16 +196,22 @@ export class MppeDecryptor {
       if (undo === 'none') return 0;
       // The RC4 tables keep the rejected key: only a FLUSHED packet (a key change) ends the
       // discarding, and it re-keys them from the restored session key.
-      if (undo === 'rekeyed') this.#keys.session.set(this.#undoSession);
-      this.#discarding = true;
-      return MPPE_STATUS.RESET_NEEDED;
+      if (undo === 'rekeyed') {
+        // Back to the key and the expected count from before the packet, re-synchronisation
+        // included: the next FLUSHED packet counts the flag packets from there.
+        this.#keys.session.set(this.#undoSession);
+        return this.#loseSync(this.#undoCount);
+      }
+      // 'spent': the key is that of the packet's count; the sender's next count follows it.
+      return this.#loseSync((this.#count + 1) & 0xfff);
     }
     if (undo === 'seen') {
       this.#seen[this.#undoSeenSlot] = 0;
     } else if (undo === 'forward') {
       const len = this.#keys.length;
-      this.#keys.session.set(this.#undoSession);
-      // The slots overwritten (every slot for a jump of 64 or more), from the count before.
+      // The computed keys stay: they depend on the start key alone. Only the newest count
+      // moves back, with the slots overwritten (every slot for a jump of 64 or more).
+      this.#chain!.move(-this.#undoSteps);
       let c = this.#undoCount;
       for (let i = 0; i < this.#undoSlots; i++) {
         c = (c + 1) & 0xfff;
@@ -196,6 +232,20 @@ export class MppeDecryptor {
   #drop(status: number): number {
     if (this.#stateless) return status;
     if (this.#discarding) return MPPE_STATUS.DISCARDING;
+    // The key is still that of the newest count: the sender's next count follows it.
+    return this.#loseSync((this.#count + 1) & 0xfff);
+  }
+
+  /**
+   * Stateful: synchronisation is lost (RFC 3078 §8.2). `expected` is the count the sender
+   * would use next under the current key: while discarding, `#count` holds it, and the
+   * FLUSHED packet that ends the discarding changes key once for every flag packet from it on
+   * (as the Linux kernel counts, from its expected count). Counting from the newest count
+   * instead would change key once too often whenever that was a flag packet (low byte 0xFF,
+   * the initial 0xFFF included).
+   */
+  #loseSync(expected: number): number {
+    this.#count = expected;
     this.#discarding = true;
     return MPPE_STATUS.RESET_NEEDED;
   }
@@ -221,70 +271,75 @@ export class MppeDecryptor {
     // Before the first packet the key is that of count 4095 of the previous cycle, so a first
     // packet numbered 4095 is a full cycle ahead.
     let steps = (count - this.#count) & 0xfff;
-    if (steps === 0) steps = 4096;
-    let c = this.#count;
-    const session = this.#keys.session;
+    if (steps === 0) steps = COHERENCY_COUNT_SPACE;
+    // Bounded work: keys not computed yet cost at most the budget, and what is left of it
+    // tops the chain up again (up to 4095 ahead of the newest count before this packet, so
+    // that rejectLast finds every key it needs still in place).
+    const chain = this.#chain!;
+    const spent = chain.extend(steps, MPPE_KEY_CHANGE_BUDGET);
+    if (chain.ahead < steps) return MPPE_STATUS.KEY_NOT_READY;
+    chain.extend(COHERENCY_COUNT_SPACE - 1, MPPE_KEY_CHANGE_BUDGET - spent);
     this.#undo = 'forward';
-    this.#undoCount = c;
+    this.#undoCount = this.#count;
     this.#undoStarted = this.#started;
-    this.#undoSession.set(session);
-    // Keep what the ring slots held: all of them for a long jump, else the ones it overwrites.
-    const whole = steps >= MPPE_REORDER_WINDOW;
-    this.#undoSlots = whole ? MPPE_REORDER_WINDOW : steps;
-    if (whole) {
-      this.#undoRing.set(this.#ring);
-      this.#undoRingCount.set(this.#ringCount);
-      this.#undoSeen.set(this.#seen);
-    }
-    for (; steps > 0; steps--) {
+    this.#undoSteps = steps;
+    // The ring takes the keys of the last counts up to this one (all its slots for a jump of
+    // 64 or more); keep what each slot held.
+    const slots = Math.min(steps, MPPE_REORDER_WINDOW);
+    this.#undoSlots = slots;
+    const keys = chain.ring;
+    let c = (count - slots) & 0xfff;
+    for (let i = 0; i < slots; i++) {
       c = (c + 1) & 0xfff;
-      this.#keys.rekey(this.#rc4);
       const slot = c & (MPPE_REORDER_WINDOW - 1);
       const base = slot * len;
-      if (!whole) {
-        for (let k = 0; k < len; k++) this.#undoRing[base + k] = this.#ring[base + k]!;
-        this.#undoRingCount[slot] = this.#ringCount[slot]!;
-        this.#undoSeen[slot] = this.#seen[slot]!;
+      const from = c * len;
+      for (let k = 0; k < len; k++) {
+        this.#undoRing[base + k] = this.#ring[base + k]!;
+        this.#ring[base + k] = keys[from + k]!;
       }
-      for (let k = 0; k < len; k++) this.#ring[base + k] = session[k]!;
+      this.#undoRingCount[slot] = this.#ringCount[slot]!;
+      this.#undoSeen[slot] = this.#seen[slot]!;
       this.#ringCount[slot] = c;
       this.#seen[slot] = 0;
     }
+    chain.move(steps);
     this.#count = count;
     this.#started = true;
     this.#seen[count & (MPPE_REORDER_WINDOW - 1)] = 1;
+    this.#rc4.setKey(keys, count * len, len);
     return 0;
   }
 
   /** Stateful: advances the key state for `count`; 0 or a negative status. */
   #statefulKey(count: number, flushed: boolean): number {
-    // Only FLUSHED packets change key (here or in the resynchronisation): keep the key first.
-    if (flushed) this.#undoSession.set(this.#keys.session);
+    // The count the sender uses next under the current key (while discarding, `#count`).
+    const expected = this.#discarding ? this.#count : (this.#count + 1) & 0xfff;
     if (!this.#discarding) {
-      const expected = (this.#count + 1) & 0xfff;
-      this.#count = expected;
-      if (count !== expected) {
-        this.#discarding = true;
-        return MPPE_STATUS.RESET_NEEDED;
-      }
+      if (count !== expected) return this.#loseSync(expected);
       // RFC 3078 §7.2: a flag packet must be flushed (the sender changed key before it).
-      if ((count & 0xff) === 0xff && !flushed) {
-        this.#discarding = true;
-        return MPPE_STATUS.RESET_NEEDED;
-      }
+      if ((count & 0xff) === 0xff && !flushed) return this.#loseSync(expected);
     } else {
       if (!flushed) return MPPE_STATUS.DISCARDING;
       // A FLUSHED packet from before the gap (reordered) cannot resynchronise us.
-      if (((count - this.#count) & 0xfff) >= 0x800) return MPPE_STATUS.DISCARDING;
-      // RFC 3078 §8.2: one key change for every "flag" packet missed since the gap.
-      let c = this.#count;
-      while ((c & 0xf00) !== (count & 0xf00)) {
+      if (((count - expected) & 0xfff) >= 0x800) return MPPE_STATUS.DISCARDING;
+    }
+    // Only FLUSHED packets change key (here and in the resynchronisation): keep the key and
+    // the expected count first, for rejectLast.
+    if (flushed) {
+      this.#undoSession.set(this.#keys.session);
+      this.#undoCount = expected;
+    }
+    if (this.#discarding) {
+      // RFC 3078 §8.2: one key change for every "flag" packet (count ending in 0xFF) the
+      // sender sent from `expected` up to the one before `count`, i.e. one per 256-count page
+      // boundary crossed; the key change of `count` itself follows below.
+      for (let c = expected; (c & 0xf00) !== (count & 0xf00); c = (c + 0x100) & 0xfff) {
         this.#keys.rekey(this.#rc4);
-        c = (c + 0x100) & 0xfff;
       }
-      this.#count = count;
       this.#discarding = false;
     }
+    this.#count = count;
     if (flushed) this.#keys.rekey(this.#rc4);
     this.#undo = flushed ? 'rekeyed' : 'spent';
     return 0;

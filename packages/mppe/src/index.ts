@@ -23,7 +23,12 @@ export {
   mppeNegotiated,
 } from './ccp-option.js';
 export type { MppeCipherOptions } from './cipher-options.js';
-export { MPPE_REORDER_WINDOW, MPPE_STALE_ZONE, MppeDecryptor } from './decryptor.js';
+export {
+  MPPE_KEY_CHANGE_BUDGET,
+  MPPE_REORDER_WINDOW,
+  MPPE_STALE_ZONE,
+  MppeDecryptor,
+} from './decryptor.js';
 export { MppeEncryptor } from './encryptor.js';
 export type { MppeErrorCode } from './errors.js';
 export {

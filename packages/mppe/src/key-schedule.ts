@@ -39,16 +39,20 @@ export class KeySchedule {
   }
 
   /**
-   * RFC 3078 §7.3 key change: interim = GetNewKeyFromSHA(start, session); rc4-key the tables
-   * with it and encrypt it to get the new session key; reduce; re-key the tables with the new
-   * session key. Leaves `rc4` ready to encrypt with the new key.
+   * RFC 3078 §7.3 key change of `session` in place: interim = GetNewKeyFromSHA(start, session);
+   * rc4-key the tables with it and encrypt it to get the new session key; reduce.
    */
-  rekey(rc4: Rc4): void {
+  advance(): void {
     const s = this.session;
     const len = this.length;
     getNewKeyFromShaInto(this.start, s, len, s);
     rc4SelfEncrypt(s, len);
     reduceSessionKey(s, this.keyBits);
-    rc4.setKey(s, 0, len);
+  }
+
+  /** A key change ({@link advance}) that leaves `rc4` ready to encrypt with the new key. */
+  rekey(rc4: Rc4): void {
+    this.advance();
+    rc4.setKey(this.session, 0, this.length);
   }
 }

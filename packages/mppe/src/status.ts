@@ -26,6 +26,13 @@ export const MPPE_STATUS = {
    * Reset-Request is outstanding (resend it on the CCP restart timer if nothing comes).
    */
   DISCARDING: -7,
+  /**
+   * Stateless: the count is further ahead than the keys computed so far reach, and reaching it
+   * would cost more than `MPPE_KEY_CHANGE_BUDGET` key changes: only after genuine jumps over
+   * thousands of lost packets used the computed keys up (a forged packet then gets it too).
+   * The keys computed towards it are kept, so later packets at that distance decrypt.
+   */
+  KEY_NOT_READY: -8,
 } as const;
 
 /** A value of {@link MPPE_STATUS}. */

@@ -296,6 +296,45 @@ describe('golden captures (Debian pptpd/pppd, kernel MPPE)', () => {
       }
     });
 
+    it('client-to-server after a short or unencrypted frame anywhere before the FLUSHED one: discards until it, which decrypts (issue 12)', () => {
+      const frames = s.frames.filter(
+        (f) => f.dir === 'client-to-server' && f.protocol === COMPRESSED_DATAGRAM,
+      );
+      const count = (f: CapturedPppFrame) => ((f.info[0]! & 0x0f) << 8) | f.info[1]!;
+      const answer = frames.findIndex((f) => (f.info[0]! & 0x80) !== 0);
+      // The frame after the packet netem dropped: the bogus frame comes while still in sync.
+      const gap = frames.findIndex((f, i) => i > 0 && count(f) !== count(frames[i - 1]!) + 1);
+      expect(0 < gap && gap < answer).toBe(true);
+      // `ff 03 00 fd 10` (a 1-byte MPPE header) and a header with the D bit clear.
+      for (const bogus of [Uint8Array.of(0x10), Uint8Array.of(0x80, 0x00, 0x45, 0x00)]) {
+        for (let at = 0; at <= gap; at++) {
+          const decryptor = new MppeDecryptor({
+            startKey: keys['client-to-server'],
+            keyBits: 128,
+            stateless: false,
+          });
+          const plaintext = new Uint8Array(2048);
+          for (const [i, frame] of frames.entries()) {
+            if (i === at) {
+              expect(decryptor.decrypt(bogus, 0, bogus.length, plaintext, 0)).toBe(
+                MPPE_STATUS.RESET_NEEDED,
+              );
+            }
+            const n = decryptor.decrypt(frame.info, 0, frame.info.length, plaintext, 0);
+            if (i < at) {
+              expect(n, `frame ${i} before the bogus one`).toBe(frame.info.length - 2);
+            } else if (i < answer) {
+              expect(n, `frame ${i}, bogus before ${at}`).toBe(MPPE_STATUS.DISCARDING);
+            } else {
+              // The kernel's answer to the captured Reset-Request and what follows: valid IP.
+              expect(n, `frame ${i}, bogus before ${at}`).toBe(frame.info.length - 2);
+              checkDatagram(plaintext.subarray(0, n));
+            }
+          }
+        }
+      }
+    });
+
     it('client-to-server: the gap asks for a reset, packets are dropped until the FLUSHED one, which decrypts', () => {
       const decryptor = new MppeDecryptor({
         startKey: keys['client-to-server'],

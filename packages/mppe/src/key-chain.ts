@@ -1,0 +1,63 @@
+/**
+ * Stateless receive keys computed in advance, so that the work a packet can cause is bounded
+ * (issue 12). Internal to the package.
+ *
+ * Stateless MPPE changes key before every packet (RFC 3078 §7.1), so the key of a packet is a
+ * pure function of the start key and the number of key changes since it: a packet up to 4095
+ * counts ahead of the newest one (RFC 3078 §8.1) needs up to 4095 key changes. The chain keeps
+ * the keys of the next counts in a ring of 4096 slots indexed by coherency count (64 KiB at
+ * 128 bits), filled once when it is made; after that, every key a packet may ask for is
+ * usually already there, and keeping the ring full costs one key change per genuine packet,
+ * what the key change of each packet cost anyway. The keys depend on no packet content, so a
+ * forged packet cannot spoil them; taking a packet back only moves the newest count back.
+ */
+import { COHERENCY_COUNT_SPACE } from './header.js';
+import type { KeySchedule } from './key-schedule.js';
+
+/** The keys of the counts after the newest one, up to a full cycle. */
+export class KeyChain {
+  /** Slot `c` (`length` bytes at `c * length`) holds the key of count `c` when it is ahead. */
+  readonly ring: Uint8Array;
+  /** Its session key is the newest key computed: that of count `#frontier`. */
+  readonly #keys: KeySchedule;
+  #frontier = COHERENCY_COUNT_SPACE - 1;
+  #ahead = 0;
+
+  /**
+   * Computes the keys of the first cycle (counts 0 to 4095, the key changes a first packet may
+   * ask for) from `keys`, whose session key must be the initial one; `keys` then belongs to
+   * the chain.
+   */
+  constructor(keys: KeySchedule) {
+    this.#keys = keys;
+    this.ring = new Uint8Array(COHERENCY_COUNT_SPACE * keys.length);
+    this.extend(COHERENCY_COUNT_SPACE, COHERENCY_COUNT_SPACE);
+  }
+
+  /** How many counts after the newest one have their key in {@link ring} (0 to 4096). */
+  get ahead(): number {
+    return this.#ahead;
+  }
+
+  /**
+   * Computes keys past the last one until {@link ahead} reaches `target` (at most 4096, as long
+   * as the newest count has not moved) or `budget` key changes are spent; returns how many were.
+   */
+  extend(target: number, budget: number): number {
+    const keys = this.#keys;
+    const len = keys.length;
+    let spent = 0;
+    for (; this.#ahead < target && spent < budget; spent++) {
+      keys.advance();
+      this.#frontier = (this.#frontier + 1) & 0xfff;
+      this.ring.set(keys.session, this.#frontier * len);
+      this.#ahead++;
+    }
+    return spent;
+  }
+
+  /** The newest count moved `steps` ahead (at most {@link ahead}), or back (`-steps`). */
+  move(steps: number): void {
+    this.#ahead -= steps;
+  }
+}
