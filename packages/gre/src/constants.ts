@@ -10,9 +10,6 @@ export const GRE_PROTOCOL_PPTP = 0x880b;
 /** The enhanced GRE version number (RFC 2637 §4.1, "Ver: Must contain 1"). */
 export const GRE_VERSION_ENHANCED = 1;
 
-/** IP protocol number of GRE, for the IPv4 envelope. */
-export const IP_PROTOCOL_GRE = 47;
-
 /** Length of the mandatory part: flags, version, protocol, payload length, call ID. */
 export const GRE_BASE_HEADER_LENGTH = 8;
 

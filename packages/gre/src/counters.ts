@@ -22,7 +22,7 @@ export interface GreCounters extends ReorderCounters {
   acksReceived: number;
   /** Acknowledgments for a sequence number not sent yet; ignored. */
   badAcks: number;
-  /** Packets dropped because they failed the RFC 2637 §4.1 checks (or the IPv4 envelope's). */
+  /** Packets dropped because they failed the RFC 2637 §4.1 checks. */
   malformed: number;
   /** Well-formed packets carrying another call ID; dropped. */
   foreignCall: number;

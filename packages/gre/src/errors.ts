@@ -18,8 +18,6 @@ export const GRE_ERROR_CODES = {
   GRE_BAD_FLAGS: 'a GRE flag that RFC 2637 §4.1 fixes has the wrong value',
   /** More bytes than header plus payload length, or a payload on an acknowledgment-only packet. */
   GRE_LENGTH_MISMATCH: 'the payload length field does not match the packet',
-  /** The IPv4 envelope is not a well-formed, unfragmented IPv4 header carrying GRE. */
-  GRE_BAD_IP_HEADER: 'the IPv4 header around the GRE packet is malformed',
 } as const;
 
 /** The union of this package's error codes. */

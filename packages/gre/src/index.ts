@@ -1,8 +1,8 @@
 /**
  * `@pptpkit/gre`: enhanced GRE (RFC 2637 §4.1) for PPTP — a strict codec that decodes into a
- * reusable header and encodes into caller buffers, an IPv4-envelope reader for raw sockets, a
- * bounded reorder buffer, and a per-call session with sequence numbers, piggy-backed and lone
- * acknowledgments, the peer's receive window and counters. No I/O, no timers.
+ * reusable header and encodes into caller buffers, a bounded reorder buffer, and a per-call
+ * session with sequence numbers, piggy-backed and lone acknowledgments, the peer's receive
+ * window and counters. No I/O, no timers.
  *
  * @packageDocumentation
  */
@@ -13,7 +13,6 @@ export {
   GRE_PROTOCOL_PPTP,
   GRE_VERSION_ENHANCED,
   GreFlag,
-  IP_PROTOCOL_GRE,
 } from './constants.js';
 export { createGreCounters, type GreCounters } from './counters.js';
 export { GRE_ERROR_CODES, type GreErrorCode } from './errors.js';
@@ -24,12 +23,6 @@ export {
   type GreHeader,
   greHeaderLength,
 } from './header.js';
-export {
-  createIpv4Envelope,
-  type Ipv4Envelope,
-  readIpv4Envelope,
-  stripIpv4Header,
-} from './ipv4.js';
 export { decodeGre, encodeGre, type GrePacket } from './packet.js';
 export {
   createReorderCounters,

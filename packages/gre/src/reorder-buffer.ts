@@ -210,10 +210,10 @@ export class ReorderBuffer {
   }
 
   /**
-   * When {@link ReorderBuffer.timeout} must next be called (the oldest held packet's arrival
-   * plus `timeoutMs`), or `Infinity` when nothing is held.
+   * When {@link ReorderBuffer.timeout} must next be called, in monotonic ms (the oldest held
+   * packet's arrival plus `timeoutMs`), or `Number.POSITIVE_INFINITY` when nothing is held.
    */
-  deadline(): number {
+  nextDeadline(): number {
     return this.#held === 0 ? Number.POSITIVE_INFINITY : this.#oldest + this.#timeoutMs;
   }
 

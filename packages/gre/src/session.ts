@@ -13,7 +13,6 @@ import {
 import { createGreCounters, type GreCounters } from './counters.js';
 import type { GreErrorCode } from './errors.js';
 import { checkGre, createGreHeader, greHeaderLength, writeGreHeader } from './header.js';
-import { checkIpv4, createIpv4Envelope } from './ipv4.js';
 import {
   type GreDeliver,
   ReorderBuffer,
@@ -64,7 +63,13 @@ export interface GreSessionOptions {
   readonly reorder?: ReorderOptions;
 }
 
-/** What happened to a received packet. */
+/**
+ * What happened to a received packet: the status {@link GreSession.receive} returns. A drop is
+ * a status and a counter, never an exception: `malformed` (the code is in
+ * `GreSession.lastMalformed`), `foreign-call`, and the reorder buffer's `duplicate`, `late`,
+ * `too-old`, `far-ahead` and `oversize`; `delivered` and `buffered` took the payload, `ack` was
+ * an acknowledgment-only packet.
+ */
 export type ReceiveOutcome = ReorderOutcome | 'ack' | 'malformed' | 'foreign-call';
 
 /** Length of an acknowledgment-only packet (header with A, without S). */
@@ -103,7 +108,6 @@ export class GreSession {
   readonly #ackImmediatelyAfter: number;
   readonly #reorder: ReorderBuffer;
   readonly #header = createGreHeader();
-  readonly #envelope = createIpv4Envelope();
   #nextSequence: number;
   #ackedThrough: number;
   #hasSent = false;
@@ -205,7 +209,9 @@ export class GreSession {
   }
 
   /**
-   * Handles one received enhanced GRE packet `bytes[start, end)` (IP header removed).
+   * Handles one received enhanced GRE packet `bytes[start, end)`, IPv4 header removed (the raw
+   * socket of `@pptpkit/linux-net` hands over the GRE packet alone). Never throws on the
+   * packet's content: the outcome says what happened, and a drop is counted.
    *
    * @param now - monotonic time in ms.
    */
@@ -226,25 +232,6 @@ export class GreSession {
     if (h.hasAck) this.#takeAck(h.ack);
     if (!h.hasSequence) return 'ack';
     return this.#reorder.push(h.sequence, bytes, start + h.headerLength, end, now);
-  }
-
-  /**
-   * Handles one IPv4 datagram `bytes[start, end)` as a raw protocol-47 socket delivers it:
-   * skips the IPv4 header (IHL × 4 bytes) and calls {@link GreSession.receive}. A bad envelope
-   * counts as malformed.
-   *
-   * @param now - monotonic time in ms.
-   */
-  receiveIpv4(bytes: Uint8Array, start: number, end: number, now: number): ReceiveOutcome {
-    const e = this.#envelope;
-    const code = checkIpv4(bytes, start, end, e);
-    if (code !== undefined) {
-      this.#now = now;
-      this.#c.malformed++;
-      this.#lastMalformed = code;
-      return 'malformed';
-    }
-    return this.receive(bytes, e.payloadStart, e.payloadEnd, now);
   }
 
   /**
@@ -320,11 +307,12 @@ export class GreSession {
   }
 
   /**
-   * When {@link GreSession.timeout} must next be called, in the caller's ms clock, or
-   * `Infinity` when nothing is waiting. Read it again after every other call.
+   * When {@link GreSession.timeout} must next be called, in the caller's monotonic ms, or
+   * `Number.POSITIVE_INFINITY` when nothing is waiting (the reorder buffer holds nothing and no
+   * acknowledgment is owed). Read it again after every other call.
    */
   nextDeadline(): number {
-    const reorder = this.#reorder.deadline();
+    const reorder = this.#reorder.nextDeadline();
     if (!this.#ackPending) return reorder;
     const ack = this.#ackDeadline();
     return Math.min(ack, reorder);

@@ -43,7 +43,7 @@ describe('ReorderBuffer basics (RFC 2637 §4.3)', () => {
     expect(rb.push(100, input, 2, 8, 0)).toBe('delivered');
     expect(seen[0]).toBe(input);
     expect(rb.lastDelivered).toBe(100);
-    expect(rb.deadline()).toBe(Number.POSITIVE_INFINITY);
+    expect(rb.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('holds a packet ahead of a gap and releases the run when the gap fills', () => {
@@ -52,7 +52,7 @@ describe('ReorderBuffer basics (RFC 2637 §4.3)', () => {
     expect(push(12, 5)).toBe('buffered');
     expect(push(13, 6)).toBe('buffered');
     expect(rb.buffered).toBe(2);
-    expect(rb.deadline()).toBe(305);
+    expect(rb.nextDeadline()).toBe(305);
     expect(push(11, 7)).toBe('delivered');
     expect(seqs()).toEqual([10, 11, 12, 13]);
     expect(out.map((d) => d.payload)).toEqual(
@@ -68,14 +68,14 @@ describe('ReorderBuffer basics (RFC 2637 §4.3)', () => {
     push(0, 0);
     push(2, 1000);
     push(4, 1100);
-    expect(rb.deadline()).toBe(1300);
+    expect(rb.nextDeadline()).toBe(1300);
     rb.timeout(1299);
     expect(seqs()).toEqual([0]);
     rb.timeout(1300);
     // 1 is skipped; 2 is released; 3 is missing but 4 has waited only 200 ms.
     expect(seqs()).toEqual([0, 2]);
     expect(rb.counters.lost).toBe(1);
-    expect(rb.deadline()).toBe(1400);
+    expect(rb.nextDeadline()).toBe(1400);
     rb.timeout(1400);
     expect(seqs()).toEqual([0, 2, 4]);
     expect(rb.counters.lost).toBe(2);
@@ -218,7 +218,7 @@ describe('ReorderBuffer properties', () => {
           push(a.seq, a.at);
           expect(rb.counters.received).toBe(accounted(rb.counters, rb.buffered));
           expect(rb.buffered).toBeLessThanOrEqual(slots);
-          if (rb.deadline() <= a.at) rb.timeout(a.at);
+          if (rb.nextDeadline() <= a.at) rb.timeout(a.at);
         }
         rb.timeout(Number.MAX_SAFE_INTEGER);
         expect(rb.buffered).toBe(0);

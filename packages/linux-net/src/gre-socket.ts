@@ -8,7 +8,7 @@
  */
 import { channelKind, nativeAddon } from './addon.js';
 import { errorFromNative } from './errors.js';
-import { parseIpv4 } from './ipv4.js';
+import { requireIpv4 } from './ipv4.js';
 import { newStatsArray, PacketChannel } from './packet-channel.js';
 
 /** IP protocol number of GRE (RFC 2784; PPTP's enhanced GRE is RFC 2637 §4.1). */
@@ -57,7 +57,7 @@ export class GreSocket extends PacketChannel {
  *   `LINUXNET_SYSCALL_FAILED`.
  */
 export function openGreSocket(server: string, options: GreSocketOptions = {}): GreSocket {
-  const peer = parseIpv4(server);
+  const peer = requireIpv4(server);
   const receiveBuffer = options.receiveBuffer ?? DEFAULT_GRE_RECEIVE_BUFFER;
   if (!Number.isInteger(receiveBuffer) || receiveBuffer < 0 || receiveBuffer > 0x3fffffff) {
     throw new RangeError('receiveBuffer must be a non-negative integer below 1 GiB');

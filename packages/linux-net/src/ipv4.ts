@@ -1,8 +1,10 @@
 /**
- * Dotted-quad IPv4 addresses and `a.b.c.d/len` prefixes, as 32-bit unsigned numbers.
+ * IPv4 addresses in the forms rtnetlink and the raw socket take (four network-order bytes), and
+ * `a.b.c.d/len` prefixes. Dotted quads are parsed and formatted by `@pptpkit/wire`.
  *
  * @module
  */
+import { formatIpv4, parseIpv4 } from '@pptpkit/wire';
 
 /** An IPv4 prefix: network address (host bits zero) and length. */
 export interface Ipv4Prefix {
@@ -12,39 +14,23 @@ export interface Ipv4Prefix {
   readonly length: number;
 }
 
-const dottedQuad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** Parses `a.b.c.d` into a 32-bit unsigned number; throws `RangeError` when malformed. */
-export function parseIpv4(text: string): number {
-  const match = dottedQuad.exec(text);
-  if (match === null) throw new RangeError(`not an IPv4 address: ${JSON.stringify(text)}`);
-  let value = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = match[i] ?? '';
-    const octet = Number(part);
-    if (octet > 255 || (part.length > 1 && part.startsWith('0'))) {
-      throw new RangeError(`not an IPv4 address: ${JSON.stringify(text)}`);
-    }
-    value = value * 256 + octet;
-  }
+/** Parses a dotted quad (`parseIpv4` of `@pptpkit/wire`); throws `RangeError` when malformed. */
+export function requireIpv4(text: string): number {
+  const value = parseIpv4(text);
+  if (value === undefined) throw new RangeError(`not an IPv4 address: ${JSON.stringify(text)}`);
   return value;
 }
 
-/** Formats a 32-bit unsigned number as `a.b.c.d`. */
-export function formatIpv4(value: number): string {
-  return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
-}
-
-/** The four bytes of an address, network order. */
+/** The four bytes of an address, network order; throws `RangeError` when malformed. */
 export function ipv4Bytes(text: string): Uint8Array {
-  const value = parseIpv4(text);
+  const value = requireIpv4(text);
   return Uint8Array.of(value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255);
 }
 
 /** Formats four network-order bytes as `a.b.c.d`; throws `RangeError` on another length. */
 export function ipv4FromBytes(bytes: Uint8Array): string {
   if (bytes.length !== 4) throw new RangeError(`expected 4 address bytes, got ${bytes.length}`);
-  return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  return formatIpv4(((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0);
 }
 
 /**
@@ -59,7 +45,7 @@ export function parseIpv4Prefix(text: string): Ipv4Prefix {
     throw new RangeError(`not an IPv4 prefix: ${JSON.stringify(text)}`);
   }
   const length = Number(lengthText);
-  const value = parseIpv4(address);
+  const value = requireIpv4(address);
   const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
   if ((value & ~mask) >>> 0 !== 0) {
     throw new RangeError(

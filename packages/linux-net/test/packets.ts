@@ -1,4 +1,6 @@
 /** Builders and parsers of the IPv4/UDP and GRE packets the integration tests send. */
+import { isIpv4Datagram } from '@pptpkit/wire';
+import { ipv4Bytes, ipv4FromBytes } from '../src/ipv4.js';
 
 /** RFC 1071 Internet checksum of `bytes`. */
 export function internetChecksum(bytes: Uint8Array): number {
@@ -7,10 +9,6 @@ export function internetChecksum(bytes: Uint8Array): number {
   if (bytes.length % 2 === 1) sum += (bytes[bytes.length - 1] ?? 0) << 8;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
-}
-
-function addressBytes(address: string): number[] {
-  return address.split('.').map(Number);
 }
 
 /** An IPv4 packet (RFC 791, no options) carrying UDP (RFC 768, checksum 0 = none). */
@@ -29,8 +27,8 @@ export function udpPacket(
   view.setUint16(4, 0x1234);
   packet[8] = 64;
   packet[9] = 17;
-  packet.set(addressBytes(source), 12);
-  packet.set(addressBytes(destination), 16);
+  packet.set(ipv4Bytes(source), 12);
+  packet.set(ipv4Bytes(destination), 16);
   view.setUint16(10, internetChecksum(packet.subarray(0, 20)));
   view.setUint16(20, sourcePort);
   view.setUint16(22, destinationPort);
@@ -50,16 +48,16 @@ export interface ParsedUdp {
 
 /** Parses an IPv4/UDP packet, or returns undefined for anything else (IPv6, ICMP, ...). */
 export function parseUdp(packet: Uint8Array): ParsedUdp | undefined {
-  if (packet.length < 28 || packet[0] === undefined || packet[0] >> 4 !== 4 || packet[9] !== 17)
+  if (packet.length < 28 || !isIpv4Datagram(packet, 0, packet.length) || packet[9] !== 17)
     return undefined;
-  const headerLength = (packet[0] & 0x0f) * 4;
+  const headerLength = (packet[0]! & 0x0f) * 4;
   const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
   if (internetChecksum(packet.subarray(0, headerLength)) !== 0)
     throw new Error('bad IPv4 header checksum');
   const udpLength = view.getUint16(headerLength + 4);
   return {
-    source: [...packet.subarray(12, 16)].join('.'),
-    destination: [...packet.subarray(16, 20)].join('.'),
+    source: ipv4FromBytes(packet.subarray(12, 16)),
+    destination: ipv4FromBytes(packet.subarray(16, 20)),
     sourcePort: view.getUint16(headerLength),
     destinationPort: view.getUint16(headerLength + 2),
     payload: packet.slice(headerLength + 8, headerLength + udpLength),

@@ -3,9 +3,8 @@
  *
  * @module
  */
-import { DecodeError, type DecodeErrorDetails } from '@pptpkit/wire';
 import { MPPC_FLAGS, MPPC_HISTORY_SIZE } from './constants.js';
-import type { MppcErrorCode } from './errors.js';
+import { MPPC_STATUS, type MppcStatus } from './status.js';
 
 /**
  * The history plus as many zero bytes after it: a copy that reaches back past the front after
@@ -29,17 +28,20 @@ export interface MppcDecompressorOptions {
  *
  * The caller gives the A/B/C flags of each packet (from the MPPE decryptor when MPPE is on, or
  * from {@link MppcFramedDecompressor} for MPPC alone) and the payload. Every bitstream the peer
- * can send either decompresses or throws a `DecodeError` with an {@link MppcErrorCode}; the
- * work per packet is bounded by its input length and the MRU. After an error the history is
- * out of sync with the peer's: the decompressor then refuses every packet without the A
- * (flushed) flag with `MPPC_AWAITING_FLUSH` until one arrives; the caller should send a CCP
- * Reset-Request (RFC 1962 §3.1, RFC 2118 §4.3) so that the peer flushes.
+ * can send either decompresses (the length is returned) or is dropped with a negative
+ * {@link MPPC_STATUS}, never an exception; the work per packet is bounded by its input length
+ * and the MRU. After a drop the history is out of sync with the peer's: the decompressor then
+ * refuses every compressed packet without the A (flushed) flag with `AWAITING_FLUSH` until one
+ * arrives; the caller should send a CCP Reset-Request (RFC 1962 §3.1, RFC 2118 §4.3) so that
+ * the peer flushes.
  *
  * @example
  * ```ts
  * const d = new MppcDecompressor({ mru: 1500 });
  * const out = new Uint8Array(1500);
  * const n = d.decompress(flags, payload, out); // out.subarray(0, n) is the PPP packet
+ * if (n === MPPC_STATUS.AWAITING_FLUSH) repeatResetRequestNowAndThen();
+ * else if (n < 0) sendCcpResetRequest(); // mppcStatusMessage(n) says why
  * ```
  */
 export class MppcDecompressor {
@@ -70,8 +72,9 @@ export class MppcDecompressor {
   }
 
   /**
-   * Marks the history as out of sync (e.g. the caller saw a packet lost): packets without the
-   * A flag are refused with `MPPC_AWAITING_FLUSH` until a flushed packet arrives.
+   * Marks the history as out of sync (e.g. the caller saw a packet lost): compressed packets
+   * without the A flag are refused with `MPPC_STATUS.AWAITING_FLUSH` until a flushed packet
+   * arrives.
    */
   awaitFlush(): void {
     this.#awaitingFlush = true;
@@ -91,11 +94,8 @@ export class MppcDecompressor {
   }
 
   /**
-   * Decompresses one packet into `output`.
-   *
-   * Flag handling (RFC 2118 §3.1): A resets the history; B moves the history pointer back to
-   * the front; when C is clear the payload is the packet itself and is copied as it is without
-   * touching the history (the sender reset its history and flushes the next packet).
+   * Decompresses one packet into `output` from index 0: {@link decompressRange} with the
+   * payload given as an offset and a length.
    *
    * @param flags - the packet's flags, `MPPC_FLAGS` bits (`0x80` A, `0x40` B, `0x20` C).
    * @param input - holds the payload (what follows the 2-byte header, after decryption).
@@ -104,8 +104,7 @@ export class MppcDecompressor {
    * @param inputOffset - where the payload starts in `input` (default 0), so a whole framed
    *   packet can be passed without making a view of it.
    * @param inputLength - the payload length (default: the rest of `input`).
-   * @returns the number of bytes written to `output`.
-   * @throws DecodeError with an {@link MppcErrorCode} for a bitstream the RFC does not allow.
+   * @returns the number of bytes written to `output`, or a negative {@link MppcStatus}.
    * @throws RangeError when `output` is shorter than the MRU or the range is outside `input`.
    */
   decompress(
@@ -115,50 +114,83 @@ export class MppcDecompressor {
     inputOffset = 0,
     inputLength: number = input.length - inputOffset,
   ): number {
-    if (output.length < this.mru) {
-      throw new RangeError(`output must hold at least mru (${this.mru}) bytes`);
+    return this.decompressRange(flags, input, inputOffset, inputOffset + inputLength, output, 0);
+  }
+
+  /**
+   * Decompresses the payload `input[inputStart, inputEnd)` into `output` from `outputOffset`.
+   * Allocation-free; never throws on the payload's content.
+   *
+   * Flag handling (RFC 2118 §3.1): A resets the history; B moves the history pointer back to
+   * the front; when C is clear the payload is the packet itself and is copied as it is without
+   * touching the history (the sender reset its history and flushes the next packet).
+   *
+   * @param flags - the packet's flags, `MPPC_FLAGS` bits (`0x80` A, `0x40` B, `0x20` C).
+   * @param input - holds the payload (what follows the 2-byte header, after decryption).
+   * @param inputStart - where the payload starts in `input`.
+   * @param inputEnd - where it ends.
+   * @param output - receives the packet; must hold at least `mru` bytes from `outputOffset` and
+   *   must not overlap `input`.
+   * @param outputOffset - where the packet starts in `output`.
+   * @returns the number of bytes written to `output` (≥ 0), or a negative {@link MppcStatus}
+   *   (`AWAITING_FLUSH`, `TRUNCATED`, `BAD_OFFSET`, `BAD_LENGTH`, `TOO_LONG`,
+   *   `HISTORY_OVERFLOW`); see {@link mppcStatusMessage}.
+   * @throws RangeError when the input range lies outside `input`, or `output` holds fewer than
+   *   `mru` bytes from `outputOffset`.
+   */
+  decompressRange(
+    flags: number,
+    input: Uint8Array,
+    inputStart: number,
+    inputEnd: number,
+    output: Uint8Array,
+    outputOffset: number,
+  ): number {
+    if (
+      !Number.isInteger(inputStart) ||
+      !Number.isInteger(inputEnd) ||
+      inputStart < 0 ||
+      inputEnd < inputStart ||
+      inputEnd > input.length
+    ) {
+      throw new RangeError('input range outside input');
     }
     if (
-      !Number.isInteger(inputOffset) ||
-      !Number.isInteger(inputLength) ||
-      inputOffset < 0 ||
-      inputLength < 0 ||
-      inputOffset + inputLength > input.length
+      !Number.isInteger(outputOffset) ||
+      outputOffset < 0 ||
+      output.length - outputOffset < this.mru
     ) {
-      throw new RangeError('inputOffset/inputLength outside input');
+      throw new RangeError(`output must hold at least mru (${this.mru}) bytes from outputOffset`);
     }
     if ((flags & MPPC_FLAGS.FLUSHED) !== 0) {
       this.#flush();
       this.#awaitingFlush = false;
     }
+    const length = inputEnd - inputStart;
     if ((flags & MPPC_FLAGS.COMPRESSED) === 0) {
-      if (inputLength > this.mru) {
-        throw this.#fail('MPPC_OUTPUT_TOO_LARGE', 'uncompressed packet longer than the MRU', {
-          offset: this.mru,
-          field: 'payload',
-          length: inputLength,
-        });
-      }
-      if (inputOffset === 0 && inputLength === input.length) output.set(input);
-      else for (let k = 0; k < inputLength; k++) output[k] = input[inputOffset + k]!;
-      return inputLength;
+      if (length > this.mru) return this.#fail(MPPC_STATUS.TOO_LONG);
+      if (inputStart === 0 && inputEnd === input.length) output.set(input, outputOffset);
+      else for (let k = 0; k < length; k++) output[outputOffset + k] = input[inputStart + k]!;
+      return length;
     }
-    if (this.#awaitingFlush) {
-      throw new DecodeError<MppcErrorCode>(
-        'MPPC_AWAITING_FLUSH',
-        'history out of sync: compressed packets are discarded until one has the A flag',
-        { offset: 0, field: 'flags' },
-      );
-    }
+    if (this.#awaitingFlush) return MPPC_STATUS.AWAITING_FLUSH;
     if ((flags & MPPC_FLAGS.AT_FRONT) !== 0) this.#ptr = 0;
-    return this.#decode(input, inputOffset, inputOffset + inputLength, output);
+    return this.#decode(input, inputStart, inputEnd, output, outputOffset);
   }
 
-  #decode(input: Uint8Array, base: number, inputEnd: number, output: Uint8Array): number {
+  #decode(
+    input: Uint8Array,
+    base: number,
+    inputEnd: number,
+    output: Uint8Array,
+    outputOffset: number,
+  ): number {
     const hist = this.#history;
     const end = inputEnd - base;
     const totalBits = end * 8;
     const start = this.#ptr;
+    // output[ptr - shift] is the byte written to hist[ptr].
+    const shift = start - outputOffset;
     // One counter bounds both the history (8192) and the output (MRU): every byte produced
     // goes to both, at the same pace.
     const limit = Math.min(MPPC_HISTORY_SIZE, start + this.mru);
@@ -175,22 +207,22 @@ export class MppcDecompressor {
       }
       if (((acc >>> (n - 1)) & 1) === 0) {
         // RFC 2118 §4.1: literal 0x00–0x7F is `0` + 7 bits.
-        if (ptr >= limit) this.#overflow(ptr, start, tokenBit);
+        if (ptr >= limit) return this.#overflow(ptr, start);
         const b = (acc >>> (n - 8)) & 0x7f;
         n -= 8;
         hist[ptr] = b;
-        output[ptr - start] = b;
+        output[ptr - shift] = b;
         ptr++;
         continue;
       }
       if (((acc >>> (n - 2)) & 3) === 2) {
         // Literal 0x80–0xFF is `10` + low 7 bits.
-        if (tokenBit + 9 > totalBits) this.#truncated(ptr, start, tokenBit, 'literal');
-        if (ptr >= limit) this.#overflow(ptr, start, tokenBit);
+        if (tokenBit + 9 > totalBits) return this.#truncated(ptr);
+        if (ptr >= limit) return this.#overflow(ptr, start);
         const b = 0x80 | ((acc >>> (n - 9)) & 0x7f);
         n -= 9;
         hist[ptr] = b;
-        output[ptr - start] = b;
+        output[ptr - shift] = b;
         ptr++;
         continue;
       }
@@ -222,27 +254,27 @@ export class MppcDecompressor {
         const k = Math.clz32(~(top12 << 20));
         if (k >= 12) {
           this.#commit(ptr);
-          throw this.#fail('MPPC_BAD_LENGTH', 'length code longer than 12 bits', {
-            offset: tokenBit >>> 3,
-            field: 'length',
-          });
+          return this.#fail(MPPC_STATUS.BAD_LENGTH);
         }
         const bits = k + 1;
         length = (1 << bits) | ((acc >>> (n - 2 * bits)) & ((1 << bits) - 1));
         n -= 2 * bits;
       }
-      if (i * 8 - n > totalBits) this.#truncated(ptr, start, tokenBit, 'copy');
-      if (ptr + length > limit) this.#overflow(ptr + length - 1, start, tokenBit);
+      if (i * 8 - n > totalBits) return this.#truncated(ptr);
+      if (ptr + length > limit) return this.#overflow(ptr + length - 1, start);
       // RFC 2118 §4.2.1: an offset reaches back 1..8191 bytes. Offset 0 would copy the byte
       // being written; the 13-bit class (offset − 320) can also spell 8192..8511, further back
       // than the 8192-byte history reaches (8192 would copy the byte being written, too).
-      if (offset === 0 || offset >= MPPC_HISTORY_SIZE) this.#badOffset(ptr, tokenBit, offset);
+      if (offset === 0 || offset >= MPPC_HISTORY_SIZE) {
+        this.#commit(ptr);
+        return this.#fail(MPPC_STATUS.BAD_OFFSET);
+      }
       // Back past the front (offset > ptr): the end of the history from before the last B
       // restart, read forward from there. History never written since the last flush reads as
       // zeros (the histories start zeroed), and so does a copy running past index 8191: FreeRDP's
       // encoder emits both (a match running one byte into the zeros after the older data).
       let src = offset <= ptr ? ptr - offset : ptr - offset + MPPC_HISTORY_SIZE;
-      let o = ptr - start;
+      let o = ptr - shift;
       for (let j = 0; j < length; j++) {
         const b = hist[src++]!;
         hist[ptr++] = b;
@@ -254,13 +286,10 @@ export class MppcDecompressor {
     return ptr - start;
   }
 
-  #fail(
-    code: MppcErrorCode,
-    message: string,
-    details: DecodeErrorDetails,
-  ): DecodeError<MppcErrorCode> {
+  /** Drops the packet: the history is out of step until a flushed packet arrives. */
+  #fail(status: MppcStatus): MppcStatus {
     this.#awaitingFlush = true;
-    return new DecodeError<MppcErrorCode>(code, message, details);
+    return status;
   }
 
   #commit(ptr: number): void {
@@ -268,40 +297,16 @@ export class MppcDecompressor {
     if (ptr > this.#validEnd) this.#validEnd = ptr;
   }
 
-  #overflow(ptr: number, start: number, tokenBit: number): never {
+  /** A token would write at history index `ptr`, past the MRU or the history's end. */
+  #overflow(ptr: number, start: number): MppcStatus {
     this.#commit(Math.min(ptr, MPPC_HISTORY_SIZE));
-    if (ptr - start >= this.mru) {
-      throw this.#fail('MPPC_OUTPUT_TOO_LARGE', 'packet decompresses to more than the MRU', {
-        offset: tokenBit >>> 3,
-        field: 'token',
-        mru: this.mru,
-      });
-    }
-    throw this.#fail('MPPC_HISTORY_OVERFLOW', 'packet runs past the end of the history', {
-      offset: tokenBit >>> 3,
-      field: 'token',
-    });
+    return this.#fail(
+      ptr - start >= this.mru ? MPPC_STATUS.TOO_LONG : MPPC_STATUS.HISTORY_OVERFLOW,
+    );
   }
 
-  #truncated(ptr: number, start: number, tokenBit: number, field: string): never {
+  #truncated(ptr: number): MppcStatus {
     this.#commit(ptr);
-    throw this.#fail('MPPC_TRUNCATED', 'bitstream ends inside a token', {
-      offset: tokenBit >>> 3,
-      field,
-      produced: ptr - start,
-    });
-  }
-
-  #badOffset(ptr: number, tokenBit: number, offset: number): never {
-    this.#commit(ptr);
-    const message =
-      offset === 0
-        ? 'copy offset 0 (the byte being written)'
-        : `copy offset ${offset} beyond the 8192-byte history (at most 8191)`;
-    throw this.#fail('MPPC_BAD_OFFSET', message, {
-      offset: tokenBit >>> 3,
-      field: 'copy-offset',
-      copyOffset: offset,
-    });
+    return this.#fail(MPPC_STATUS.TRUNCATED);
   }
 }

@@ -2,6 +2,7 @@
  * `@pptpkit/mppc`: Microsoft Point-to-Point Compression (RFC 2118) — a compressor and a
  * decompressor with the 8192-byte history, working on flags + payload so that they compose
  * with MPPE (RFC 3078), plus a standalone framing with its own 2-byte header for MPPC alone.
+ * Dropped packets are negative statuses, never exceptions.
  *
  * @packageDocumentation
  */
@@ -13,5 +14,5 @@ export {
   MPPC_HISTORY_SIZE,
 } from './constants.js';
 export { MppcDecompressor, type MppcDecompressorOptions } from './decompressor.js';
-export type { MppcErrorCode } from './errors.js';
 export { MppcFramedCompressor, MppcFramedDecompressor } from './framed.js';
+export { MPPC_STATUS, type MppcStatus, mppcStatusMessage } from './status.js';

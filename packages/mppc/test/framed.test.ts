@@ -1,17 +1,20 @@
-import { DecodeError, encodeUtf8 } from '@pptpkit/wire';
+import { encodeUtf8 } from '@pptpkit/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MPPC_FLAGS, MppcFramedCompressor, MppcFramedDecompressor } from '../src/index.js';
+import {
+  MPPC_FLAGS,
+  MPPC_STATUS,
+  MppcFramedCompressor,
+  MppcFramedDecompressor,
+  type MppcStatus,
+  mppcStatusMessage,
+} from '../src/index.js';
 import { session } from './arbitraries.js';
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    return (e as DecodeError).code;
-  }
-  throw new Error('expected a DecodeError');
+/** Compresses `data` into a fresh buffer and returns header + payload. */
+function frame(c: MppcFramedCompressor, data: Uint8Array): Uint8Array {
+  const wire = new Uint8Array(data.length + 2);
+  return wire.subarray(0, c.compressRange(data, 0, data.length, wire, 0));
 }
 
 describe('standalone MPPC framing (RFC 2118 §3.1 header, 12-bit coherency count)', () => {
@@ -19,13 +22,30 @@ describe('standalone MPPC framing (RFC 2118 §3.1 header, 12-bit coherency count
     const c = new MppcFramedCompressor();
     const out = new Uint8Array(64);
     const data = encodeUtf8('aaaaaaaaaaaaaaaaaaaaaaaa');
-    c.compress(data, out);
+    c.compressRange(data, 0, data.length, out, 0);
     expect(out[0]).toBe(MPPC_FLAGS.AT_FRONT | MPPC_FLAGS.COMPRESSED);
     expect(out[1]).toBe(0);
-    c.compress(data, out);
+    c.compressRange(data, 0, data.length, out, 0);
     expect(out[0]).toBe(MPPC_FLAGS.COMPRESSED);
     expect(out[1]).toBe(1);
     expect(c.coherencyCount).toBe(2);
+  });
+
+  it('works on ranges: a packet inside a larger buffer, written and read at an offset', () => {
+    const c = new MppcFramedCompressor();
+    const d = new MppcFramedDecompressor({ mru: 100 });
+    const data = encodeUtf8('xxxx hello hello hello hello yyyy');
+    const tx = new Uint8Array(80).fill(0xee);
+    const n = c.compressRange(data, 5, 28, tx, 11);
+    // Nothing written outside [11, 11 + n).
+    expect(tx[10]).toBe(0xee);
+    expect(tx[11 + n]).toBe(0xee);
+    const rx = new Uint8Array(120).fill(0xee);
+    const m = d.decompressRange(tx, 11, 11 + n, rx, 7);
+    expect(m).toBe(23);
+    expect(rx.subarray(7, 7 + m)).toEqual(data.subarray(5, 28));
+    expect(rx[6]).toBe(0xee);
+    expect(rx[7 + m]).toBe(0xee);
   });
 
   it('the count wraps at 4096 and the receiver follows it', () => {
@@ -35,9 +55,9 @@ describe('standalone MPPC framing (RFC 2118 §3.1 header, 12-bit coherency count
     const out = new Uint8Array(64);
     const data = encodeUtf8('ping ping ping');
     for (let i = 0; i < 4100; i++) {
-      const n = c.compress(data, wire);
+      const n = c.compressRange(data, 0, data.length, wire, 0);
       expect(((wire[0]! & 0x0f) << 8) | wire[1]!).toBe(i & 0xfff);
-      expect(d.decompress(wire.subarray(0, n), out)).toBe(data.length);
+      expect(d.decompressRange(wire, 0, n, out, 0)).toBe(data.length);
     }
   });
 
@@ -53,8 +73,8 @@ describe('standalone MPPC framing (RFC 2118 §3.1 header, 12-bit coherency count
             c.reset();
             continue;
           }
-          const n = c.compress(step.data, wire);
-          const m = d.decompress(wire.subarray(0, n), out);
+          const n = c.compressRange(step.data, 0, step.data.length, wire, 0);
+          const m = d.decompressRange(wire, 0, n, out, 0);
           expect(out.subarray(0, m)).toEqual(step.data);
         }
       }),
@@ -62,51 +82,88 @@ describe('standalone MPPC framing (RFC 2118 §3.1 header, 12-bit coherency count
     );
   });
 
-  it('a lost packet: MPPC_COUNT_MISMATCH, then MPPC_AWAITING_FLUSH, then recovery on A', () => {
+  it('a lost packet: RESET_NEEDED, then AWAITING_FLUSH, then recovery on A', () => {
     const c = new MppcFramedCompressor();
     const d = new MppcFramedDecompressor({ mru: 200 });
     const out = new Uint8Array(200);
     const text = (i: number) => encodeUtf8(`packet ${i}: the bell tolls for thee`);
-    const send = (i: number) => {
-      const wire = new Uint8Array(text(i).length + 2);
-      return wire.subarray(0, c.compress(text(i), wire));
-    };
-    expect(d.decompress(send(0), out)).toBe(text(0).length);
-    send(1); // lost
-    expect(codeOf(() => d.decompress(send(2), out))).toBe('MPPC_COUNT_MISMATCH');
+    const receive = (p: Uint8Array) => d.decompressRange(p, 0, p.length, out, 0);
+    expect(receive(frame(c, text(0)))).toBe(text(0).length);
+    frame(c, text(1)); // lost
+    expect(receive(frame(c, text(2)))).toBe(MPPC_STATUS.RESET_NEEDED);
     expect(d.awaitingFlush).toBe(true);
-    expect(codeOf(() => d.decompress(send(3), out))).toBe('MPPC_AWAITING_FLUSH');
+    expect(receive(frame(c, text(3)))).toBe(MPPC_STATUS.AWAITING_FLUSH);
     // The receiver sends a CCP Reset-Request; the sender flushes its next packet.
     c.reset();
-    const n = d.decompress(send(4), out);
+    const n = receive(frame(c, text(4)));
     expect(out.subarray(0, n)).toEqual(text(4));
-    const m = d.decompress(send(5), out);
+    expect(d.awaitingFlush).toBe(false);
+    const m = receive(frame(c, text(5)));
     expect(out.subarray(0, m)).toEqual(text(5));
   });
 
-  it('refuses a D (encrypted) flag and a packet shorter than the header', () => {
+  it('drops a D (encrypted) flag and a packet shorter than the header, and nothing else changes', () => {
     const d = new MppcFramedDecompressor({ mru: 100 });
     const out = new Uint8Array(100);
-    expect(codeOf(() => d.decompress(new Uint8Array([0x90, 0x00, 0x41]), out))).toBe(
-      'MPPC_UNEXPECTED_ENCRYPTION',
+    expect(d.decompressRange(Uint8Array.of(0x90, 0x00, 0x41), 0, 3, out, 0)).toBe(
+      MPPC_STATUS.ENCRYPTED,
     );
-    expect(codeOf(() => d.decompress(new Uint8Array([0x80]), out))).toBe('MPPC_TRUNCATED');
+    expect(d.decompressRange(Uint8Array.of(0x80), 0, 1, out, 0)).toBe(MPPC_STATUS.TOO_SHORT);
+    // The range decides, not the buffer: two bytes of a longer buffer are not a header + data.
+    expect(d.decompressRange(Uint8Array.of(0x00, 0x00, 0x41), 0, 1, out, 0)).toBe(
+      MPPC_STATUS.TOO_SHORT,
+    );
+    expect(d.awaitingFlush).toBe(false);
+    // Count 0 is still the one expected: a packet carrying it is taken (C clear: as it is).
+    expect(d.decompressRange(Uint8Array.of(0x00, 0x00, 0x41), 0, 3, out, 0)).toBe(1);
+    expect(out[0]).toBe(0x41);
   });
 
-  it('arbitrary framed packets give data or a typed DecodeError', () => {
+  it('arbitrary framed packets give data (≤ MRU) or a status, never an exception', () => {
+    const seen = new Set<number>();
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 600 }), { maxLength: 10 }), (packets) => {
         const d = new MppcFramedDecompressor({ mru: 500 });
         const out = new Uint8Array(500);
         for (const p of packets) {
-          try {
-            expect(d.decompress(p, out)).toBeLessThanOrEqual(500);
-          } catch (e) {
-            expect(e).toBeInstanceOf(DecodeError);
+          const n = d.decompressRange(p, 0, p.length, out, 0);
+          expect(n).toBeLessThanOrEqual(500);
+          if (n < 0) {
+            expect(Object.values(MPPC_STATUS)).toContain(n);
+            seen.add(n);
           }
         }
       }),
       { numRuns: 300 },
     );
+    expect(seen).toContain(MPPC_STATUS.RESET_NEEDED);
+    expect(seen).toContain(MPPC_STATUS.ENCRYPTED);
+  });
+
+  it('programmer misuse throws RangeError: bad ranges, short buffers, too long a packet', () => {
+    const c = new MppcFramedCompressor();
+    const d = new MppcFramedDecompressor({ mru: 100 });
+    const data = new Uint8Array(20);
+    expect(() => c.compressRange(data, 0, 20, new Uint8Array(21), 0)).toThrow(RangeError);
+    expect(() => c.compressRange(data, 0, 20, new Uint8Array(30), 9)).toThrow(RangeError);
+    expect(() => c.compressRange(data, 5, 21, new Uint8Array(30), 0)).toThrow(RangeError);
+    expect(() => c.compressRange(new Uint8Array(8193), 0, 8193, new Uint8Array(9000), 0)).toThrow(
+      RangeError,
+    );
+    expect(() => d.decompressRange(data, 0, 21, new Uint8Array(100), 0)).toThrow(RangeError);
+    expect(() => d.decompressRange(data, 0, 20, new Uint8Array(100), 1)).toThrow(RangeError);
+    // None of them moved the coherency count.
+    expect(c.coherencyCount).toBe(0);
+  });
+});
+
+describe('MPPC_STATUS', () => {
+  it('every status is a distinct negative number with its own message', () => {
+    const values = Object.values(MPPC_STATUS) as MppcStatus[];
+    expect(new Set(values).size).toBe(values.length);
+    for (const v of values) expect(v).toBeLessThan(0);
+    const messages = values.map(mppcStatusMessage);
+    expect(new Set(messages).size).toBe(values.length);
+    expect(() => mppcStatusMessage(0 as MppcStatus)).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The RFC 1661 option-negotiation automaton, written once and shared by LCP, IPCP, IPv6CP and
  * CCP. It is driven by events (`up`, `down`, `open`, `close`, `timeout`, `receive`), has an
- * injected clock (callers pass `now` and read `deadline`), and leaves option semantics to
+ * injected clock (callers pass `now` and read `nextDeadline()`), and leaves option semantics to
  * {@link AutomatonHooks}.
  *
  * @module
@@ -161,9 +161,12 @@ export class Automaton {
     return this.#restartCounter;
   }
 
-  /** When the Restart timer fires, or `undefined` when it is not running. */
-  get deadline(): number | undefined {
-    return TIMER_STATES.has(this.#state) ? this.#timerAt : undefined;
+  /**
+   * When the Restart timer fires (call {@link Automaton.timeout} then), in monotonic ms;
+   * `Number.POSITIVE_INFINITY` when it is not running.
+   */
+  nextDeadline(): number {
+    return TIMER_STATES.has(this.#state) ? this.#timerAt : Number.POSITIVE_INFINITY;
   }
 
   /** Allocates the next Identifier for a packet this protocol originates. */
@@ -197,8 +200,7 @@ export class Automaton {
 
   /** Fires the Restart timer if it is due (TO+ or TO-). */
   timeout(now: number): void {
-    const due = this.deadline;
-    if (due === undefined || now < due) return;
+    if (now < this.nextDeadline()) return;
     this.#retransmitting = true;
     try {
       this.#event(this.#restartCounter > 0 ? 'TO+' : 'TO-', now);

@@ -8,8 +8,6 @@
 export type PppErrorCode =
   /** The input ended inside a header, packet or option. */
   | 'PPP_TRUNCATED'
-  /** A PPP protocol field is not a valid protocol number (RFC 1661 §2). */
-  | 'PPP_BAD_PROTOCOL'
   /** A control packet's Length field is below 4 or beyond the bytes received (RFC 1661 §5). */
   | 'PPP_BAD_LENGTH'
   /** A configuration option's Length field is below 2 or overruns the packet (RFC 1661 §6). */

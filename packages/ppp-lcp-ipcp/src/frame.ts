@@ -6,8 +6,6 @@
  *
  * @module
  */
-import { DecodeError } from '@pptpkit/wire';
-import type { PppErrorCode } from './errors.js';
 
 /** Which header compressions to apply when writing a frame. */
 export interface FrameCompression {
@@ -17,71 +15,56 @@ export interface FrameCompression {
   readonly pfc: boolean;
 }
 
-/** A decoded frame header; `offset` is where the information field starts. */
+/** A frame header read by {@link readPppHeader}; reuse one object per receive loop. */
 export interface PppHeader {
   /** The protocol number. */
   protocol: number;
-  /** Length of the header in bytes (0–4): the information field starts here. */
+  /** Absolute index in the buffer of the first byte after the header (the information field). */
   offset: number;
 }
 
 /**
- * Decodes the header of a received frame, accepting both compressed and uncompressed forms
- * (RFC 1661 §6.5/§6.6: a receiver accepting compression must still accept the full form).
- * Fills `out` when given, so the data path allocates nothing.
+ * Reads the header of the received frame `buf[start, end)` in place, accepting the compressed
+ * and the uncompressed forms (RFC 1661 §6.5/§6.6: a receiver that accepts compression must
+ * still accept the full form): an optional Address/Control pair `FF 03` (RFC 1662 §3.1), then a
+ * 1-byte (odd) or 2-byte Protocol field. Fills `out.protocol` and `out.offset` (absolute in
+ * `buf`). Allocation-free; never throws on the bytes' content.
  *
- * @throws DecodeError `PPP_TRUNCATED` when the frame is too short, `PPP_BAD_PROTOCOL` when the
- * protocol field is malformed (RFC 1661 §2: the low byte is odd, the high byte even).
+ * @returns `false`, leaving `out` untouched, when the header is incomplete or malformed: `FF`
+ *   not followed by `03`, the frame ends inside the header, or a 2-byte protocol whose low byte
+ *   is even (RFC 1661 §2: the low byte is odd, the high byte even; an odd first byte is the
+ *   1-byte form).
+ * @throws RangeError when `start`/`end` are not a range inside `buf` (programmer misuse).
  */
-export function decodePppHeader(
-  frame: Uint8Array,
-  out: PppHeader = { protocol: 0, offset: 0 },
-): PppHeader {
-  let at = 0;
-  // RFC 1662 §3.1: All-Stations address 0xFF followed by UI control 0x03.
-  if (frame[0] === 0xff) {
-    if (frame[1] !== 0x03) {
-      throw new DecodeError<PppErrorCode>(
-        'PPP_BAD_PROTOCOL',
-        'address 0xff not followed by control 0x03',
-        {
-          offset: 1,
-          field: 'control',
-        },
-      );
-    }
-    at = 2;
+export function readPppHeader(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  out: PppHeader,
+): boolean {
+  if (!(start >= 0 && start <= end && end <= buf.length)) {
+    throw new RangeError(`bad range [${start}, ${end}) in ${buf.length} bytes`);
   }
-  const first = frame[at];
-  if (first === undefined) {
-    throw new DecodeError<PppErrorCode>('PPP_TRUNCATED', 'frame ends before the protocol field', {
-      offset: at,
-      field: 'protocol',
-    });
+  let at = start;
+  // RFC 1662 §3.1: All-Stations address 0xFF followed by UI control 0x03 (absent with ACFC).
+  if (at < end && buf[at] === 0xff) {
+    if (at + 1 >= end || buf[at + 1] !== 0x03) return false;
+    at += 2;
   }
+  if (at >= end) return false;
+  const first = buf[at]!;
   if ((first & 1) === 1) {
     // RFC 1661 §6.5: a compressed protocol field is the single odd low byte.
     out.protocol = first;
     out.offset = at + 1;
-    return out;
+    return true;
   }
-  const second = frame[at + 1];
-  if (second === undefined) {
-    throw new DecodeError<PppErrorCode>('PPP_TRUNCATED', 'frame ends inside the protocol field', {
-      offset: at + 1,
-      field: 'protocol',
-    });
-  }
-  if ((second & 1) === 0) {
-    throw new DecodeError<PppErrorCode>('PPP_BAD_PROTOCOL', 'protocol field low byte is even', {
-      offset: at + 1,
-      field: 'protocol',
-      protocol: (first << 8) | second,
-    });
-  }
+  if (at + 1 >= end) return false;
+  const second = buf[at + 1]!;
+  if ((second & 1) === 0) return false;
   out.protocol = (first << 8) | second;
   out.offset = at + 2;
-  return out;
+  return true;
 }
 
 /** The number of header bytes {@link writePppHeader} writes for `protocol`. */

@@ -36,11 +36,11 @@ export {
 export type { OptionVerdict } from './control-protocol.js';
 export type { PppDownCode, PppErrorCode } from './errors.js';
 export {
-  decodePppHeader,
   encodePppFrame,
   type FrameCompression,
   type PppHeader,
   pppHeaderLength,
+  readPppHeader,
   writePppHeader,
 } from './frame.js';
 export type { IpcpConfig } from './ipcp.js';
@@ -63,11 +63,9 @@ export {
   encodeIpcpOption,
   encodeIpv6cpOption,
   encodeLcpOption,
-  formatIpv4,
   type IpcpOption,
   type Ipv6cpOption,
   type LcpOption,
-  parseIpv4,
 } from './options.js';
 export {
   type ControlPacket,

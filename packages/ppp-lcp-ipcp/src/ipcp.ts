@@ -9,7 +9,7 @@ import { ControlProtocol, type OptionVerdict, type ProtocolSink } from './contro
 import { decodeIpcpOption, encodeIpcpOption, type IpcpOption } from './options.js';
 import type { RawOption } from './packet.js';
 
-/** IPCP settings. Addresses are 32-bit unsigned integers (see `parseIpv4`). */
+/** IPCP settings. Addresses are 32-bit unsigned integers (`parseIpv4` of `@pptpkit/wire`). */
 export interface IpcpConfig {
   /** Our address; 0 (the default) asks the peer to assign one (RFC 1332 §3.3). */
   readonly localAddress?: number;

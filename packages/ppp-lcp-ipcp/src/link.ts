@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DecodeError } from '@pptpkit/wire';
+import { DecodeError, formatIpv4 } from '@pptpkit/wire';
 import type { AuthMethod, AuthStep, PppAuthenticator } from './authenticator.js';
 import { type AutomatonConfig, DEFAULT_AUTOMATON_CONFIG } from './automaton.js';
 import type { FsmState } from './automaton-table.js';
@@ -12,11 +12,10 @@ import { Ccp, type CcpPolicy, type CompressionAgreement } from './ccp.js';
 import { CP_CODE, PPP_PROTOCOL } from './constants.js';
 import type { ControlProtocol, ProtocolSink } from './control-protocol.js';
 import type { PppDownCode } from './errors.js';
-import { decodePppHeader, encodePppFrame, type FrameCompression, type PppHeader } from './frame.js';
+import { encodePppFrame, type FrameCompression, type PppHeader, readPppHeader } from './frame.js';
 import { Ipcp, type IpcpConfig } from './ipcp.js';
 import { Ipv6cp } from './ipv6cp.js';
 import { type AuthSpec, describeAuth, Lcp, type LcpConfig } from './lcp.js';
-import { formatIpv4 } from './options.js';
 import { decodeControlPacket } from './packet.js';
 
 /** The link phases of RFC 1661 §3.2. */
@@ -87,12 +86,6 @@ export type PppAction =
       readonly type: 'send';
       /** The frame. */
       readonly frame: Uint8Array;
-    }
-  | {
-      /** Call `timeout(now)` at `at`; `undefined` cancels. Always the last action. */
-      readonly type: 'deadline';
-      /** Monotonic ms, or `undefined` for none. */
-      readonly at: number | undefined;
     }
   | {
       /** The link moved to a new phase. */
@@ -212,6 +205,15 @@ interface AuthRun {
 
 const NO_COMPRESSION: FrameCompression = { acfc: false, pfc: false };
 
+/** Why {@link readPppHeader} refused `frame`, for the diagnostic (RFC 1661 §2, RFC 1662 §3.1). */
+function malformedHeader(frame: Uint8Array): string {
+  if (frame[0] === 0xff && frame.length > 1 && frame[1] !== 0x03)
+    return 'address 0xff not followed by control 0x03';
+  const at = frame[0] === 0xff ? 2 : 0;
+  if (frame.length <= at + 1) return 'frame ends inside its header';
+  return 'protocol field low byte is even';
+}
+
 function matchesSpec(method: AuthSpec, spec: AuthSpec): boolean {
   return (
     method.protocol === spec.protocol &&
@@ -220,9 +222,10 @@ function matchesSpec(method: AuthSpec, spec: AuthSpec): boolean {
 }
 
 /**
- * A PPP link, either role. Feed it frames with {@link PppLink.receive}, call
- * {@link PppLink.timeout} at the last `deadline`, and carry out the returned actions.
- * Malformed input never throws: it is dropped and counted, or answered as RFC 1661 says.
+ * A PPP link, either role. Feed it frames with {@link PppLink.receive} (or
+ * {@link PppLink.receiveRange}), carry out the returned actions, and after every call arm one
+ * timer for {@link PppLink.nextDeadline} and call {@link PppLink.timeout} then. Malformed input
+ * never throws: it is dropped and counted, or answered as RFC 1661 says.
  */
 export class PppLink {
   readonly #options: PppLinkOptions;
@@ -479,9 +482,47 @@ export class PppLink {
     });
   }
 
-  /** Feeds one received PPP frame (the GRE payload). Never throws on malformed input. */
+  /**
+   * Feeds one received PPP frame (the GRE payload), header included. The link may keep views
+   * of `frame` (option data, `data` payloads): do not reuse its memory afterwards. Never throws
+   * on malformed input.
+   */
   receive(frame: Uint8Array, now: number): PppAction[] {
     return this.#run(now, () => this.#receive(frame, now));
+  }
+
+  /**
+   * Feeds the received PPP frame `buf[start, end)`, e.g. straight from a reused receive buffer:
+   * the link copies the frame first, so `buf` may be reused as soon as this returns (views in
+   * the returned actions point into the copy). Never throws on malformed input.
+   *
+   * @throws RangeError when `start`/`end` are not a range inside `buf` (programmer misuse).
+   */
+  receiveRange(buf: Uint8Array, start: number, end: number, now: number): PppAction[] {
+    if (!(start >= 0 && start <= end && end <= buf.length)) {
+      throw new RangeError(`bad range [${start}, ${end}) in ${buf.length} bytes`);
+    }
+    return this.receive(buf.slice(start, end), now);
+  }
+
+  /**
+   * When {@link PppLink.timeout} must next be called, in monotonic ms: the earliest of the
+   * LCP, IPCP, IPv6CP and CCP Restart timers, the LCP echo timer and the authentication
+   * machines' deadlines; `Number.POSITIVE_INFINITY` when nothing is pending. Read it again
+   * after every call that returns actions.
+   */
+  nextDeadline(): number {
+    let at = this.#lcp.fsm.nextDeadline();
+    const echo = this.#lcp.echoDeadline;
+    if (echo !== undefined && echo < at) at = echo;
+    for (const cp of this.#ncps()) {
+      const t = cp.fsm.nextDeadline();
+      if (t < at) at = t;
+    }
+    for (const run of this.#auth) {
+      if (!run.done && run.deadline !== undefined && run.deadline < at) at = run.deadline;
+    }
+    return at;
   }
 
   #run(now: number, body: () => void): PppAction[] {
@@ -489,7 +530,6 @@ export class PppLink {
     this.#out = [];
     body();
     while (this.#pending.length > 0) this.#pending.shift()!();
-    this.#out.push({ type: 'deadline', at: this.#deadline() });
     return this.#out;
   }
 
@@ -498,18 +538,6 @@ export class PppLink {
     if (this.#ipv6cp !== undefined) list.push(this.#ipv6cp);
     if (this.#ccp !== undefined) list.push(this.#ccp);
     return list;
-  }
-
-  #deadline(): number | undefined {
-    let at: number | undefined;
-    const consider = (t: number | undefined): void => {
-      if (t !== undefined && (at === undefined || t < at)) at = t;
-    };
-    consider(this.#lcp.fsm.deadline);
-    consider(this.#lcp.echoDeadline);
-    for (const cp of this.#ncps()) consider(cp.fsm.deadline);
-    for (const run of this.#auth) if (!run.done) consider(run.deadline);
-    return at;
   }
 
   #setPhase(phase: LinkPhase): void {
@@ -557,14 +585,12 @@ export class PppLink {
   }
 
   #receive(frame: Uint8Array, now: number): void {
-    let header: PppHeader;
-    try {
-      header = decodePppHeader(frame, this.#header);
-    } catch (e) {
+    const header = this.#header;
+    if (!readPppHeader(frame, 0, frame.length, header)) {
       this.counters.malformedFrames++;
       this.#out.push({
         type: 'diagnostic',
-        message: `malformed PPP frame dropped: ${(e as Error).message}`,
+        message: `malformed PPP frame dropped: ${malformedHeader(frame)}`,
       });
       return;
     }

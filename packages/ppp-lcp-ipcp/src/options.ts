@@ -220,21 +220,3 @@ export function encodeIpv6cpOption(option: Ipv6cpOption): RawOption {
       return option.raw;
   }
 }
-
-/** Formats a 32-bit address as dotted quad. */
-export function formatIpv4(address: number): string {
-  return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
-}
-
-/**
- * Parses a dotted-quad IPv4 address to a 32-bit unsigned integer.
- *
- * @throws RangeError when `text` is not four decimal octets.
- */
-export function parseIpv4(text: string): number {
-  const parts = text.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
-    throw new RangeError(`not an IPv4 address: ${text}`);
-  }
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}

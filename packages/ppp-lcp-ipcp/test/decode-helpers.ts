@@ -2,9 +2,10 @@ import {
   type ControlPacket,
   decodeControlPacket,
   decodeOptions,
-  decodePppHeader,
   type PppAction,
+  type PppHeader,
   type RawOption,
+  readPppHeader,
 } from '../src/index.js';
 
 /** A frame a link sent, decoded for assertions. */
@@ -14,8 +15,15 @@ export interface SentPacket extends ControlPacket {
   readonly frame: Uint8Array;
 }
 
+/** Reads the header of a whole frame; throws (failing the test) when it is malformed. */
+export function headerOf(frame: Uint8Array): PppHeader {
+  const h: PppHeader = { protocol: 0, offset: 0 };
+  if (!readPppHeader(frame, 0, frame.length, h)) throw new Error('malformed PPP frame header');
+  return h;
+}
+
 export function decodeSent(frame: Uint8Array): SentPacket {
-  const h = decodePppHeader(frame);
+  const h = headerOf(frame);
   return {
     ...decodeControlPacket(frame.subarray(h.offset)),
     protocol: h.protocol,

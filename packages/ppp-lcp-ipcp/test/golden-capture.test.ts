@@ -4,6 +4,7 @@
  * header and control packet must decode and re-encode to the captured bytes, and the
  * negotiation must read as pppd's own debug log of the same session describes it.
  */
+import { formatIpv4 } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
 import {
   type Direction,
@@ -22,16 +23,16 @@ import {
   decodeLcpOption,
   decodeOptions,
   decodePapPacket,
-  decodePppHeader,
   encodeControlPacket,
   encodeIpcpOption,
   encodeIpv6cpOption,
   encodeLcpOption,
   encodeOptions,
   encodePapPacket,
-  formatIpv4,
   type LcpOption,
   PPP_PROTOCOL,
+  type PppHeader,
+  readPppHeader,
 } from '../src/index.js';
 
 interface Frame {
@@ -44,7 +45,8 @@ interface Frame {
 /** The PPP frames, with the header read by our own codec. */
 function frames(capture: GoldenCapture): Frame[] {
   return pppFrames(capture).map(({ dir, frame }) => {
-    const header = decodePppHeader(frame);
+    const header: PppHeader = { protocol: 0, offset: 0 };
+    expect(readPppHeader(frame, 0, frame.length, header)).toBe(true);
     return { dir, bytes: frame, protocol: header.protocol, info: frame.subarray(header.offset) };
   });
 }

@@ -36,7 +36,10 @@ export class BackToBack {
   now = 0;
   readonly log: Logged[] = [];
   readonly #queue: { to: Side; frame: Uint8Array }[] = [];
-  readonly #deadline: Record<Side, number | undefined> = { client: undefined, server: undefined };
+  readonly #deadline: Record<Side, number> = {
+    client: Number.POSITIVE_INFINITY,
+    server: Number.POSITIVE_INFINITY,
+  };
   filter: Filter = (_from, frame) => [frame];
 
   constructor(client: Omit<PppLinkOptions, 'role'>, server: Omit<PppLinkOptions, 'role'>) {
@@ -48,7 +51,7 @@ export class BackToBack {
     return side === 'client' ? this.client : this.server;
   }
 
-  /** Records actions and queues sends to the other side. */
+  /** Records actions, queues sends to the other side and re-arms the side's one timer. */
   handle(side: Side, actions: PppAction[]): void {
     for (const action of actions) {
       this.log.push({ side, at: this.now, action });
@@ -56,10 +59,9 @@ export class BackToBack {
         const to: Side = side === 'client' ? 'server' : 'client';
         for (const f of this.filter(side, action.frame, this.now))
           this.#queue.push({ to, frame: f });
-      } else if (action.type === 'deadline') {
-        this.#deadline[side] = action.at;
       }
     }
+    this.#deadline[side] = this.link(side).nextDeadline();
   }
 
   start(): void {
@@ -82,7 +84,7 @@ export class BackToBack {
       }
       const times = (['client', 'server'] as const)
         .map((s) => [s, this.#deadline[s]] as const)
-        .filter((x): x is readonly [Side, number] => x[1] !== undefined && x[1] <= until)
+        .filter((x) => x[1] <= until)
         .sort((a, b) => a[1] - b[1]);
       const first = times[0];
       if (first === undefined) {

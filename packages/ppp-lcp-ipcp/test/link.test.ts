@@ -2,13 +2,15 @@ import { constantTimeEqual, encodeUtf8, toHex } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
 import {
   type AuthMethod,
+  DEFAULT_AUTOMATON_CONFIG,
   PapAuthenticator,
   PapPeer,
   PPP_PROTOCOL,
   PppLink,
-  parseIpv4,
 } from '../src/index.js';
+import { headerOf } from './decode-helpers.js';
 import { BackToBack, seededRandom } from './harness.js';
+import { ipv4 } from './ipv4.js';
 
 const papPeer = (password = 'secret'): AuthMethod => ({
   protocol: PPP_PROTOCOL.PAP,
@@ -34,9 +36,9 @@ function papPair(clientPassword = 'secret'): BackToBack {
       randomBytes: seededRandom(2),
       policy: { requireAuth: [papServer] },
       ipcp: {
-        localAddress: parseIpv4('10.0.0.1'),
-        peerAddress: parseIpv4('10.0.0.2'),
-        dns: [parseIpv4('8.8.8.8'), parseIpv4('1.1.1.1')],
+        localAddress: ipv4('10.0.0.1'),
+        peerAddress: ipv4('10.0.0.2'),
+        dns: [ipv4('8.8.8.8'), ipv4('1.1.1.1')],
       },
     },
   );
@@ -129,7 +131,7 @@ describe('PppLink lifecycle and data', () => {
       { reason: { code: 'PPP_LOWER_DOWN' } },
     ]);
     expect(early.phase).toBe('dead');
-    expect(actions.at(-1)).toEqual({ type: 'deadline', at: undefined });
+    expect(early.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
     const c = papPair();
     c.start();
     c.run(5_000);
@@ -164,5 +166,93 @@ describe('PppLink lifecycle and data', () => {
     expect(stats.malformedFrames).toBe(4);
     expect(stats.malformedPackets).toBe(4);
     expect(b.client.phase).toBe('network');
+  });
+});
+
+describe('nextDeadline (one convention: monotonic ms, Infinity when idle)', () => {
+  it('follows the LCP Restart timer from start, and is Infinity before start and once dead', () => {
+    const link = new PppLink({ role: 'client', randomBytes: seededRandom(5) });
+    expect(link.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    link.start(100);
+    const at = 100 + DEFAULT_AUTOMATON_CONFIG.restartMs;
+    expect(link.nextDeadline()).toBe(at);
+    // Early: nothing is retransmitted and the deadline stands.
+    expect(link.timeout(at - 1).filter((a) => a.type === 'send')).toEqual([]);
+    expect(link.nextDeadline()).toBe(at);
+    // Due: the Configure-Request goes out again and the timer restarts (RFC 1661 §4.6).
+    expect(link.timeout(at).filter((a) => a.type === 'send')).toHaveLength(1);
+    expect(link.nextDeadline()).toBe(at + DEFAULT_AUTOMATON_CONFIG.restartMs);
+    link.lowerDown(at + 1);
+    expect(link.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('covers the LCP echo timer once the link is up', () => {
+    const b = papPair();
+    b.start();
+    b.run(5_000);
+    const at = b.client.nextDeadline();
+    expect(at).toBeGreaterThan(b.now);
+    expect(Number.isFinite(at)).toBe(true);
+    expect(b.client.timeout(at - 1).filter((a) => a.type === 'send')).toEqual([]);
+    const [echo] = b.client.timeout(at).flatMap((a) => (a.type === 'send' ? [a.frame] : []));
+    expect(headerOf(echo!).protocol).toBe(PPP_PROTOCOL.LCP);
+    expect(echo![headerOf(echo!).offset]).toBe(9); // Echo-Request (RFC 1661 §5.8)
+  });
+
+  it('covers the authentication machines: a lost PAP request is resent at its deadline', () => {
+    const b = papPair();
+    // The server never hears PAP: the client's Authenticate-Request must be retransmitted.
+    b.filter = (from, frame) =>
+      from === 'client' && headerOf(frame).protocol === PPP_PROTOCOL.PAP ? [] : [frame];
+    b.start();
+    b.run(0);
+    expect(b.client.phase).toBe('authenticate');
+    const sentPap = (): number =>
+      b.actions('client', 'send').filter((a) => headerOf(a.frame).protocol === PPP_PROTOCOL.PAP)
+        .length;
+    const before = sentPap();
+    expect(before).toBe(1);
+    // PapPeer's default retransmission interval (3 s) is the earliest timer now.
+    const at = b.client.nextDeadline();
+    expect(at).toBe(b.now + 3_000);
+    b.run(at);
+    expect(sentPap()).toBe(2);
+  });
+});
+
+describe('receiveRange', () => {
+  /** A link pair that is up, with an IPv4 frame (`21` + 20 bytes) placed at `buf[7, 28)`. */
+  function upWithFrame(): { b: BackToBack; buf: Uint8Array } {
+    const b = papPair();
+    b.start();
+    b.run(5_000);
+    const buf = new Uint8Array(40).fill(0xee);
+    buf[7] = 0x21;
+    buf.set([0x45, 0, 0, 20], 8);
+    return { b, buf };
+  }
+
+  it('reads the frame in place and copies it: the buffer may be reused at once', () => {
+    const { b, buf } = upWithFrame();
+    const actions = b.client.receiveRange(buf, 7, 28, b.now);
+    const data = actions.find((a) => a.type === 'data');
+    expect(data).toMatchObject({ type: 'data', protocol: PPP_PROTOCOL.IPV4 });
+    const payload = data?.type === 'data' ? data.payload : new Uint8Array(0);
+    expect(toHex(payload)).toBe(toHex(buf.subarray(8, 28)));
+    buf.fill(0);
+    expect(payload[0]).toBe(0x45);
+    // The same frame through receive() gives the same actions.
+    const { b: twin, buf: same } = upWithFrame();
+    expect(twin.client.receive(same.slice(7, 28), twin.now)).toEqual(actions);
+  });
+
+  it('counts a range that ends inside the header as malformed, and refuses bad ranges', () => {
+    const { b, buf } = upWithFrame();
+    buf.set([0xff, 0x03, 0x00], 7);
+    const before = b.client.counters.malformedFrames;
+    b.client.receiveRange(buf, 7, 9, b.now);
+    expect(b.client.counters.malformedFrames).toBe(before + 1);
+    expect(() => b.client.receiveRange(buf, 30, 20, b.now)).toThrow(RangeError);
+    expect(() => b.client.receiveRange(buf, 0, 41, b.now)).toThrow(RangeError);
   });
 });

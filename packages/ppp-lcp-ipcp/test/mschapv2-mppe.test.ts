@@ -3,15 +3,10 @@ import { ChapAuthenticator, ChapPeer } from '@pptpkit/mschapv2';
 import { toHex } from '@pptpkit/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type AuthMethod,
-  CHAP_ALGORITHM,
-  decodeLcpOption,
-  PPP_PROTOCOL,
-  parseIpv4,
-} from '../src/index.js';
+import { type AuthMethod, CHAP_ALGORITHM, decodeLcpOption, PPP_PROTOCOL } from '../src/index.js';
 import { decodeSent, optionsOf, sentPackets } from './decode-helpers.js';
 import { BackToBack, seededRandom } from './harness.js';
+import { ipv4 } from './ipv4.js';
 import { mppeCcpPolicy } from './mppe-adapter.js';
 
 /** A CHAP Success (code 3) frame, with or without the FF 03 header. */
@@ -60,9 +55,9 @@ function scenario(password: string): BackToBack {
       randomBytes: seededRandom(62),
       policy: { requireAuth: [mschapv2Authenticator], ccp, requireMppe: true },
       ipcp: {
-        localAddress: parseIpv4('192.168.100.1'),
-        peerAddress: parseIpv4('192.168.100.10'),
-        dns: [parseIpv4('192.168.100.1')],
+        localAddress: ipv4('192.168.100.1'),
+        peerAddress: ipv4('192.168.100.10'),
+        dns: [ipv4('192.168.100.1')],
       },
     },
   );

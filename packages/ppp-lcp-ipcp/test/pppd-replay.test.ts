@@ -21,12 +21,17 @@ import {
   CHAP_ALGORITHM,
   type CompressionAgreement,
   CP_CODE,
-  decodePppHeader,
   PPP_PROTOCOL,
   type PppAction,
   PppLink,
 } from '../src/index.js';
-import { controlFrame, decodeSent, type SentPacket, sentPackets } from './decode-helpers.js';
+import {
+  controlFrame,
+  decodeSent,
+  headerOf,
+  type SentPacket,
+  sentPackets,
+} from './decode-helpers.js';
 import { seededRandom } from './harness.js';
 import { mppeCcpPolicy } from './mppe-adapter.js';
 
@@ -44,7 +49,7 @@ class Capture {
   constructor(name: string) {
     this.file = loadGoldenCapture(name);
     this.frames = pppFrames(this.file).map(({ dir, frame }) => {
-      const isControl = decodePppHeader(frame).protocol >= 0x8000;
+      const isControl = headerOf(frame).protocol >= 0x8000;
       return { dir, frame, packet: isControl ? decodeSent(frame) : undefined };
     });
   }

@@ -1,15 +1,9 @@
 import { toHex } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
-import {
-  CP_CODE,
-  decodeLcpOption,
-  PPP_PROTOCOL,
-  type PppAction,
-  PppLink,
-  parseIpv4,
-} from '../src/index.js';
+import { CP_CODE, decodeLcpOption, PPP_PROTOCOL, type PppAction, PppLink } from '../src/index.js';
 import { controlFrame, optionsOf, type SentPacket, sentPackets } from './decode-helpers.js';
 import { BackToBack, seededRandom } from './harness.js';
+import { ipv4 } from './ipv4.js';
 
 const LCP = PPP_PROTOCOL.LCP;
 
@@ -19,7 +13,7 @@ function plainPair(clientLcp = {}, serverLcp = {}): BackToBack {
     {
       randomBytes: seededRandom(12),
       lcp: serverLcp,
-      ipcp: { localAddress: parseIpv4('192.168.0.1'), peerAddress: parseIpv4('192.168.0.2') },
+      ipcp: { localAddress: ipv4('192.168.0.1'), peerAddress: ipv4('192.168.0.2') },
     },
   );
 }

@@ -60,14 +60,6 @@ export interface CloseAction {
   readonly type: 'close';
 }
 
-/** Call `timeout(now)` at `at` (monotonic ms), or disarm the timer when `at` is undefined. */
-export interface DeadlineAction {
-  /** Discriminant. */
-  readonly type: 'deadline';
-  /** When to call `timeout`, or `undefined` for never. */
-  readonly at: number | undefined;
-}
-
 /** The control connection is established. */
 export interface UpAction {
   /** Discriminant. */
@@ -144,7 +136,6 @@ export interface DiagnosticAction {
 export type ControlAction =
   | SendAction
   | CloseAction
-  | DeadlineAction
   | UpAction
   | DownAction
   | CallUpAction

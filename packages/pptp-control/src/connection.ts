@@ -112,7 +112,8 @@ export function sessionEnd(code: PptpSessionErrorCode, message: string): PptpCon
 /**
  * The base of {@link PnsControlConnection} and {@link PacControlConnection}: a sans-I/O core fed
  * with TCP bytes (`receive`), timer expiries (`timeout`) and the TCP close (`closed`), each
- * given the caller's monotonic `now` in milliseconds, and returning actions.
+ * given the caller's monotonic `now` in milliseconds, and returning actions. After every call,
+ * arm one timer for {@link ControlConnection.nextDeadline} and call `timeout` then.
  */
 export abstract class ControlConnection {
   /** Counters; read at any time. */
@@ -138,7 +139,6 @@ export abstract class ControlConnection {
   readonly #framer = new ControlFramer();
   readonly #callIds = new CallIdAllocator();
   #out: ControlAction[] = [];
-  #emittedDeadline: number | undefined;
   #lastReceived = 0;
   #echo: { readonly id: number; readonly sentAt: number } | undefined;
   #nextEchoId: number;
@@ -159,21 +159,24 @@ export abstract class ControlConnection {
     return this.peerInfo;
   }
 
-  /** When `timeout` must next be called, or `undefined`. */
-  get nextDeadline(): number | undefined {
-    if (this.connState === 'closed') return undefined;
-    let at = this.stateDeadline;
+  /**
+   * When `timeout` must next be called, in the caller's monotonic ms: the earliest of the
+   * waiting state's reply timer, the echo keepalive and the calls' timers;
+   * `Number.POSITIVE_INFINITY` when nothing is pending (always once closed). Read it again
+   * after every call.
+   */
+  nextDeadline(): number {
+    if (this.connState === 'closed') return Number.POSITIVE_INFINITY;
+    let at = this.stateDeadline ?? Number.POSITIVE_INFINITY;
     if (this.connState === 'established') {
       const s = this.settings;
       const keepalive =
         this.#echo === undefined
           ? this.#lastReceived + s.echoIntervalMs
           : this.#echo.sentAt + s.echoTimeoutMs;
-      if (Number.isFinite(keepalive) && (at === undefined || keepalive < at)) at = keepalive;
+      if (keepalive < at) at = keepalive;
     }
-    const call = this.callDeadline();
-    if (call !== undefined && (at === undefined || call < at)) at = call;
-    return at;
+    return Math.min(at, this.callDeadline());
   }
 
   /** Feeds bytes read from the TCP connection. */
@@ -200,12 +203,11 @@ export abstract class ControlConnection {
   }
 
   /**
-   * Handles the expiry of the deadline last announced. Calling it early is harmless, and it
-   * always re-announces the next deadline, so a timer that fired early is re-armed.
+   * Runs the timers due at `now` (see {@link ControlConnection.nextDeadline}). Calling it early
+   * is harmless: nothing happens and the deadline stands.
    */
   timeout(now: number): ControlAction[] {
     if (this.connState === 'closed') return [];
-    this.#emittedDeadline = Number.NaN;
     if (this.stateDeadline !== undefined && now >= this.stateDeadline) {
       this.stateDeadline = undefined;
       this.stateTimedOut();
@@ -242,8 +244,8 @@ export abstract class ControlConnection {
   protected abstract handle(message: ControlMessage, now: number): void;
   /** The state deadline expired (the state is not `established`). */
   protected abstract stateTimedOut(): void;
-  /** Role-specific call deadlines. */
-  protected abstract callDeadline(): number | undefined;
+  /** Role-specific call deadlines: the earliest, or `Number.POSITIVE_INFINITY` for none. */
+  protected abstract callDeadline(): number;
   /** Role-specific call timers. */
   protected abstract callTimeouts(now: number): void;
   /** Role-specific handling of the TCP close. */
@@ -372,13 +374,8 @@ export abstract class ControlConnection {
     return this.#callIds.allocate(live, () => this.randomU16());
   }
 
-  /** Queues a `deadline` action when the next deadline changed, and returns the queue. */
+  /** Returns the queued actions and starts a new queue. */
   protected flush(): ControlAction[] {
-    const at = this.nextDeadline;
-    if (at !== this.#emittedDeadline) {
-      this.#emittedDeadline = at;
-      this.#out.push({ type: 'deadline', at });
-    }
     const out = this.#out;
     this.#out = [];
     return out;

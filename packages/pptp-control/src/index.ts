@@ -11,7 +11,6 @@ export type {
   CallUpAction,
   CloseAction,
   ControlAction,
-  DeadlineAction,
   DiagnosticAction,
   DownAction,
   LinkInfoAction,

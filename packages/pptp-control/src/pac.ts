@@ -354,8 +354,8 @@ export class PacControlConnection extends ControlConnection {
     );
   }
 
-  protected override callDeadline(): number | undefined {
-    return undefined;
+  protected override callDeadline(): number {
+    return Number.POSITIVE_INFINITY;
   }
 
   protected override callTimeouts(): void {}

@@ -361,11 +361,10 @@ export class PnsControlConnection extends ControlConnection {
     );
   }
 
-  protected override callDeadline(): number | undefined {
-    let at: number | undefined;
+  protected override callDeadline(): number {
+    let at = Number.POSITIVE_INFINITY;
     for (const call of this.#calls.values()) {
-      if (call.deadline !== undefined && (at === undefined || call.deadline < at))
-        at = call.deadline;
+      if (call.deadline !== undefined && call.deadline < at) at = call.deadline;
     }
     return at;
   }

@@ -178,7 +178,7 @@ describe('PNS ↔ PAC back to back (RFC 2637 §3.1, §3.2.4)', () => {
       expect(link.actions('pns', 'call-down')).toMatchObject([{ callId, clean: false }]);
       expect(link.log.pns.some((a) => a.type === 'close')).toBe(true);
       expect(link.pns.state).toBe('closed');
-      expect(link.pns.nextDeadline).toBeUndefined();
+      expect(link.pns.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
     });
 
     it('any message from the peer restarts the idle time', () => {
@@ -599,12 +599,29 @@ describe('PNS against real-server replies', () => {
 });
 
 describe('deadlines', () => {
-  it('re-announces the deadline when timeout() runs early, so a shell re-arms its timer', () => {
+  it('nextDeadline() is a method in monotonic ms; timeout() early changes nothing; Infinity once closed', () => {
     const pns = new PnsControlConnection({ randomBytes: seededRandom(3), replyTimeoutMs: 1_000 });
-    expect(pns.start(0)).toContainEqual({ type: 'deadline', at: 1_000 });
-    expect(pns.timeout(999)).toEqual([{ type: 'deadline', at: 1_000 }]);
+    expect(pns.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    pns.start(0);
+    expect(pns.nextDeadline()).toBe(1_000);
+    expect(pns.timeout(999)).toEqual([]);
+    expect(pns.nextDeadline()).toBe(1_000);
     const late = pns.timeout(1_000);
     expect(late.find((a) => a.type === 'down')).toBeDefined();
-    expect(late.at(-1)).toEqual({ type: 'deadline', at: undefined });
+    expect(pns.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('the PAC waits for the SCCRQ, then for echoes; Infinity for echoes disabled both ways', () => {
+    const link = new BackToBack(
+      { echoIntervalMs: Number.POSITIVE_INFINITY },
+      { echoIntervalMs: Number.POSITIVE_INFINITY, replyTimeoutMs: 5_000 },
+    );
+    link.now = 100;
+    link.deliver('pac', link.pac.start(link.now));
+    expect(link.pac.nextDeadline()).toBe(5_100);
+    link.deliver('pns', link.pns.start(link.now));
+    expect(link.pac.state).toBe('established');
+    expect(link.pac.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    expect(link.pns.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
   });
 });

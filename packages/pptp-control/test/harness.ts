@@ -24,15 +24,18 @@ export function seededRandom(seed: number): (n: number) => Uint8Array {
 type Side = 'pns' | 'pac';
 
 /**
- * A PNS and a PAC joined by a fake TCP connection on a fake clock. Timers are armed only from
- * the `deadline` actions the cores emit, as a real shell would.
+ * A PNS and a PAC joined by a fake TCP connection on a fake clock. Each side's one timer is
+ * re-armed from its core's `nextDeadline()` after every call, as a real shell would.
  */
 export class BackToBack {
   now = 0;
   readonly pns: PnsControlConnection;
   readonly pac: PacControlConnection;
   readonly log: Record<Side, ControlAction[]> = { pns: [], pac: [] };
-  readonly timer: Record<Side, number | undefined> = { pns: undefined, pac: undefined };
+  readonly timer: Record<Side, number> = {
+    pns: Number.POSITIVE_INFINITY,
+    pac: Number.POSITIVE_INFINITY,
+  };
   /** Drop everything one side sends, its TCP close included (the peer falls silent). */
   readonly mute: Record<Side, boolean> = { pns: false, pac: false };
   #tcpOpen = true;
@@ -54,13 +57,13 @@ export class BackToBack {
     return this;
   }
 
-  /** Routes one side's actions: sends to the other side, closes, timers. */
+  /** Routes one side's actions (sends to the other side, closes) and re-arms its timer. */
   deliver(from: Side, actions: ControlAction[]): void {
     const to: Side = from === 'pns' ? 'pac' : 'pns';
+    this.timer[from] = (from === 'pns' ? this.pns : this.pac).nextDeadline();
     for (const action of actions) {
       this.log[from].push(action);
-      if (action.type === 'deadline') this.timer[from] = action.at;
-      else if (action.type === 'send' && !this.mute[from] && this.#tcpOpen) {
+      if (action.type === 'send' && !this.mute[from] && this.#tcpOpen) {
         this.#queue.push({ to, bytes: action.bytes });
       } else if (action.type === 'close' && !this.mute[from] && this.#tcpOpen) {
         this.#tcpOpen = false;
@@ -82,12 +85,12 @@ export class BackToBack {
     const target = this.now + ms;
     for (;;) {
       const due = (['pns', 'pac'] as const)
-        .filter((s) => this.timer[s] !== undefined && this.timer[s]! <= target)
-        .sort((a, b) => this.timer[a]! - this.timer[b]!);
+        .filter((s) => this.timer[s] <= target)
+        .sort((a, b) => this.timer[a] - this.timer[b]);
       const side = due[0];
       if (side === undefined) break;
-      this.now = Math.max(this.now, this.timer[side]!);
-      this.timer[side] = undefined;
+      this.now = Math.max(this.now, this.timer[side]);
+      this.timer[side] = Number.POSITIVE_INFINITY;
       const core = side === 'pns' ? this.pns : this.pac;
       this.deliver(side, core.timeout(this.now));
     }

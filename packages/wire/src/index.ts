@@ -1,7 +1,8 @@
 /**
  * `@pptpkit/wire`: the tiny zero-dependency base shared by pptpkit's protocol codecs —
  * a bounds-checked byte reader and writer, the error classes with stable codes, hex and UTF-8
- * helpers, and a constant-time comparison.
+ * helpers, a constant-time comparison, the dotted-quad IPv4 parser and formatter, and the IPv4
+ * datagram check.
  *
  * @packageDocumentation
  */
@@ -21,4 +22,6 @@ export {
   TimeoutError,
 } from './errors.js';
 export { fromHex, toHex } from './hex.js';
+export { formatIpv4, parseIpv4 } from './ipv4-address.js';
+export { isIpv4Datagram } from './ipv4-datagram.js';
 export { decodeUtf8, encodeUtf8 } from './utf8.js';

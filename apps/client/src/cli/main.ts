@@ -8,8 +8,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { isIP } from 'node:net';
 import { openRtnetlink, type Rtnetlink } from '@pptpkit/linux-net';
+import { parseIpv4 } from '@pptpkit/wire';
 import type { PeerSettings } from '../config/index.js';
 import { askControl, requestControl } from '../control/control-client.js';
 import { type ControlServer, startControlServer } from '../control/control-server.js';
@@ -43,7 +43,7 @@ const files = {
 
 /** Resolves the server name to an IPv4 address. */
 async function resolveServer(host: string): Promise<string> {
-  if (isIP(host) === 4) return host;
+  if (parseIpv4(host) !== undefined) return host;
   const { address } = await lookup(host, { family: 4 });
   return address;
 }

@@ -4,6 +4,7 @@ import {
   type IpcpConfig,
   type LcpConfig,
 } from '@pptpkit/ppp-lcp-ipcp';
+import { parseIpv4 } from '@pptpkit/wire';
 import type { ControlTimers, PeerSettings } from './peer-settings.js';
 
 /** The parts of a `PppLink`'s options that the peer's settings decide. */
@@ -28,11 +29,6 @@ function automatonOf(t: ControlTimers): Partial<AutomatonConfig> {
   };
 }
 
-/** A dotted quad as the 32-bit number IPCP carries. */
-function ipv4Number(address: string): number {
-  return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
 /**
  * Maps the settings onto `PppLink` options: `mru`/`default-mru`, `noaccomp`, `nopcomp`,
  * `nomagic`, `lcp-echo-*`, `lcp-restart`/`lcp-max-*` (LCP only), `ipcp-restart`/`ipcp-max-*`
@@ -40,6 +36,8 @@ function ipv4Number(address: string): number {
  * `usepeerdns`, `noccp`.
  */
 export function linkTuning(s: PeerSettings): LinkTuning {
+  // Checked when the option was read (`applyAddressPair`), with the same parser.
+  const localAddress = s.localAddress === undefined ? undefined : parseIpv4(s.localAddress);
   return {
     lcp: {
       ...(s.mru === undefined ? {} : { mru: s.mru }),
@@ -52,7 +50,7 @@ export function linkTuning(s: PeerSettings): LinkTuning {
     },
     ipcp: {
       requestDns: s.usePeerDns,
-      ...(s.localAddress === undefined ? {} : { localAddress: ipv4Number(s.localAddress) }),
+      ...(localAddress === undefined ? {} : { localAddress }),
     },
     automaton: automatonOf(s.ipcpTimers),
     ccp: s.ccp,

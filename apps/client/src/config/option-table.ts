@@ -1,4 +1,4 @@
-import { PptpkitError } from '@pptpkit/wire';
+import { PptpkitError, parseIpv4 } from '@pptpkit/wire';
 import { type ConfigLocation, configError } from './config-error.js';
 import { ignoredOptions } from './ignored-options.js';
 import type { ApplyOption, OptionSpec } from './option-spec.js';
@@ -83,9 +83,6 @@ const timer = (
   max: number,
 ): OptionSpec => integer(option, 1, max, (s, v) => (s[group][field] = v));
 
-/** IPv4 dotted quad, as pppd's `local:remote` words give them. */
-const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
 /**
  * Applies a pppd `local:remote` word (`10.0.0.2:10.0.0.1`, `10.0.0.2:`, `:10.0.0.1`, `:`).
  * pppd also takes host names here; pptpkit wants addresses.
@@ -94,7 +91,8 @@ export function applyAddressPair(s: PeerSettings, word: string, at: ConfigLocati
   const colon = word.indexOf(':');
   const parts = [word.slice(0, colon), word.slice(colon + 1)] as const;
   for (const part of parts) {
-    if (part !== '' && !ipv4.test(part)) {
+    // A strict dotted quad (`parseIpv4` of @pptpkit/wire).
+    if (part !== '' && parseIpv4(part) === undefined) {
       throw configError('CONFIG_BAD_VALUE', at, word, `'${part}' is not an IPv4 address`);
     }
   }

@@ -1,11 +1,13 @@
 import { GRE_MAX_HEADER_LENGTH, type GreSession } from '@pptpkit/gre';
 import {
-  MPPC_COHERENCY_MASK,
   MPPC_FLAGS,
   MPPC_HEADER_LENGTH,
   MPPC_HISTORY_SIZE,
+  MPPC_STATUS,
   MppcCompressor,
   MppcDecompressor,
+  MppcFramedCompressor,
+  MppcFramedDecompressor,
 } from '@pptpkit/mppc';
 import {
   MPPE_HEADER_LENGTH,
@@ -17,8 +19,10 @@ import {
   type FrameCompression,
   PPP_PROTOCOL,
   type PppHeader,
+  readPppHeader,
   writePppHeader,
 } from '@pptpkit/ppp-lcp-ipcp';
+import { isIpv4Datagram } from '@pptpkit/wire';
 
 /** Writes `buf[offset, offset + length)` to a device or socket; false when it was refused. */
 export type PacketWriter = (buf: Uint8Array, offset: number, length: number) => boolean;
@@ -127,7 +131,8 @@ const RESET_REPEAT_EVERY = 16;
  * The per-packet path of an established tunnel, in preallocated buffers:
  * TUN → PPP (0x0021) → [MPPC] → [MPPE] (0x00FD) → GRE → socket, and GRE payload → PPP → MPPE →
  * MPPC → TUN. With MPPC and MPPE, both share MPPE's header and coherency count (RFC 3078 §3.1);
- * MPPC alone writes its own header (RFC 2118 §3.1). Nothing is allocated per packet.
+ * MPPC alone uses `@pptpkit/mppc`'s framed classes (their own header and coherency count,
+ * RFC 2118 §3.1). Nothing is allocated per packet.
  */
 export class DataPath {
   /** Live counters. */
@@ -142,27 +147,30 @@ export class DataPath {
   /** Incoming packet after decompression. */
   readonly #unpacked: Uint8Array;
   readonly #header: PppHeader = { protocol: 0, offset: 0 };
+  /** The inner protocol field of a decrypted/decompressed packet. */
+  readonly #inner: PppHeader = { protocol: 0, offset: 0 };
   readonly #pppHeaderLength: number;
   readonly #protocol: number;
+  /** MPPC with MPPE (MPPE writes the shared header), or MPPC alone (its own header). */
   readonly #compressor: MppcCompressor | undefined;
+  readonly #framedCompressor: MppcFramedCompressor | undefined;
   readonly #decompressor: MppcDecompressor | undefined;
-  /** MPPC alone: our next coherency count, and the one expected from the server. */
-  #txCount = 0;
-  #rxCount = 0;
+  readonly #framedDecompressor: MppcFramedDecompressor | undefined;
   #awaitingDrops = 0;
 
   /** @param options - the session's GRE, writers, negotiated framing, ciphers and MPPC. */
   constructor(options: DataPathOptions) {
     this.#o = options;
-    this.#compressor = options.mppc?.compress ? new MppcCompressor() : undefined;
-    this.#decompressor = options.mppc?.decompress
-      ? new MppcDecompressor({ mru: MPPC_HISTORY_SIZE })
-      : undefined;
-    this.#unpacked = new Uint8Array(this.#decompressor === undefined ? 0 : MPPC_HISTORY_SIZE);
-    this.#protocol =
-      options.mppe === undefined && this.#compressor === undefined
-        ? PPP_PROTOCOL.IPV4
-        : PPP_PROTOCOL.COMPRESSED;
+    const alone = options.mppe === undefined;
+    const compress = options.mppc?.compress === true;
+    const decompress = options.mppc?.decompress === true;
+    this.#compressor = compress && !alone ? new MppcCompressor() : undefined;
+    this.#framedCompressor = compress && alone ? new MppcFramedCompressor() : undefined;
+    const mru = { mru: MPPC_HISTORY_SIZE };
+    this.#decompressor = decompress && !alone ? new MppcDecompressor(mru) : undefined;
+    this.#framedDecompressor = decompress && alone ? new MppcFramedDecompressor(mru) : undefined;
+    this.#unpacked = new Uint8Array(decompress ? MPPC_HISTORY_SIZE : 0);
+    this.#protocol = alone && !compress ? PPP_PROTOCOL.IPV4 : PPP_PROTOCOL.COMPRESSED;
     this.#pppHeaderLength = writePppHeader(
       this.#tx,
       GRE_MAX_HEADER_LENGTH,
@@ -174,13 +182,18 @@ export class DataPath {
     this.#plain[1] = 0x21;
   }
 
+  /** Whether we compress what we send (with MPPE or alone). */
+  get #compressing(): boolean {
+    return this.#compressor !== undefined || this.#framedCompressor !== undefined;
+  }
+
   /** The largest IP packet that fits the peer's MRU (the TUN MTU to use). */
   get maxIpPacket(): number {
-    if (this.#o.mppe === undefined && this.#compressor === undefined) return this.#o.peerMru;
+    if (this.#o.mppe === undefined && !this.#compressing) return this.#o.peerMru;
     // The 2-byte MPPE/MPPC header and the inner protocol field; MPPC never expands a packet.
     const max = this.#o.peerMru - MPPE_HEADER_LENGTH - 2;
     // RFC 2118 §3: a packet must fit in the 8192-byte history.
-    return this.#compressor === undefined ? max : Math.min(max, MPPC_HISTORY_SIZE - 2);
+    return this.#compressing ? Math.min(max, MPPC_HISTORY_SIZE - 2) : max;
   }
 
   /**
@@ -190,6 +203,7 @@ export class DataPath {
   resetRequested(): void {
     this.#o.mppe?.encryptor.resetRequested();
     this.#compressor?.reset();
+    this.#framedCompressor?.reset();
   }
 
   /** Sends one IP packet read from the TUN: `buf[start, end)`. */
@@ -197,7 +211,7 @@ export class DataPath {
     const c = this.counters;
     const length = end - start;
     // Only IPv4 is negotiated (IPCP); anything else the TUN hands us is dropped.
-    if (length < 20 || buf[start]! >> 4 !== 4 || length > this.maxIpPacket) {
+    if (length > this.maxIpPacket || !isIpv4Datagram(buf, start, end)) {
       c.txDropped++;
       return;
     }
@@ -206,29 +220,30 @@ export class DataPath {
     let payload: number;
     const mppe = this.#o.mppe;
     const compressor = this.#compressor;
-    if (compressor !== undefined) {
+    const framed = this.#framedCompressor;
+    if (compressor !== undefined && mppe !== undefined) {
       // RFC 3078 §3.1 / RFC 2118: compress first, into the payload room after the header...
       const plain = this.#plain;
       plain.set(buf.subarray(start, end), 2);
       const n = length + 2;
       // ...with the history reset whenever MPPE flushes this packet on its own.
-      if (mppe?.encryptor.nextPacketFlushed) compressor.reset();
-      const m = compressor.compressRange(plain, 0, n, tx, body + MPPC_HEADER_LENGTH);
+      if (mppe.encryptor.nextPacketFlushed) compressor.reset();
+      const at = body + MPPC_HEADER_LENGTH;
+      const m = compressor.compressRange(plain, 0, n, tx, at);
       c.mppcTxPlainBytes += n;
       c.mppcTxCompressedBytes += m;
-      if (mppe !== undefined) {
-        // ...then encrypt in place; MPPE writes the shared header with the A/B/C bits.
-        const at = body + MPPC_HEADER_LENGTH;
-        payload =
-          this.#pppHeaderLength + mppe.encryptor.encrypt(tx, at, m, tx, body, compressor.flags);
-      } else {
-        // MPPC alone: its own header, flags and a 12-bit coherency count (RFC 2118 §3.1).
-        const count = this.#txCount;
-        tx[body] = compressor.flags | (count >>> 8);
-        tx[body + 1] = count & 0xff;
-        this.#txCount = (count + 1) & MPPC_COHERENCY_MASK;
-        payload = this.#pppHeaderLength + MPPC_HEADER_LENGTH + m;
-      }
+      // ...then encrypt in place; MPPE writes the shared header with the A/B/C bits.
+      payload =
+        this.#pppHeaderLength + mppe.encryptor.encrypt(tx, at, m, tx, body, compressor.flags);
+    } else if (framed !== undefined) {
+      // MPPC alone: its own header, flags and 12-bit coherency count (RFC 2118 §3.1).
+      const plain = this.#plain;
+      plain.set(buf.subarray(start, end), 2);
+      const n = length + 2;
+      const m = framed.compressRange(plain, 0, n, tx, body);
+      c.mppcTxPlainBytes += n;
+      c.mppcTxCompressedBytes += m - MPPC_HEADER_LENGTH;
+      payload = this.#pppHeaderLength + m;
     } else if (mppe === undefined) {
       tx.set(buf.subarray(start, end), body);
       payload = this.#pppHeaderLength + length;
@@ -252,18 +267,9 @@ export class DataPath {
    */
   receiveFrame(frame: Uint8Array, start: number, end: number): boolean {
     // The PPP header, read in place (RFC 1661 §6.5/§6.6: ACFC and PFC forms accepted).
-    let at = start;
-    if (frame[at] === 0xff && frame[at + 1] === 0x03) at += 2;
-    if (at >= end) return false;
-    let protocol = frame[at]!;
-    if ((protocol & 1) === 0) {
-      if (at + 1 >= end) return false;
-      protocol = (protocol << 8) | frame[at + 1]!;
-      at += 2;
-    } else at += 1;
     const h = this.#header;
-    h.protocol = protocol;
-    h.offset = at - start;
+    if (!readPppHeader(frame, start, end, h)) return false;
+    const at = h.offset;
     const c = this.counters;
     const mppe = this.#o.mppe;
     if (h.protocol === PPP_PROTOCOL.COMPRESSED && mppe !== undefined) {
@@ -291,8 +297,8 @@ export class DataPath {
       }
       return true;
     }
-    if (h.protocol === PPP_PROTOCOL.COMPRESSED && this.#decompressor !== undefined) {
-      this.#receiveMppcAlone(frame, at, end);
+    if (h.protocol === PPP_PROTOCOL.COMPRESSED && this.#framedDecompressor !== undefined) {
+      this.#receiveMppcAlone(this.#framedDecompressor, frame, at, end);
       return true;
     }
     if (h.protocol === PPP_PROTOCOL.IPV4 && mppe === undefined) {
@@ -303,25 +309,48 @@ export class DataPath {
   }
 
   /** MPPC without MPPE: the RFC 2118 §3.1 header with its own coherency count. */
-  #receiveMppcAlone(frame: Uint8Array, start: number, end: number): void {
-    const c = this.counters;
-    const flags = (frame[start] ?? 0) & 0xf0;
-    if (end - start < MPPC_HEADER_LENGTH || (flags & MPPC_FLAGS.ENCRYPTED) !== 0) {
-      c.mppcDropped++;
+  #receiveMppcAlone(
+    framed: MppcFramedDecompressor,
+    frame: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
+    const n = framed.decompressRange(frame, start, end, this.#unpacked, 0);
+    if (n < 0) {
+      this.#mppcRefused(n);
       return;
     }
-    const count = ((frame[start]! & 0x0f) << 8) | frame[start + 1]!;
-    const expected = this.#rxCount;
-    this.#rxCount = (count + 1) & MPPC_COHERENCY_MASK;
-    if (count !== expected && (flags & MPPC_FLAGS.FLUSHED) === 0) {
-      // Packets were lost: the history is out of step until a flushed packet (RFC 2118 §4.3).
-      this.#decompressor!.awaitFlush();
-      c.mppcDropped++;
-      this.#awaitingDrops = 0;
-      this.#requestReset();
-      return;
+    // Only compressed packets count as MPPC traffic (C: RFC 2118 §3.1).
+    if ((frame[start]! & MPPC_FLAGS.COMPRESSED) !== 0) {
+      this.counters.mppcRxCompressedBytes += end - start - MPPC_HEADER_LENGTH;
+      this.counters.mppcRxPlainBytes += n;
     }
-    this.#unpack(flags, frame, start + MPPC_HEADER_LENGTH, end - start - MPPC_HEADER_LENGTH);
+    this.#deliverInner(this.#unpacked, 0, n);
+  }
+
+  /**
+   * Counts a packet MPPC refused and asks for a CCP Reset-Request when the status calls for one:
+   * at once after a loss or a corrupt packet; while waiting for the flushed answer, every
+   * {@link RESET_REPEAT_EVERY}th refused packet, in case the Reset-Request was lost. A packet
+   * too short for the header or with D set (MPPC alone) is only dropped.
+   *
+   * @returns whether the packet was refused only because a flushed packet is awaited (not
+   *   garbage in itself).
+   */
+  #mppcRefused(status: number): boolean {
+    this.counters.mppcDropped++;
+    switch (status) {
+      case MPPC_STATUS.AWAITING_FLUSH:
+        if (++this.#awaitingDrops % RESET_REPEAT_EVERY === 0) this.#requestReset();
+        return true;
+      case MPPC_STATUS.TOO_SHORT:
+      case MPPC_STATUS.ENCRYPTED:
+        return false;
+      default:
+        this.#awaitingDrops = 0;
+        this.#requestReset();
+        return false;
+    }
   }
 
   /**
@@ -343,18 +372,8 @@ export class DataPath {
       c.mppcDropped++;
       return false;
     }
-    let n: number;
-    try {
-      n = d.decompress(flags, buf, this.#unpacked, start, length);
-    } catch (error) {
-      c.mppcDropped++;
-      // A corrupt packet asks for a reset at once; later packets refused while waiting for the
-      // flushed answer repeat it now and then, in case the Reset-Request was lost.
-      const waiting = (error as { code?: string }).code === 'MPPC_AWAITING_FLUSH';
-      if (!waiting || ++this.#awaitingDrops % RESET_REPEAT_EVERY === 0) this.#requestReset();
-      if (!waiting) this.#awaitingDrops = 0;
-      return waiting;
-    }
+    const n = d.decompressRange(flags, buf, start, start + length, this.#unpacked, 0);
+    if (n < 0) return this.#mppcRefused(n);
     c.mppcRxCompressedBytes += length;
     c.mppcRxPlainBytes += n;
     return this.#deliverInner(this.#unpacked, 0, n);
@@ -371,21 +390,14 @@ export class DataPath {
    * @returns whether it was a well-formed IPv4 packet (as `#deliver` checks it).
    */
   #deliverInner(buf: Uint8Array, start: number, end: number): boolean {
-    if (end <= start) {
+    // The inner protocol field alone (RFC 3078 §3: no FF 03 address and control), possibly
+    // compressed to one byte (RFC 1661 §6.5).
+    const h = this.#inner;
+    if (buf[start] === 0xff || !readPppHeader(buf, start, end, h)) {
       this.counters.rxDropped++;
       return false;
     }
-    // The inner protocol field may be compressed to one byte (RFC 1661 §6.5).
-    let protocol: number;
-    let offset: number;
-    if ((buf[start]! & 1) === 1) {
-      protocol = buf[start]!;
-      offset = start + 1;
-    } else {
-      protocol = (buf[start]! << 8) | (buf[start + 1] ?? 0);
-      offset = start + 2;
-    }
-    return this.#deliver(protocol, buf, offset, end);
+    return this.#deliver(h.protocol, buf, h.offset, end);
   }
 
   /**
@@ -397,17 +409,7 @@ export class DataPath {
   #deliver(protocol: number, buf: Uint8Array, start: number, end: number): boolean {
     const c = this.counters;
     const length = end - start;
-    const b0 = buf[start] ?? 0;
-    const header = (b0 & 0x0f) * 4;
-    const total = ((buf[start + 2] ?? 0) << 8) | (buf[start + 3] ?? 0);
-    if (
-      protocol !== PPP_PROTOCOL.IPV4 ||
-      length < 20 ||
-      b0 >> 4 !== 4 ||
-      header < 20 ||
-      total < header ||
-      total > length
-    ) {
+    if (protocol !== PPP_PROTOCOL.IPV4 || !isIpv4Datagram(buf, start, end)) {
       c.rxDropped++;
       return false;
     }

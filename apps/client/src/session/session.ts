@@ -117,7 +117,6 @@ export class Session {
   #gre: GreSession | undefined;
   #call: CallInfo | undefined;
   #link: PppLink | undefined;
-  #linkDeadline: number | undefined;
   #data: DataPath | undefined;
   #tun: TunnelInterface | undefined;
   #keys: unknown;
@@ -125,7 +124,8 @@ export class Session {
   #upAt: number | undefined;
   #auth: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt: number | undefined;
+  /** When the armed timer fires; Infinity when none is armed. */
+  #timerAt = Number.POSITIVE_INFINITY;
   #result: SessionResult | undefined;
   #finish: ((r: SessionResult) => void) | undefined;
   #pppDown = false;
@@ -269,8 +269,6 @@ export class Session {
         case 'close':
           this.#stream?.end();
           break;
-        case 'deadline':
-          break;
         case 'up':
           this.#log.info('control connection up', {
             hostName: a.peer.hostName,
@@ -364,10 +362,11 @@ export class Session {
     if (this.#data?.receiveFrame(bytes, start, end)) return;
     const link = this.#link;
     if (link === undefined) return;
-    // Control frames are copied: the link may keep views of options across calls.
-    const frame = bytes.slice(start, end);
-    if (this.#o.settings.debug) this.#log.debug('ppp rcvd', { frame: describeFrame(frame) });
-    this.#ppp(link.receive(frame, this.#io.now()));
+    if (this.#o.settings.debug) {
+      this.#log.debug('ppp rcvd', { frame: describeFrame(bytes.subarray(start, end)) });
+    }
+    // The link copies the frame: it may keep views of options across calls.
+    this.#ppp(link.receiveRange(bytes, start, end, this.#io.now()));
   }
 
   #sendFrame(frame: Uint8Array): void {
@@ -385,9 +384,6 @@ export class Session {
       switch (a.type) {
         case 'send':
           this.#sendFrame(a.frame);
-          break;
-        case 'deadline':
-          this.#linkDeadline = a.at;
           break;
         case 'phase':
           this.#log.debug('ppp phase', { phase: a.phase });
@@ -522,18 +518,18 @@ export class Session {
   #settle(): void {
     for (const w of this.#waiters) w();
     if (this.#state === 'ended') return;
-    let at = this.#pns.nextDeadline;
-    const consider = (t: number | undefined): void => {
-      if (t !== undefined && Number.isFinite(t) && (at === undefined || t < at)) at = t;
-    };
-    consider(this.#linkDeadline);
-    consider(this.#gre?.nextDeadline());
-    consider(this.#limitAt);
+    // Every core's nextDeadline() is monotonic ms, Infinity when it waits for nothing.
+    const at = Math.min(
+      this.#pns.nextDeadline(),
+      this.#link?.nextDeadline() ?? Number.POSITIVE_INFINITY,
+      this.#gre?.nextDeadline() ?? Number.POSITIVE_INFINITY,
+      this.#limitAt ?? Number.POSITIVE_INFINITY,
+    );
     if (at === this.#timerAt) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = at;
-    if (at === undefined) return;
+    if (at === Number.POSITIVE_INFINITY) return;
     this.#timer = setTimeout(
       () => this.#guarded('timer', this.#tickNow),
       Math.max(0, Math.ceil(at - this.#io.now())),
@@ -562,19 +558,16 @@ export class Session {
 
   #tick(): void {
     this.#timer = undefined;
-    this.#timerAt = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
     const now = this.#io.now();
     const gre = this.#gre;
     if (gre !== undefined && now >= gre.nextDeadline()) {
       const n = gre.timeout(now, this.#ack);
       if (n > 0) this.#greSocket?.write(this.#ack, 0, n);
     }
-    if (this.#link !== undefined && this.#linkDeadline !== undefined && now >= this.#linkDeadline) {
-      this.#linkDeadline = undefined;
-      this.#ppp(this.#link.timeout(now));
-    }
-    const ctl = this.#pns.nextDeadline;
-    if (ctl !== undefined && now >= ctl) this.#control(this.#pns.timeout(now));
+    const link = this.#link;
+    if (link !== undefined && now >= link.nextDeadline()) this.#ppp(link.timeout(now));
+    if (now >= this.#pns.nextDeadline()) this.#control(this.#pns.timeout(now));
     if (this.#limitAt !== undefined && now >= this.#limitAt) this.#checkLimits(now);
     this.#settle();
   }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { GreSession } from '@pptpkit/gre';
 import {
   MPPC_FLAGS,
+  MPPC_STATUS,
   MppcCompressor,
   MppcDecompressor,
   MppcFramedCompressor,
@@ -35,7 +36,7 @@ class PeerSide {
   readonly framedDecomp = new MppcFramedDecompressor({ mru: 1500 });
   /** IP packets received from the client, decrypted and decompressed. */
   readonly received: Uint8Array[] = [];
-  /** Why client packets were refused (an MPPE status or an MPPC error code). */
+  /** Why client packets were refused (`mppe <status>` or `mppc <status>`). */
   readonly refused: string[] = [];
   /** PPP information-field bytes (MPPE/MPPC header + payload) received from the client. */
   wireBytes = 0;
@@ -59,7 +60,7 @@ class PeerSide {
     const out = new Uint8Array(4 + 2 + plain.length);
     out.set([0xff, 0x03, 0x00, 0xfd]);
     if (this.enc === undefined) {
-      const n = this.framedComp.compress(plain, out.subarray(4));
+      const n = this.framedComp.compressRange(plain, 0, plain.length, out, 4);
       return out.subarray(0, 4 + n);
     }
     if (this.enc.nextPacketFlushed) this.comp.reset();
@@ -88,19 +89,18 @@ class PeerSide {
     this.wireBytes += info.length;
     const out = new Uint8Array(1500);
     let n: number;
-    try {
-      if (this.dec === undefined) n = this.framedDecomp.decompress(info, out);
-      else {
-        const plain = new Uint8Array(info.length);
-        const p = this.dec.decrypt(info, 0, info.length, plain, 0);
-        if (p < 0) {
-          this.refused.push(`mppe ${p}`);
-          return;
-        }
-        n = this.decomp.decompress(this.dec.flags, plain, out, 0, p);
+    if (this.dec === undefined) n = this.framedDecomp.decompressRange(info, 0, info.length, out, 0);
+    else {
+      const plain = new Uint8Array(info.length);
+      const p = this.dec.decrypt(info, 0, info.length, plain, 0);
+      if (p < 0) {
+        this.refused.push(`mppe ${p}`);
+        return;
       }
-    } catch (error) {
-      this.refused.push((error as { code: string }).code);
+      n = this.decomp.decompress(this.dec.flags, plain, out, 0, p);
+    }
+    if (n < 0) {
+      this.refused.push(`mppc ${n}`);
       return;
     }
     expect([...out.subarray(0, 2)]).toEqual([0x00, 0x21]);
@@ -356,7 +356,7 @@ describe('DataPath with MPPC alone (nomppe mppc), RFC 2118 §3.1 header', () => 
     s.up(packets[0]!);
     s.up(packets[1]!, true);
     s.up(packets[2]!);
-    expect(s.peer.refused).toEqual(['MPPC_COUNT_MISMATCH']);
+    expect(s.peer.refused).toEqual([`mppc ${MPPC_STATUS.RESET_NEEDED}`]);
     s.client.resetRequested();
     s.up(packets[3]!);
     expect(s.peer.received).toEqual([packets[0], packets[3]]);

@@ -20,13 +20,14 @@ import { ChapAuthenticator, type Mschapv2Keys } from '@pptpkit/mschapv2';
 import {
   type CcpPolicy,
   CHAP_ALGORITHM,
-  decodePppHeader,
   PPP_PROTOCOL,
   type PppAction,
+  type PppHeader,
   PppLink,
-  parseIpv4,
+  readPppHeader,
 } from '@pptpkit/ppp-lcp-ipcp';
 import { type ControlAction, PacControlConnection } from '@pptpkit/pptp-control';
+import { parseIpv4 } from '@pptpkit/wire';
 import { mppcOnlyCcpPolicy, mppeCcpPolicy } from '../../src/session/ccp-policy.js';
 import type {
   ControlStream,
@@ -192,7 +193,7 @@ export class FakeServer implements SessionIo {
     const frame = new Uint8Array(4 + 2 + plain.length);
     frame.set([0xff, 0x03, 0x00, 0xfd]);
     if (this.framedCompressor !== undefined) {
-      const n = this.framedCompressor.compress(plain, frame.subarray(4));
+      const n = this.framedCompressor.compressRange(plain, 0, plain.length, frame, 4);
       this.#sendFrame(frame.subarray(0, 4 + n));
       return;
     }
@@ -293,9 +294,9 @@ export class FakeServer implements SessionIo {
         requireMppe: !this.#o.mppcAlone && (this.#o.mppe ?? DEFAULT_MPPE_POLICY).required,
       },
       ipcp: {
-        localAddress: parseIpv4('192.168.77.1'),
-        peerAddress: parseIpv4('192.168.77.10'),
-        dns: [parseIpv4('192.168.77.53')],
+        localAddress: address('192.168.77.1'),
+        peerAddress: address('192.168.77.10'),
+        dns: [address('192.168.77.53')],
       },
     });
     // pppd sends its LCP Configure-Request right after the Outgoing-Call-Reply.
@@ -303,10 +304,11 @@ export class FakeServer implements SessionIo {
   }
 
   #frame(frame: Uint8Array): void {
-    const h = decodePppHeader(frame);
+    const h: PppHeader = { protocol: 0, offset: 0 };
+    if (!readPppHeader(frame, 0, frame.length, h)) throw new Error('the client sent a bad frame');
     if (this.framedDecompressor !== undefined && h.protocol === PPP_PROTOCOL.COMPRESSED) {
       const out = new Uint8Array(8192);
-      const n = this.framedDecompressor.decompress(frame.subarray(h.offset), out);
+      const n = this.framedDecompressor.decompressRange(frame, h.offset, frame.length, out, 0);
       if (n >= 2) this.received.push(out.slice(2, n));
       return;
     }
@@ -364,19 +366,16 @@ export class FakeServer implements SessionIo {
           this.compressor = new MppcCompressor();
           this.decompressor = new MppcDecompressor({ mru: 8192 });
         }
-      } else if (a.type === 'deadline') {
-        this.#linkDeadline = a.at;
       }
     }
     this.#arm();
   }
 
-  #linkDeadline: number | undefined;
-
+  /** One timer for the server's PPP link, from its `nextDeadline()`. */
   #arm(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    const at = this.#linkDeadline;
-    if (at === undefined) return;
+    const at = this.link?.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    if (at === Number.POSITIVE_INFINITY) return;
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
@@ -405,8 +404,16 @@ export function ipv4Packet(
   p[3] = p.length & 0xff;
   p[8] = 64;
   p[9] = 1;
-  p.set(src.split('.').map(Number), 12);
-  p.set(dst.split('.').map(Number), 16);
+  const view = new DataView(p.buffer);
+  view.setUint32(12, address(src));
+  view.setUint32(16, address(dst));
   p.set(payload, 20);
   return p;
+}
+
+/** A dotted quad written in a test, as a 32-bit number; a typo throws. */
+function address(text: string): number {
+  const value = parseIpv4(text);
+  if (value === undefined) throw new RangeError(`not an IPv4 address: ${text}`);
+  return value;
 }
