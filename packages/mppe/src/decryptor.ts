@@ -19,12 +19,17 @@ export const MPPE_REORDER_WINDOW = 64;
 export const MPPE_STALE_ZONE = 256;
 
 /**
- * Stateless: the most key changes (RFC 3078 §7.3: a SHA-1 and an RC4 key schedule each) one
- * `decrypt` performs. The keys of the next 4095 counts are computed ahead (once when the
- * decryptor is made, then one per packet), so a packet needs none of its own unless genuine
- * jumps over lost packets used the computed keys up faster than this budget refills them;
- * such a packet is dropped as `KEY_NOT_READY` and the keys towards it are kept. A forged
- * packet therefore costs at most this many key changes (some 0.1 ms), whatever its count.
+ * The most key changes (RFC 3078 §7.3: a SHA-1 and an RC4 key schedule each) one packet costs.
+ *
+ * Stateless: one `decrypt` performs at most this many. The keys of the next 4095 counts are
+ * computed ahead (once when the decryptor is made, then one per packet), so a packet needs none
+ * of its own unless genuine jumps over lost packets used the computed keys up faster than this
+ * budget refills them; such a packet is dropped as `KEY_NOT_READY` and the keys towards it are
+ * kept. A forged packet therefore costs at most this many key changes (some 0.1 ms), whatever
+ * its count.
+ *
+ * Stateful: the FLUSHED packet that ends a discarding, `retryLast` included, changes key at
+ * most this many times (and is decrypted once per key change beyond the flag packets).
  */
 export const MPPE_KEY_CHANGE_BUDGET = 64;
 
@@ -50,7 +55,11 @@ export const MPPE_KEY_CHANGE_BUDGET = 64;
  * with the D bit clear drops the packet with `RESET_NEEDED`, later packets are dropped with
  * `DISCARDING` until a FLUSHED packet arrives; whatever its count, that packet
  * re-synchronises by changing key once per "flag" packet the sender sent since the last
- * packet accepted, plus once for itself.
+ * packet accepted, plus once for itself. Any other packet sent meanwhile may have been FLUSHED
+ * too (the answer to an earlier Reset-Request, an MPPC flush) and changed the sender's key
+ * once more, which nothing on the wire shows once it is lost or damaged: when the plaintext
+ * proves garbage, {@link retryLast} decrypts the packet again one key change further, up to
+ * one per such packet (and {@link MPPE_KEY_CHANGE_BUDGET} key changes in all).
  */
 export class MppeDecryptor {
   /** Stateful: the key state. Stateless: owned by `#chain`. */
@@ -85,6 +94,12 @@ export class MppeDecryptor {
   readonly #undoRing: Uint8Array;
   readonly #undoRingCount: Int16Array = new Int16Array(MPPE_REORDER_WINDOW);
   readonly #undoSeen: Uint8Array = new Uint8Array(MPPE_REORDER_WINDOW);
+  /**
+   * Stateful: after a packet that ended a discarding, how many more key changes
+   * {@link retryLast} may try for it, and its length (to recognise it).
+   */
+  #retries = 0;
+  #retryLength = 0;
 
   /**
    * @param options - the receive-direction start key, strength and mode.
@@ -118,7 +133,10 @@ export class MppeDecryptor {
     return this.#stateless;
   }
 
-  /** Coherency count of the newest packet accepted (or expected next, while discarding). */
+  /**
+   * Coherency count of the newest packet accepted; while discarding, the count the sender's
+   * flag packets are counted from (the one expected next, or the packet taken back).
+   */
   get coherencyCount(): number {
     return this.#count;
   }
@@ -164,10 +182,59 @@ export class MppeDecryptor {
     if ((b0 & MPPE_FLAG.ENCRYPTED) === 0) return this.#drop(MPPE_STATUS.NOT_ENCRYPTED);
     const status = this.#stateless
       ? this.#statelessKey(count, flushed)
-      : this.#statefulKey(count, flushed);
+      : this.#statefulKey(count, flushed, length);
     if (status < 0) return status;
     this.#rc4.process(src, srcOffset + MPPE_HEADER_LENGTH, dst, dstOffset, plain);
     this.#flags = b0 & MPPC_FLAG_MASK;
+    return plain;
+  }
+
+  /**
+   * Stateful: decrypts again the packet {@link decrypt} (or `retryLast`) just accepted, when its
+   * plaintext proved to be garbage and it ended a discarding, under the key one key change
+   * further: the sender changes key before every FLUSHED packet, and besides the flag packets
+   * any packet it sent since the last one accepted may have been FLUSHED (the answer to an
+   * earlier CCP Reset-Request, or an MPPC flush) and then lost or damaged (RFC 3078 §8.2 leaves
+   * this to the receiver). Call it with the same arguments, until the plaintext is good or it
+   * returns `NO_OTHER_KEY`; then {@link rejectLast} takes the packet back. Each call costs one
+   * key change and one pass of RC4 over the packet; there is at most one per packet the sender
+   * sent in the gap that is not a flag packet, and the whole re-synchronisation stays within
+   * {@link MPPE_KEY_CHANGE_BUDGET} key changes.
+   *
+   * @returns the plaintext length (`length - 2`), or `MPPE_STATUS.NO_OTHER_KEY` (stateless
+   *   mode, a packet that did not end a discarding, or every key tried).
+   * @throws RangeError on out-of-bounds offsets, a `dst` that overlaps the packet (the
+   *   ciphertext must still be there), or a packet other than the one just accepted.
+   */
+  retryLast(
+    src: Uint8Array,
+    srcOffset: number,
+    length: number,
+    dst: Uint8Array,
+    dstOffset: number,
+  ): number {
+    if (this.#undo !== 'rekeyed' || this.#retries === 0) return MPPE_STATUS.NO_OTHER_KEY;
+    const plain = length - MPPE_HEADER_LENGTH;
+    if (
+      srcOffset < 0 ||
+      srcOffset + length > src.length ||
+      dstOffset < 0 ||
+      dstOffset + plain > dst.length ||
+      (dst.buffer === src.buffer &&
+        dst.byteOffset + dstOffset < src.byteOffset + srcOffset + length &&
+        src.byteOffset + srcOffset < dst.byteOffset + dstOffset + plain)
+    ) {
+      throw new RangeError('MPPE retryLast: bad offsets or lengths, or dst overlaps the packet');
+    }
+    if (
+      length !== this.#retryLength ||
+      (((src[srcOffset]! & 0x0f) << 8) | src[srcOffset + 1]!) !== this.#count
+    ) {
+      throw new RangeError('MPPE retryLast: not the packet decrypt accepted last');
+    }
+    this.#retries--;
+    this.#keys.rekey(this.#rc4);
+    this.#rc4.process(src, srcOffset + MPPE_HEADER_LENGTH, dst, dstOffset, plain);
     return plain;
   }
 
@@ -182,9 +249,12 @@ export class MppeDecryptor {
    * computed in advance for it stay: they depend on the start key alone, so the next forged
    * packet at that distance costs no key change.
    * Stateful: the packet consumed keystream that cannot be given back: synchronisation is lost
-   * and later packets are `DISCARDING` until a FLUSHED one. A key change the packet caused (it
-   * claimed to be FLUSHED) is taken back, so the sender's answer to the Reset-Request finds the
-   * key chain where the sender has it.
+   * and later packets are `DISCARDING` until a FLUSHED one. The key state returns to the last
+   * key known good, from before the packet (a key change it caused, also with
+   * {@link retryLast}, is taken back), and the packet counts among those that may have changed
+   * the sender's key: whether its A (FLUSHED) bit is genuine, or was damaged either way, the
+   * FLUSHED packet that ends the discarding then finds the sender's key, at most one
+   * {@link retryLast} further.
    *
    * @returns 0 when the state was restored (stateless, or nothing to take back), or
    *   `MPPE_STATUS.RESET_NEEDED` (stateful: send a CCP Reset-Request, RFC 3078 §8.2).
@@ -202,8 +272,10 @@ export class MppeDecryptor {
         this.#keys.session.set(this.#undoSession);
         return this.#loseSync(this.#undoCount);
       }
-      // 'spent': the key is that of the packet's count; the sender's next count follows it.
-      return this.#loseSync((this.#count + 1) & 0xfff);
+      // 'spent': the key is that of the packet's count. Counting from the packet itself (never
+      // a flag packet: one without A is not accepted) changes no flag count, and lets the
+      // re-synchronisation try the key change it made if its A bit was damaged.
+      return this.#loseSync(this.#count);
     }
     if (undo === 'seen') {
       this.#seen[this.#undoSeenSlot] = 0;
@@ -237,12 +309,13 @@ export class MppeDecryptor {
   }
 
   /**
-   * Stateful: synchronisation is lost (RFC 3078 §8.2). `expected` is the count the sender
-   * would use next under the current key: while discarding, `#count` holds it, and the
-   * FLUSHED packet that ends the discarding changes key once for every flag packet from it on
-   * (as the Linux kernel counts, from its expected count). Counting from the newest count
-   * instead would change key once too often whenever that was a flag packet (low byte 0xFF,
-   * the initial 0xFFF included).
+   * Stateful: synchronisation is lost (RFC 3078 §8.2). `expected` is the first count the sender
+   * may have sent under a key other than the current one (the count expected next, or a packet
+   * taken back): while discarding, `#count` holds it, and the FLUSHED packet that ends the
+   * discarding changes key once for every flag packet from it on (as the Linux kernel counts,
+   * from its expected count), and `retryLast` once more for each other packet from it on.
+   * Counting from the newest count accepted instead would change key once too often whenever
+   * that was a flag packet (low byte 0xFF, the initial 0xFFF included).
    */
   #loseSync(expected: number): number {
     this.#count = expected;
@@ -311,8 +384,8 @@ export class MppeDecryptor {
     return 0;
   }
 
-  /** Stateful: advances the key state for `count`; 0 or a negative status. */
-  #statefulKey(count: number, flushed: boolean): number {
+  /** Stateful: advances the key state for `count` (a packet of `length` bytes); 0 or a status. */
+  #statefulKey(count: number, flushed: boolean, length: number): number {
     // The count the sender uses next under the current key (while discarding, `#count`).
     const expected = this.#discarding ? this.#count : (this.#count + 1) & 0xfff;
     if (!this.#discarding) {
@@ -330,13 +403,20 @@ export class MppeDecryptor {
       this.#undoSession.set(this.#keys.session);
       this.#undoCount = expected;
     }
+    this.#retries = 0;
     if (this.#discarding) {
       // RFC 3078 §8.2: one key change for every "flag" packet (count ending in 0xFF) the
       // sender sent from `expected` up to the one before `count`, i.e. one per 256-count page
       // boundary crossed; the key change of `count` itself follows below.
+      let flags = 0;
       for (let c = expected; (c & 0xf00) !== (count & 0xf00); c = (c + 0x100) & 0xfff) {
         this.#keys.rekey(this.#rc4);
+        flags++;
       }
+      // Each of the other packets in the gap may have been FLUSHED: retryLast tries them.
+      const others = ((count - expected) & 0xfff) - flags;
+      this.#retries = Math.min(others, MPPE_KEY_CHANGE_BUDGET - 1 - flags);
+      this.#retryLength = length;
       this.#discarding = false;
     }
     this.#count = count;

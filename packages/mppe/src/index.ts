@@ -22,6 +22,14 @@ export {
   mppeJudgePeerRequest,
   mppeNegotiated,
 } from './ccp-option.js';
+export {
+  type CcpAgreement,
+  type CcpOptionPolicy,
+  type CcpOptionVerdict,
+  type CcpRawOption,
+  mppcOnlyCcpPolicy,
+  mppeCcpPolicy,
+} from './ccp-policy.js';
 export type { MppeCipherOptions } from './cipher-options.js';
 export {
   MPPE_KEY_CHANGE_BUDGET,

@@ -1,6 +1,7 @@
 /**
- * Why `MppeDecryptor.decrypt` dropped a packet: negative return values. A non-negative return is
- * the plaintext length. Dropping is never an exception: the peer's packets are untrusted.
+ * Why `MppeDecryptor.decrypt` (or `retryLast`) dropped a packet: negative return values. A
+ * non-negative return is the plaintext length. Dropping is never an exception: the peer's
+ * packets are untrusted.
  */
 export const MPPE_STATUS = {
   /** Shorter than the 2-byte MPPE header. */
@@ -33,6 +34,12 @@ export const MPPE_STATUS = {
    * The keys computed towards it are kept, so later packets at that distance decrypt.
    */
   KEY_NOT_READY: -8,
+  /**
+   * `retryLast` only: no other key is worth trying for the packet just accepted (stateless
+   * mode, a packet that did not end a stateful discarding, or every key change the gap allows
+   * tried). Take it back with `rejectLast`.
+   */
+  NO_OTHER_KEY: -9,
 } as const;
 
 /** A value of {@link MPPE_STATUS}. */

@@ -52,8 +52,8 @@ const exchangeUs = measure(() => {
     randomBytes: random,
     lookupPassword: () => 'correct horse battery staple',
   });
-  const response = peer.receive(auth.start(0).send!);
-  const outcome = peer.receive(auth.receive(response.send!, 1).send!).outcome;
+  const response = peer.receive(auth.start(0).send!, 0);
+  const outcome = peer.receive(auth.receive(response.send!, 1).send!, 0).outcome;
   if (outcome?.type !== 'success') throw new Error('benchmark exchange failed');
 });
 

@@ -19,7 +19,8 @@ export type MschapErrorCode =
   | 'MSCHAP_CHANGING_PASSWORD'
   | 'MSCHAP_UNKNOWN_FAILURE'
   | 'MSCHAP_BAD_AUTHENTICATOR_RESPONSE'
-  | 'MSCHAP_TIMEOUT';
+  | 'MSCHAP_TIMEOUT'
+  | 'MSCHAP_NO_SUCCESS';
 
 /**
  * The error codes of an MS-CHAP Failure message's `E=` field (RFC 2433 §3, RFC 2759 §6),

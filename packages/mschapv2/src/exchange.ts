@@ -109,6 +109,9 @@ export interface ChapStep {
   readonly outcome?: ChapOutcome;
   /** Set when an incoming packet was ignored. */
   readonly diagnostic?: ChapDiagnostic;
-  /** Authenticator only: call `timeout(now)` at this time (ms, the caller's clock). */
+  /**
+   * Call `timeout(now)` at this time (ms, the caller's clock): the authenticator's Challenge
+   * retransmission, the peer's Response retransmission.
+   */
   readonly deadline?: number;
 }

@@ -1,6 +1,7 @@
 /**
- * The CHAP peer (client) machine: answers Challenges, checks Success/Failure (RFC 1994 §4,
- * RFC 2433, RFC 2759). Sans-I/O: bytes in, {@link ChapStep} out.
+ * The CHAP peer (client) machine: answers Challenges, repeats its Response until Success or
+ * Failure arrives, checks Success/Failure (RFC 1994 §4, RFC 2433, RFC 2759). Sans-I/O: bytes
+ * and `now` in, {@link ChapStep} out.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import {
   DecodeError,
   decodeUtf8,
   encodeUtf8,
+  TimeoutError,
 } from '@pptpkit/wire';
 import { chapMd5Response } from './chap-md5.js';
 import { type ChapPacket, decodeChapPacket, encodeChapPacket } from './chap-packet.js';
@@ -48,6 +50,16 @@ export interface ChapPeerOptions {
   readonly password: string;
   /** Randomness for the MS-CHAPv2 Peer-Challenge (16 bytes per new Challenge). */
   readonly randomBytes: RandomBytes;
+  /**
+   * Milliseconds to wait for Success or Failure before sending the same Response again.
+   * Default 3000 (as the authenticator's `chap-restart`).
+   */
+  readonly retransmitInterval?: number;
+  /**
+   * Responses sent in total for one Challenge before giving up with `MSCHAP_NO_SUCCESS`.
+   * Default 10 (as pppd's `chap-max-challenge`).
+   */
+  readonly maxResponses?: number;
 }
 
 /** Where a {@link ChapPeer} is. */
@@ -60,7 +72,7 @@ const CHALLENGE_SIZE: Readonly<Record<ChapAlgorithm, number | undefined>> = {
   mschapv2: 16,
 };
 
-/** The last Response sent, kept to answer a retransmitted Challenge identically. */
+/** The last Response sent, kept to repeat it and to answer a retransmitted Challenge identically. */
 interface Answer {
   readonly identifier: number;
   readonly challenge: Uint8Array;
@@ -79,11 +91,15 @@ function drop(reason: ChapDropReason, message: string, error?: DecodeError): Cha
 /**
  * The authenticating peer of a CHAP exchange (the PPTP client).
  *
- * Feed it every CHAP payload with {@link ChapPeer.receive}; send what it returns. It never
- * throws on peer input: malformed or unexpected packets come back as a `diagnostic` and are
- * otherwise ignored (RFC 1994 §4: silently discarded). A retransmitted Challenge (same
- * Identifier and Value) gets the identical Response. A later, different Challenge (periodic
- * re-authentication) is answered afresh.
+ * Feed it every CHAP payload with {@link ChapPeer.receive}; send what it returns, and call
+ * {@link ChapPeer.timeout} at the step's `deadline`. It never throws on peer input: malformed or
+ * unexpected packets come back as a `diagnostic` and are otherwise ignored (RFC 1994 §4:
+ * silently discarded). A retransmitted Challenge (same Identifier and Value) gets the identical
+ * Response. Until Success or Failure arrives, the same Response is sent again every
+ * `retransmitInterval`, because the authenticator's Success may be lost and only a repeated
+ * Response makes it send it again (RFC 1994 §4.1); after `maxResponses` Responses it fails with
+ * `MSCHAP_NO_SUCCESS`. A later, different Challenge (periodic re-authentication) is answered
+ * afresh.
  */
 export class ChapPeer {
   readonly #algorithm: ChapAlgorithm;
@@ -92,17 +108,29 @@ export class ChapPeer {
   readonly #secret: Uint8Array | undefined;
   readonly #passwordHash: Uint8Array | undefined;
   readonly #lmPasswordHash: Uint8Array | undefined;
+  readonly #interval: number;
+  readonly #maxResponses: number;
   #state: ChapPeerState = 'waiting';
   #answer: Answer | undefined;
+  /** Responses sent for the current Challenge. */
+  #sent = 0;
+  #deadline = 0;
 
   /**
    * @throws AuthenticationError `MSCHAP_PASSWORD_TOO_LONG` for an MS-CHAP password over 256
    *   characters.
+   * @throws RangeError on an out-of-range `retransmitInterval` or `maxResponses`.
    */
   constructor(options: ChapPeerOptions) {
     this.#algorithm = options.algorithm;
     this.#name = encodeUtf8(options.name);
     this.#randomBytes = options.randomBytes;
+    this.#interval = options.retransmitInterval ?? 3000;
+    this.#maxResponses = options.maxResponses ?? 10;
+    if (!(this.#interval > 0)) throw new RangeError('retransmitInterval must be positive');
+    if (!Number.isInteger(this.#maxResponses) || this.#maxResponses < 1) {
+      throw new RangeError('maxResponses must be a positive integer');
+    }
     if (options.algorithm === 'chap-md5') {
       this.#secret = encodeUtf8(options.password);
     } else {
@@ -116,32 +144,73 @@ export class ChapPeer {
     return this.#state;
   }
 
-  /** Handles one CHAP payload from the authenticator. Never throws on malformed input. */
-  receive(payload: Uint8Array): ChapStep {
+  /**
+   * Handles one CHAP payload from the authenticator at `now` (monotonic ms, the clock of
+   * {@link ChapPeer.timeout}). Never throws on malformed input.
+   */
+  receive(payload: Uint8Array, now: number): ChapStep {
     let packet: ChapPacket;
     try {
       packet = decodeChapPacket(payload);
     } catch (e) {
-      if (e instanceof DecodeError) return drop('malformed', e.message, e);
+      if (e instanceof DecodeError) return this.#keepDeadline(drop('malformed', e.message, e), now);
       throw e;
     }
     switch (packet.type) {
       case 'challenge':
-        return this.#onChallenge(packet.identifier, packet.value);
+        return this.#onChallenge(packet.identifier, packet.value, now);
       case 'success':
-        return this.#onSuccess(packet.identifier, packet.message);
+        return this.#keepDeadline(this.#onSuccess(packet.identifier, packet.message), now);
       case 'failure':
-        return this.#onFailure(packet.identifier, packet.message);
+        return this.#keepDeadline(this.#onFailure(packet.identifier, packet.message), now);
       default:
-        return drop('unexpected-code', 'a peer does not accept CHAP Response packets');
+        return this.#keepDeadline(
+          drop('unexpected-code', 'a peer does not accept CHAP Response packets'),
+          now,
+        );
     }
   }
 
-  #onChallenge(identifier: number, challenge: Uint8Array): ChapStep {
+  /**
+   * Call at or after the last `deadline`: sends the same Response again (same Identifier), or
+   * gives up with `MSCHAP_NO_SUCCESS` once `maxResponses` have gone unanswered.
+   */
+  timeout(now: number): ChapStep {
+    if (this.#state !== 'responded') return {};
+    if (now < this.#deadline) return { deadline: this.#deadline };
+    if (this.#sent >= this.#maxResponses) {
+      this.#state = 'failed';
+      const error = new TimeoutError<MschapErrorCode>(
+        'MSCHAP_NO_SUCCESS',
+        `no CHAP Success or Failure after ${this.#sent} Responses`,
+        { details: { responses: this.#sent } },
+      );
+      return { outcome: { type: 'failure', error } };
+    }
+    return this.#send(this.#answer!.packet, now);
+  }
+
+  /** Sends a Response (counted) and restarts the wait for Success or Failure. */
+  #send(packet: Uint8Array, now: number): ChapStep {
+    this.#sent++;
+    this.#deadline = now + this.#interval;
+    return { send: packet, deadline: this.#deadline };
+  }
+
+  #keepDeadline(step: ChapStep, now: number): ChapStep {
+    return this.#state === 'responded' && now < this.#deadline
+      ? { ...step, deadline: this.#deadline }
+      : step;
+  }
+
+  #onChallenge(identifier: number, challenge: Uint8Array, now: number): ChapStep {
     if (this.#state === 'failed') return drop('not-expected', 'Challenge after a failure');
     const size = CHALLENGE_SIZE[this.#algorithm];
     if (size !== undefined && challenge.length !== size) {
-      return drop('bad-value-size', `${this.#algorithm} Challenge of ${challenge.length} bytes`);
+      return this.#keepDeadline(
+        drop('bad-value-size', `${this.#algorithm} Challenge of ${challenge.length} bytes`),
+        now,
+      );
     }
     const last = this.#answer;
     // RFC 1994 §4.1: a retransmitted Challenge keeps its Identifier; answer it identically.
@@ -150,12 +219,14 @@ export class ChapPeer {
       last.identifier === identifier &&
       constantTimeEqual(last.challenge, challenge)
     ) {
-      return { send: last.packet };
+      if (this.#state !== 'responded') return { send: last.packet };
+      return this.#send(last.packet, now);
     }
     const answer = this.#respond(identifier, challenge.slice());
     this.#answer = answer;
     this.#state = 'responded';
-    return { send: answer.packet };
+    this.#sent = 0;
+    return this.#send(answer.packet, now);
   }
 
   #respond(identifier: number, challenge: Uint8Array): Answer {

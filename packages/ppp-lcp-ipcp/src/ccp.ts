@@ -21,8 +21,8 @@ export interface CompressionAgreement {
 }
 
 /**
- * Decides CCP options. An adapter over `@pptpkit/mppe`'s option functions is a few lines: see
- * the package README.
+ * Decides CCP options. `@pptpkit/mppe`'s `mppeCcpPolicy` is option 18 (MPPE/MPPC) as such a
+ * policy.
  */
 export interface CcpPolicy {
   /** Options of our first Configure-Request. */

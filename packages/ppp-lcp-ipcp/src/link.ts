@@ -432,8 +432,13 @@ export class PppLink {
     return this.#run(now, () => this.#lcp.fsm.up(now));
   }
 
-  /** The lower layer went away. */
+  /**
+   * The lower layer went away. On a link that is already dead and reported `down` this does
+   * nothing: RFC 1661 §4.1 would move a Stopped LCP to Starting (This-Layer-Started), which would
+   * restart a link that ended, and report its end a second time.
+   */
   lowerDown(now: number): PppAction[] {
+    if (this.#phase === 'dead' && this.#downSent) return [];
     return this.#run(now, () => {
       this.#setReason('PPP_LOWER_DOWN', 'the lower layer went down');
       this.#lcp.fsm.down(now);

@@ -107,7 +107,7 @@ export interface PapPeerOptions {
   readonly username: string;
   /** The password; sent in clear by PAP's design. */
   readonly password: string;
-  /** First Identifier. */
+  /** Identifier of the first request; each retransmission takes the next one. Default 1. */
   readonly identifier?: number;
   /** Retransmission interval in ms (RFC 1334 §2.1 restart timer). Default 3000. */
   readonly retransmitMs?: number;
@@ -115,7 +115,11 @@ export interface PapPeerOptions {
   readonly maxRequests?: number;
 }
 
-/** The PAP peer: authenticates us to the other side by sending Authenticate-Requests. */
+/**
+ * The PAP peer: authenticates us to the other side by sending Authenticate-Requests, repeated
+ * every `retransmitMs` until an Ack or Nak answers one of them (RFC 1334 §2.2.1), each with a
+ * new Identifier (§2.2.1: it MUST change each time a request is issued).
+ */
 export class PapPeer implements PppAuthenticator {
   readonly #request: Uint8Array;
   readonly #identifier: number;
@@ -139,8 +143,8 @@ export class PapPeer implements PppAuthenticator {
 
   /** Sends the first Authenticate-Request. */
   start(now: number): AuthStep {
-    this.#sent = 1;
-    return { send: this.#request, deadline: now + this.#retransmitMs };
+    this.#sent = 0;
+    return this.#send(now);
   }
 
   /** Retransmits, or fails after `maxRequests`. */
@@ -158,11 +162,23 @@ export class PapPeer implements PppAuthenticator {
         },
       };
     }
-    this.#sent++;
-    return { send: this.#request, deadline: now + this.#retransmitMs };
+    return this.#send(now);
   }
 
-  /** Handles Authenticate-Ack/Nak. */
+  /** Sends the next request: the same credentials under the next Identifier. */
+  #send(now: number): AuthStep {
+    const request = this.#request.slice();
+    request[1] = (this.#identifier + this.#sent) & 0xff;
+    this.#sent++;
+    return { send: request, deadline: now + this.#retransmitMs };
+  }
+
+  /** Whether `identifier` is that of a request sent in this exchange (RFC 1334 §2.2.2). */
+  #ours(identifier: number): boolean {
+    return this.#sent >= 256 || ((identifier - this.#identifier) & 0xff) < this.#sent;
+  }
+
+  /** Handles Authenticate-Ack/Nak answering any of our requests. */
   receive(payload: Uint8Array): AuthStep {
     let packet: PapPacket;
     try {
@@ -170,7 +186,7 @@ export class PapPeer implements PppAuthenticator {
     } catch (e) {
       return { diagnostic: { message: `malformed PAP packet dropped: ${(e as Error).message}` } };
     }
-    if (packet.type === 'request' || packet.identifier !== this.#identifier || this.#done) {
+    if (packet.type === 'request' || !this.#ours(packet.identifier) || this.#done) {
       return { diagnostic: { message: 'unexpected PAP packet dropped' } };
     }
     this.#done = true;
@@ -200,10 +216,15 @@ export interface PapAuthenticatorOptions {
   readonly failureMessage?: string;
 }
 
-/** The PAP authenticator: checks the peer's Authenticate-Request. */
+/**
+ * The PAP authenticator: checks the peer's Authenticate-Request. The first request decides;
+ * every later one, whatever its Identifier, gets the same reply Code and message again under its
+ * own Identifier, because the Ack or Nak may have been lost (RFC 1334 §2.2.1).
+ */
 export class PapAuthenticator implements PppAuthenticator {
   readonly #options: PapAuthenticatorOptions;
-  #answer: { identifier: number; reply: Uint8Array } | undefined;
+  /** The decision, kept to answer repeated requests. */
+  #answer: { type: 'ack' | 'nak'; message: Uint8Array } | undefined;
 
   /** @param options - the credential check and timers. */
   constructor(options: PapAuthenticatorOptions) {
@@ -229,7 +250,11 @@ export class PapAuthenticator implements PppAuthenticator {
     };
   }
 
-  /** Answers an Authenticate-Request; a retransmission gets the same answer (RFC 1334 §2.2.1). */
+  /**
+   * Answers an Authenticate-Request. After the decision, a repeated request (the peer lost our
+   * Ack or Nak and sent a new one) gets the same reply Code again, with its own Identifier
+   * (RFC 1334 §2.2.1, §2.2.2); the credentials are not checked a second time.
+   */
   receive(payload: Uint8Array): AuthStep {
     let packet: PapPacket;
     try {
@@ -239,22 +264,21 @@ export class PapAuthenticator implements PppAuthenticator {
     }
     if (packet.type !== 'request')
       return { diagnostic: { message: 'unexpected PAP packet dropped' } };
-    if (this.#answer !== undefined) {
-      return this.#answer.identifier === packet.identifier ? { send: this.#answer.reply } : {};
+    const answered = this.#answer;
+    if (answered !== undefined) {
+      return { send: encodePapPacket({ ...answered, identifier: packet.identifier }) };
     }
     const username = decodeUtf8(packet.peerId);
     const ok = this.#options.verify(username, packet.password);
-    const message = encodeUtf8(
-      ok
-        ? (this.#options.successMessage ?? 'Login ok')
-        : (this.#options.failureMessage ?? 'Login incorrect'),
-    );
-    const reply = encodePapPacket({
+    this.#answer = {
       type: ok ? 'ack' : 'nak',
-      identifier: packet.identifier,
-      message,
-    });
-    this.#answer = { identifier: packet.identifier, reply };
+      message: encodeUtf8(
+        ok
+          ? (this.#options.successMessage ?? 'Login ok')
+          : (this.#options.failureMessage ?? 'Login incorrect'),
+      ),
+    };
+    const reply = encodePapPacket({ ...this.#answer, identifier: packet.identifier });
     if (ok) return { send: reply, outcome: { type: 'success', peerName: username } };
     return {
       send: reply,

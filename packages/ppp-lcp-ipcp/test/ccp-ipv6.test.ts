@@ -1,11 +1,10 @@
-import { DEFAULT_MPPE_POLICY, type MppePolicy } from '@pptpkit/mppe';
+import { DEFAULT_MPPE_POLICY, type MppePolicy, mppeCcpPolicy } from '@pptpkit/mppe';
 import { toHex } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
 import { CP_CODE, type LinkPolicy, PPP_PROTOCOL } from '../src/index.js';
 import { controlFrame, sentPackets } from './decode-helpers.js';
 import { BackToBack, seededRandom } from './harness.js';
 import { ipv4 } from './ipv4.js';
-import { mppeCcpPolicy } from './mppe-adapter.js';
 
 const server = { localAddress: ipv4('10.9.0.1'), peerAddress: ipv4('10.9.0.2') };
 

@@ -1,4 +1,4 @@
-import { DEFAULT_MPPE_POLICY } from '@pptpkit/mppe';
+import { DEFAULT_MPPE_POLICY, mppeCcpPolicy } from '@pptpkit/mppe';
 import { toHex } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,6 @@ import {
 import { decodeSent } from './decode-helpers.js';
 import { BackToBack, seededRandom } from './harness.js';
 import { ipv4 } from './ipv4.js';
-import { mppeCcpPolicy } from './mppe-adapter.js';
 import { ScriptedPeer } from './scripted-peer.js';
 
 const { LCP, IPCP, CCP, PAP } = PPP_PROTOCOL;

@@ -2,13 +2,12 @@
  * What servers other than pptpd send (Windows RRAS, MikroTik, Cisco, mpd5, pfSense), written
  * from the RFCs: the client must answer as RFC 1661 says and keep going.
  */
-import { DEFAULT_MPPE_POLICY } from '@pptpkit/mppe';
+import { DEFAULT_MPPE_POLICY, mppeCcpPolicy } from '@pptpkit/mppe';
 import { encodeUtf8, toHex } from '@pptpkit/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CP_CODE, encodeOptions, PPP_PROTOCOL, type PppAction } from '../src/index.js';
 import { controlFrame } from './decode-helpers.js';
-import { mppeCcpPolicy } from './mppe-adapter.js';
 import { ScriptedPeer } from './scripted-peer.js';
 
 const { LCP, IPCP, CCP } = PPP_PROTOCOL;

@@ -7,7 +7,7 @@
  * With the captured MS-CHAPv2 randomness injected, our CHAP packets must be the captured bytes
  * and the real authenticator response must verify.
  */
-import { DEFAULT_MPPE_POLICY, type MppePolicy } from '@pptpkit/mppe';
+import { DEFAULT_MPPE_POLICY, type MppePolicy, mppeCcpPolicy } from '@pptpkit/mppe';
 import { ChapAuthenticator, ChapPeer } from '@pptpkit/mschapv2';
 import { toHex } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,6 @@ import {
   sentPackets,
 } from './decode-helpers.js';
 import { seededRandom } from './harness.js';
-import { mppeCcpPolicy } from './mppe-adapter.js';
 
 interface Captured {
   dir: Direction;

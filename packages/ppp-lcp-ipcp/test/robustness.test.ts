@@ -17,9 +17,9 @@ import { controlFrame, type SentPacket, sentPackets } from './decode-helpers.js'
 const replies = (actions: PppAction[]): SentPacket[] =>
   sentPackets(actions).filter((p) => p.code !== CP_CODE.CONFIGURE_REQUEST);
 
+import { mppeCcpPolicy } from '@pptpkit/mppe';
 import { BackToBack, seededRandom } from './harness.js';
 import { ipv4 } from './ipv4.js';
-import { mppeCcpPolicy } from './mppe-adapter.js';
 
 const PROTOCOLS = [
   0x80fd, 0x80fd, 0xc021, 0xc023, 0xc223, 0xc227, 0x8021, 0x8057, 0x80fd, 0x0021, 0x0057, 0x00fd,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 
 /** Set in the environment of the detached copy that runs the tunnel. */
 const DETACHED_ENV = 'PPTPKIT_DETACHED';

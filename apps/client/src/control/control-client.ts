@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { runPaths } from './paths.js';
 
 /** The answer of a running tunnel. */

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 
-import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { askControl } from './control-client.js';
 import { runDir, runPaths } from './paths.js';
 

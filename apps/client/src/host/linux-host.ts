@@ -1,7 +1,8 @@
 import { hostRoute, openTun, RouteTable, type Rtnetlink, type TunDevice } from '@pptpkit/linux-net';
 import type { PeerSettings } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import type { PacketPort, TunnelAddresses, TunnelHost, TunnelInterface } from '../session/io.js';
+import type { TunnelAddresses, TunnelHost, TunnelInterface } from '../session/io.js';
+import { packetPort } from '../session/packet-port.js';
 import { type CommandRunner, runCommand } from './command-runner.js';
 import { planDefaultRoute } from './default-route.js';
 import { type FileAccess, HostChanges } from './host-changes.js';
@@ -35,23 +36,6 @@ export interface LinuxHostOptions {
   readonly beforeLinkUp?: (device: string, addresses: TunnelAddresses) => Promise<void>;
   /** Log. */
   readonly log: Logger;
-}
-
-/** A TUN device as a {@link PacketPort}. */
-export function tunPort(tun: TunDevice): PacketPort {
-  return {
-    write: (buf, offset, length) => tun.write(buf, offset, length),
-    startReading(handler, afterBatch) {
-      tun.startReading((batch) => {
-        for (let i = 0; i < batch.count; i++) {
-          const start = batch.offsets[i]!;
-          handler(batch.buffer, start, start + batch.lengths[i]!);
-        }
-        afterBatch?.();
-      });
-    },
-    close: () => tun.close(),
-  };
 }
 
 /** The interface name pppd would use: `ifname`, else `ppp<unit>`, else the first free `pppN`. */
@@ -125,7 +109,7 @@ export class LinuxHost implements TunnelHost {
     const allTraffic = await this.#routeDefault(name);
     if (settings.usePeerDns && addresses.dns.length > 0)
       await this.#dns(name, addresses.dns, allTraffic);
-    return { name, port: tunPort(tun) };
+    return { name, port: packetPort(tun) };
   }
 
   /** Applies {@link planDefaultRoute}; returns whether the tunnel carries the default traffic. */

@@ -19,11 +19,13 @@ export interface PacketPort {
   /**
    * Starts delivering packets: `buf[start, end)` is valid only during the call. For the GRE
    * socket the IPv4 header is already removed. `afterBatch` runs once after each batch the
-   * kernel handed over (the session re-arms its timer there, not per packet).
+   * kernel handed over (the session re-arms its timer there, not per packet). `onError` is
+   * called once if the device fails for good (reading has then stopped).
    */
   startReading(
     handler: (buf: Uint8Array, start: number, end: number) => void,
     afterBatch?: () => void,
+    onError?: (error: Error) => void,
   ): void;
   /** Closes the device. Idempotent. */
   close(): void;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type GreSocket, openGreSocket } from '@pptpkit/linux-net';
-import type { ControlStream, PacketPort, SessionIo, TunnelHost } from './io.js';
+import { openGreSocket } from '@pptpkit/linux-net';
+import type { ControlStream, SessionIo, TunnelHost } from './io.js';
+import { packetPort } from './packet-port.js';
 
 /** Opens a TCP connection as a {@link ControlStream}; rejects on failure or after `timeoutMs`. */
 export function connectTcp(host: string, port: number, timeoutMs: number): Promise<ControlStream> {
@@ -42,28 +43,11 @@ export function connectTcp(host: string, port: number, timeoutMs: number): Promi
   });
 }
 
-/** A raw GRE socket as a {@link PacketPort}. */
-export function grePort(socket: GreSocket): PacketPort {
-  return {
-    write: (buf, offset, length) => socket.write(buf, offset, length),
-    startReading(handler, afterBatch) {
-      socket.startReading((batch) => {
-        for (let i = 0; i < batch.count; i++) {
-          const start = batch.offsets[i]!;
-          handler(batch.buffer, start, start + batch.lengths[i]!);
-        }
-        afterBatch?.();
-      });
-    },
-    close: () => socket.close(),
-  };
-}
-
 /** The real I/O: TCP through node:net, GRE and TUN through `@pptpkit/linux-net`. */
 export function nodeIo(host: TunnelHost): SessionIo {
   return {
     connectControl: connectTcp,
-    openGre: (server) => grePort(openGreSocket(server)),
+    openGre: (server) => packetPort(openGreSocket(server)),
     host,
     now: () => performance.now(),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),

@@ -11,15 +11,6 @@ export function encryptionName(mppe: CompressionAgreement | undefined): string {
   return mppe.mppc ? `${mode} + MPPC` : mode;
 }
 
-/** pppd's name for an authentication method. */
-export function authName(protocol: number, algorithm: number | undefined): string {
-  if (protocol === 0xc023) return 'PAP';
-  if (algorithm === 0x81) return 'MS-CHAPv2';
-  if (algorithm === 0x80) return 'MS-CHAP';
-  if (algorithm === 5) return 'CHAP-MD5';
-  return `protocol 0x${protocol.toString(16)}`;
-}
-
 const CP_CODES = [
   '',
   'ConfReq',

@@ -1,27 +1,13 @@
-import { GRE_MAX_HEADER_LENGTH, GreSession } from '@pptpkit/gre';
-import { MppeDecryptor, MppeEncryptor } from '@pptpkit/mppe';
-import {
-  type CompressionAgreement,
-  type LinkUp,
-  type PppAction,
-  PppLink,
-} from '@pptpkit/ppp-lcp-ipcp';
-import {
-  type CallInfo,
-  type ControlAction,
-  PnsControlConnection,
-  PPTP_TCP_PORT,
-} from '@pptpkit/pptp-control';
-import { EXIT, type ExitCode } from '../cli/exit-codes.js';
-import type { PeerSettings } from '../config/index.js';
-import { addressProblem, limitReached, linkTuning } from '../config/link-settings.js';
+import { PPTP_TCP_PORT } from '@pptpkit/pptp-control';
+import { Tunnel, type TunnelEvent, type TunnelStatus, type TunnelUp } from '@pptpkit/tunnel';
+import type { Credentials, PeerSettings } from '../config/index.js';
+import { addressProblem } from '../config/link-settings.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { Logger } from '../log/logger.js';
-import { acceptedAuthMethods, type Credentials, clientStartKeys } from './auth.js';
-import { ccpPolicyFromSettings } from './ccp-policy.js';
-import { DataPath, type DataPathCounters } from './data-path.js';
-import { exitForError, exitForPppDown } from './exit-status.js';
+import { exitForDown, exitForError } from './exit-status.js';
 import type { ControlStream, PacketPort, SessionIo, TunnelInterface } from './io.js';
-import { authName, describeFrame, encryptionName } from './protocol-names.js';
+import { describeFrame, encryptionName } from './protocol-names.js';
+import { tunnelOptionsFromSettings } from './tunnel-options.js';
 
 /** Where a session is. */
 export type SessionState =
@@ -66,8 +52,8 @@ export interface SessionResult {
   readonly wasUp: boolean;
 }
 
-/** A snapshot for `pptpkit status`. */
-export interface SessionStatus {
+/** A snapshot for `pptpkit status`: the tunnel core's, with the shell's peer and interface. */
+export interface SessionStatus extends Omit<TunnelStatus, 'state' | 'role' | 'down'> {
   /** The peer name. */
   readonly peer: string;
   /** Where the session is. */
@@ -76,83 +62,81 @@ export interface SessionStatus {
   readonly server: string;
   /** The TUN interface, once up. */
   readonly interface?: string;
-  /** Our tunnel address. */
-  readonly local?: string;
-  /** The server's tunnel address. */
-  readonly remote?: string;
-  /** DNS servers offered. */
-  readonly dns?: readonly string[];
-  /** TUN MTU. */
-  readonly mtu?: number;
-  /** Negotiated authentication. */
-  readonly auth?: string;
-  /** Negotiated MPPE/MPPC (`keyBits` 0: MPPC alone, no encryption). */
-  readonly mppe?: CompressionAgreement;
-  /** Milliseconds since the tunnel came up. */
-  readonly uptimeMs?: number;
-  /** Data-path counters. */
-  readonly data?: Readonly<DataPathCounters>;
-  /** GRE counters. */
-  readonly gre?: Readonly<Record<string, number>>;
-  /** PPTP call IDs. */
-  readonly call?: { readonly callId: number; readonly peerCallId: number };
-  /** Round-trip time of the last answered LCP Echo-Request, ms. */
-  readonly lcpEchoRttMs?: number;
 }
 
 /**
- * One PPTP tunnel: the shell around the sans-I/O cores. It reads the TCP stream, the GRE socket
- * and the TUN, feeds the cores, writes what they send, and arms one timer from the earliest
- * deadline of all of them.
+ * One PPTP tunnel: the I/O shell around the `@pptpkit/tunnel` core. It connects the sockets,
+ * feeds the core what they read, writes what the core sends, arms one timer from the core's
+ * `nextDeadline()`, configures the host when the core is up and restores it when it closed.
  */
 export class Session {
   readonly #o: SessionOptions;
   readonly #log: Logger;
   readonly #io: SessionIo;
-  readonly #pns: PnsControlConnection;
-  readonly #replyTimeoutMs: number;
+  readonly #tunnel: Tunnel;
   #state: SessionState = 'connecting';
   #stream: ControlStream | undefined;
-  #greSocket: PacketPort | undefined;
-  #gre: GreSession | undefined;
-  #call: CallInfo | undefined;
-  #link: PppLink | undefined;
-  #data: DataPath | undefined;
+  #gre: PacketPort | undefined;
   #tun: TunnelInterface | undefined;
-  #keys: unknown;
-  #up: LinkUp | undefined;
-  #upAt: number | undefined;
-  #auth: string | undefined;
+  #preparing: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the armed timer fires; Infinity when none is armed. */
   #timerAt = Number.POSITIVE_INFINITY;
+  /** Set by the shell's own reasons to stop (signal, address check, host failure, bug). */
+  #override: { exitCode: ExitCode; reason: string } | undefined;
   #result: SessionResult | undefined;
   #finish: ((r: SessionResult) => void) | undefined;
-  #pppDown = false;
-  #controlDown = false;
-  #callDown = false;
-  #waiters = new Set<() => void>();
-  #preparing: Promise<void> | undefined;
-  #mtu: number | undefined;
-  /** `idle`/`maxconnect`: when to look next, and when data last moved (packet counts). */
-  #limitAt: number | undefined;
-  #lastDataAt = 0;
-  #lastDataPackets = 0;
-  readonly #ack = new Uint8Array(16);
-  readonly #ctlTx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 4096);
+  #upAt: number | undefined;
+  #ending = false;
 
   /** @param options - the server, settings, credentials, I/O and abort signal. */
   constructor(options: SessionOptions) {
     this.#o = options;
     this.#log = options.log;
     this.#io = options.io;
-    this.#replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
-    this.#pns = new PnsControlConnection({
-      randomBytes: (n) => options.io.randomBytes(n),
-      hostName: 'pptpkit',
-      vendorString: 'pptpkit',
-      replyTimeoutMs: this.#replyTimeoutMs,
-    });
+    const debug = options.settings.debug;
+    this.#tunnel = new Tunnel(
+      tunnelOptionsFromSettings(
+        options.settings,
+        options.credentials,
+        (n) => options.io.randomBytes(n),
+        {
+          // A failing write is the shell's problem, never the core's: it is logged and the
+          // core goes on (a lost packet, or a stop that finishes without the peer's answer).
+          control: (bytes) => {
+            try {
+              this.#stream?.write(bytes);
+            } catch (error) {
+              this.#log.error('control write failed', { error });
+            }
+          },
+          endControl: () => {
+            try {
+              this.#stream?.end();
+            } catch (error) {
+              this.#log.error('control close failed', { error });
+            }
+          },
+          gre: (buf, start, end) => {
+            try {
+              this.#gre?.write(buf, start, end - start);
+            } catch (error) {
+              this.#log.error('GRE write failed', { error });
+            }
+          },
+          ip: (buf, start, end) => this.#tun?.port.write(buf, start, end - start) ?? false,
+          event: (event) => this.#event(event),
+          ...(debug
+            ? {
+                frame: (direction, frame) =>
+                  this.#log.debug(direction === 'sent' ? 'ppp sent' : 'ppp rcvd', {
+                    frame: describeFrame(frame),
+                  }),
+              }
+            : {}),
+        },
+        options.replyTimeoutMs ?? 10_000,
+      ),
+    );
   }
 
   /** Where the session is. */
@@ -162,25 +146,18 @@ export class Session {
 
   /** A snapshot for status reports. */
   status(): SessionStatus {
-    const up = this.#up;
-    const echoRtt = this.#link?.lcpEchoRttMs;
+    const {
+      state: _state,
+      role: _role,
+      down: _down,
+      ...core
+    } = this.#tunnel.status(this.#io.now());
     return {
       peer: this.#o.peer,
       state: this.#state,
       server: this.#o.server,
       ...(this.#tun === undefined ? {} : { interface: this.#tun.name }),
-      ...(up === undefined
-        ? {}
-        : { local: up.local, remote: up.peer, dns: up.dns, mtu: this.#mtu }),
-      ...(this.#auth === undefined ? {} : { auth: this.#auth }),
-      ...(up?.mppe === undefined ? {} : { mppe: up.mppe }),
-      ...(this.#upAt === undefined ? {} : { uptimeMs: Math.round(this.#io.now() - this.#upAt) }),
-      ...(this.#data === undefined ? {} : { data: { ...this.#data.counters } }),
-      ...(this.#gre === undefined ? {} : { gre: { ...this.#gre.counters } }),
-      ...(echoRtt === undefined ? {} : { lcpEchoRttMs: Math.round(echoRtt * 10) / 10 }),
-      ...(this.#call === undefined
-        ? {}
-        : { call: { callId: this.#call.callId, peerCallId: this.#call.peerCallId } }),
+      ...core,
     };
   }
 
@@ -196,9 +173,9 @@ export class Session {
       signal.addEventListener('abort', () => this.#stop(EXIT.signal, 'stopped on request'), {
         once: true,
       });
-      this.#connect().catch((error: unknown) => {
-        this.#stop(exitForError(error), `${(error as Error).message}`);
-      });
+      this.#connect().catch((error: unknown) =>
+        this.#stop(exitForError(error), (error as Error).message),
+      );
     });
   }
 
@@ -210,27 +187,32 @@ export class Session {
     if (this.#stopping()) return;
     // The GRE socket is open before the call is placed: pppd's first LCP Configure-Request
     // arrives right after the Outgoing-Call-Reply.
-    this.#greSocket = this.#io.openGre(server);
-    this.#greSocket.startReading(
+    const gre = this.#io.openGre(server);
+    this.#gre = gre;
+    gre.startReading(
       (buf, start, end) => {
         try {
-          this.#gre?.receive(buf, start, end, this.#io.now());
+          this.#tunnel.receiveGre(buf, start, end, this.#io.now());
         } catch (error) {
           this.#internalError('GRE receive', error);
         }
       },
       () => this.#guarded('GRE receive', this.#settleNow),
+      (error) => this.#portFailed('GRE socket', error),
     );
     let stream: ControlStream;
     try {
-      stream = await this.#io.connectControl(server, PPTP_TCP_PORT, this.#replyTimeoutMs);
-    } catch (error) {
-      throw Object.assign(
-        new Error(`cannot reach ${server}:${PPTP_TCP_PORT}: ${(error as Error).message}`),
-        {
-          exit: EXIT.unreachable,
-        },
+      stream = await this.#io.connectControl(
+        server,
+        PPTP_TCP_PORT,
+        this.#o.replyTimeoutMs ?? 10_000,
       );
+    } catch (error) {
+      this.#stop(
+        EXIT.unreachable,
+        `cannot reach ${server}:${PPTP_TCP_PORT}: ${(error as Error).message}`,
+      );
+      return;
     }
     if (this.#stopping()) {
       stream.destroy();
@@ -238,298 +220,148 @@ export class Session {
     }
     this.#stream = stream;
     stream.onData((bytes) =>
-      this.#guarded('control receive', () =>
-        this.#control(this.#pns.receive(bytes, this.#io.now())),
-      ),
+      this.#guarded('control receive', () => {
+        this.#tunnel.receiveControl(bytes, this.#io.now());
+        this.#settle();
+      }),
     );
     stream.onClose((error) =>
       this.#guarded('control close', () => {
         if (error !== undefined) this.#log.debug('control connection error', { error });
-        this.#control(this.#pns.closed(this.#io.now()));
+        this.#tunnel.controlClosed(this.#io.now());
+        this.#settle();
       }),
     );
     this.#state = 'control';
-    const now = this.#io.now();
-    this.#control(this.#pns.start(now));
-    this.#control(this.#pns.openCall(now).actions);
+    this.#tunnel.start(this.#io.now());
+    this.#settle();
   }
 
-  /** True once a stop began (a method, so that TypeScript does not narrow across awaits). */
   #stopping(): boolean {
     return this.#state === 'stopping' || this.#state === 'ended';
   }
 
-  #control(actions: ControlAction[]): void {
-    for (const a of actions) {
-      switch (a.type) {
-        case 'send':
-          this.#log.debug('pptp send', { message: a.message.type });
-          this.#stream?.write(a.bytes);
-          break;
-        case 'close':
-          this.#stream?.end();
-          break;
-        case 'up':
-          this.#log.info('control connection up', {
-            hostName: a.peer.hostName,
-            vendor: a.peer.vendorString,
-          });
-          break;
-        case 'call-up':
-          this.#callUp(a.call);
-          break;
-        case 'call-down':
-          this.#callDown = true;
-          if (this.#state !== 'stopping') {
-            this.#log.warn('call down', { code: a.reason.code, reason: a.reason.message });
-            this.#stop(this.#upAt === undefined ? EXIT.negotiation : EXIT.hangup, a.reason.message);
-          } else this.#log.debug('call cleared', { code: a.reason.code });
-          break;
-        case 'down':
-          this.#controlDown = true;
-          this.#callDown = true;
-          if (this.#state !== 'stopping') {
-            this.#log.warn('control connection down', {
-              code: a.reason.code,
-              reason: a.reason.message,
-            });
-            this.#stop(this.#upAt === undefined ? EXIT.negotiation : EXIT.hangup, a.reason.message);
-          } else this.#log.debug('control connection closed', { code: a.reason.code });
-          this.#stream?.end();
-          break;
-        case 'diagnostic':
-          this.#log.debug('pptp', { code: a.code, detail: a.message });
-          break;
-        default:
-          this.#log.debug('pptp event', { event: a.type });
-      }
+  #event(event: TunnelEvent): void {
+    const log = this.#log;
+    switch (event.type) {
+      case 'control-up':
+        log.info('control connection up', {
+          hostName: event.peer.hostName,
+          vendor: event.peer.vendorString,
+        });
+        if (this.#state === 'control') this.#state = 'call';
+        break;
+      case 'call-up':
+        log.info('call established', {
+          callId: event.callId,
+          peerCallId: event.peerCallId,
+          window: event.window,
+        });
+        if (this.#state === 'call') this.#state = 'ppp';
+        break;
+      case 'authenticated':
+        if (event.side === 'peer') log.info('authenticated', { method: event.method });
+        break;
+      case 'auth-failed':
+        // The server's own words (MS-CHAP `E=`/`M=`), kept in the error's details.
+        log.error('authentication failed', {
+          code: event.code,
+          detail: event.message,
+          serverError: event.details?.['mschapError'],
+          serverMessage: event.details?.['serverMessage'],
+        });
+        break;
+      case 'up':
+        this.#networkUp(event);
+        break;
+      case 'down':
+        if (this.#override === undefined) {
+          const what =
+            event.layer === 'ppp'
+              ? 'link down'
+              : event.layer === 'call'
+                ? 'call down'
+                : event.layer === 'control'
+                  ? 'control connection down'
+                  : 'tunnel down';
+          log.warn(what, { code: event.code, reason: event.message });
+        }
+        this.#result = this.#override
+          ? { ...this.#override, wasUp: event.wasUp }
+          : { exitCode: exitForDown(event), reason: event.message, wasUp: event.wasUp };
+        this.#state = 'stopping';
+        log.info('stopping', { reason: this.#result.reason });
+        break;
+      case 'closed':
+        void this.#end();
+        break;
+      case 'diagnostic':
+        log.debug(event.layer, {
+          ...(event.code === undefined ? {} : { code: event.code }),
+          detail: event.message,
+        });
+        break;
     }
-    this.#settle();
   }
 
-  #callUp(call: CallInfo): void {
-    this.#call = call;
-    this.#state = 'call';
-    this.#log.info('call established', {
-      callId: call.callId,
-      peerCallId: call.peerCallId,
-      window: call.peerReceiveWindow,
-    });
-    this.#gre = new GreSession({
-      localCallId: call.callId,
-      peerCallId: call.peerCallId,
-      peerReceiveWindow: call.peerReceiveWindow,
-      deliver: (bytes, start, end) => this.#frame(bytes, start, end),
-    });
-    const s = this.#o.settings;
-    const random = (n: number): Uint8Array => this.#io.randomBytes(n);
-    const requireMppe = s.mppe.required;
-    const mppeAllowed = s.mppe.allow128 || s.mppe.allow40;
-    const tuning = linkTuning(s);
-    // `noccp`: no CCP at all (the option table refuses it while MPPE is required).
-    const ccp = tuning.ccp ? ccpPolicyFromSettings(s.mppe, s.mppc) : undefined;
-    this.#link = new PppLink({
-      role: 'client',
-      randomBytes: random,
-      policy: {
-        acceptAuth: acceptedAuthMethods(s, this.#o.credentials, random, (error) => {
-          // The server's own words (MS-CHAP `E=`/`M=`), kept in the error's details.
-          const d = (error as { code?: string; details?: Record<string, unknown> }).details ?? {};
-          this.#log.error('authentication failed', {
-            code: (error as { code?: string }).code,
-            detail: error.message,
-            serverError: d['mschapError'],
-            serverMessage: d['serverMessage'],
-          });
-        }),
-        ...(ccp === undefined ? {} : { ccp }),
-        requireMppe,
-        // pppd (as server) Terminate-Acks an IPCP that arrives before its CCP is up when MPPE is
-        // required, which costs a Restart timeout: start IPCP once CCP has opened, as pppd does.
-        startNcpsAfterCcp: requireMppe && mppeAllowed,
-        ipv6: false,
-      },
-      lcp: tuning.lcp,
-      ipcp: tuning.ipcp,
-      automaton: tuning.automaton,
-    });
-    this.#state = 'ppp';
-    this.#ppp(this.#link.start(this.#io.now()));
-  }
-
-  /** One in-order GRE payload. */
-  #frame(bytes: Uint8Array, start: number, end: number): void {
-    if (this.#data?.receiveFrame(bytes, start, end)) return;
-    const link = this.#link;
-    if (link === undefined) return;
-    if (this.#o.settings.debug) {
-      this.#log.debug('ppp rcvd', { frame: describeFrame(bytes.subarray(start, end)) });
-    }
-    // The link copies the frame: it may keep views of options across calls.
-    this.#ppp(link.receiveRange(bytes, start, end, this.#io.now()));
-  }
-
-  #sendFrame(frame: Uint8Array): void {
-    const gre = this.#gre;
-    const sock = this.#greSocket;
-    if (gre === undefined || sock === undefined || frame.length > this.#ctlTx.length - 16) return;
-    if (this.#o.settings.debug) this.#log.debug('ppp sent', { frame: describeFrame(frame) });
-    this.#ctlTx.set(frame, GRE_MAX_HEADER_LENGTH);
-    const at = gre.writeData(this.#ctlTx, GRE_MAX_HEADER_LENGTH, frame.length, this.#io.now());
-    if (at >= 0) sock.write(this.#ctlTx, at, GRE_MAX_HEADER_LENGTH + frame.length - at);
-  }
-
-  #ppp(actions: PppAction[]): void {
-    for (const a of actions) {
-      switch (a.type) {
-        case 'send':
-          this.#sendFrame(a.frame);
-          break;
-        case 'phase':
-          this.#log.debug('ppp phase', { phase: a.phase });
-          break;
-        case 'authenticated':
-          if (a.side === 'peer') {
-            this.#keys = a.keys;
-            this.#auth = authName(a.method.protocol, a.method.algorithm);
-            this.#log.info('authenticated', { method: this.#auth });
-          }
-          break;
-        case 'up':
-          this.#pppUp(a);
-          break;
-        case 'down':
-          this.#pppDown = true;
-          if (this.#state !== 'stopping') {
-            this.#log.warn('link down', { code: a.reason.code, reason: a.reason.message });
-            this.#stop(exitForPppDown(a.reason), a.reason.message);
-          } else this.#log.debug('link terminated', { code: a.reason.code });
-          break;
-        case 'data':
-          // IPv4 without MPPE is handled by the data path; anything else here is dropped.
-          break;
-        case 'ccp-reset-request':
-          this.#data?.resetRequested();
-          break;
-        case 'ccp-reset-ack':
-          this.#log.debug('ccp reset-ack', { identifier: a.identifier });
-          break;
-        case 'diagnostic':
-          this.#log.debug('ppp', { protocol: a.protocol, detail: a.message });
-          break;
-      }
-    }
-    this.#settle();
-  }
-
-  #pppUp(up: LinkUp): void {
-    const gre = this.#gre;
-    const sock = this.#greSocket;
-    if (gre === undefined || sock === undefined) return;
-    const s = this.#o.settings;
-    const problem = addressProblem(s, up.local, up.peer);
+  #networkUp(up: TunnelUp): void {
+    const problem = addressProblem(this.#o.settings, up.local, up.remote);
     if (problem !== undefined) {
       this.#stop(EXIT.negotiation, problem);
       return;
     }
-    let ciphers: { encryptor: MppeEncryptor; decryptor: MppeDecryptor } | undefined;
-    // keyBits 0: MPPC alone (`nomppe mppc`), no encryption.
-    if (up.mppe !== undefined && up.mppe.keyBits > 0) {
-      const keyBits = up.mppe.keyBits as 40 | 56 | 128;
-      const start = clientStartKeys(this.#keys, keyBits);
-      if (start === undefined) {
-        this.#stop(EXIT.negotiation, 'MPPE negotiated without MS-CHAP keys');
-        return;
-      }
-      ciphers = {
-        encryptor: new MppeEncryptor({
-          startKey: start.send,
-          keyBits,
-          stateless: up.mppe.stateless,
-        }),
-        decryptor: new MppeDecryptor({
-          startKey: start.receive,
-          keyBits,
-          stateless: up.mppe.stateless,
-        }),
-      };
-    } else if (s.mppe.required) {
-      this.#stop(EXIT.negotiation, 'MPPE is required but was not negotiated');
-      return;
-    }
-    this.#up = up;
-    this.#data = new DataPath({
-      gre,
-      toNetwork: (buf, offset, length) => sock.write(buf, offset, length),
-      toTun: (buf, offset, length) => this.#tun?.port.write(buf, offset, length) ?? false,
-      framing: up.framing,
-      peerMru: up.mtu,
-      mppe: ciphers,
-      // We decompress whenever we offered C (RFC 1962 §2: our request is what we receive);
-      // we compress only when both Acked requests carry it.
-      mppc: { compress: up.mppe?.mppc === true, decompress: s.mppc },
-      onResetNeeded: () => this.#ppp(this.#link?.ccpResetRequest(this.#io.now()) ?? []),
-    });
-    const mtu = Math.min(s.mtu ?? 1500, this.#data.maxIpPacket);
-    this.#mtu = mtu;
     this.#log.info('network layer up', {
       local: up.local,
-      remote: up.peer,
+      remote: up.remote,
       encryption: encryptionName(up.mppe),
     });
     this.#state = 'configuring';
     this.#io.host
-      .bringUp({ local: up.local, peer: up.peer, dns: up.dns, mtu })
+      .bringUp({ local: up.local, peer: up.remote, dns: up.dns, mtu: up.mtu })
       .then((tun) => {
-        if (this.#state !== 'configuring') {
-          return;
-        }
+        if (this.#state !== 'configuring') return;
         this.#tun = tun;
         tun.port.startReading(
           (buf, start, end) => {
             try {
-              this.#data?.sendIp(buf, start, end, this.#io.now());
+              this.#tunnel.sendIp(buf, start, end, this.#io.now());
             } catch (error) {
               this.#internalError('TUN receive', error);
             }
           },
           () => this.#guarded('TUN receive', this.#settleNow),
+          (error) => this.#portFailed('TUN device', error),
         );
         this.#state = 'up';
         this.#upAt = this.#io.now();
-        this.#lastDataAt = this.#upAt;
-        this.#checkLimits(this.#upAt);
-        this.#log.info('up', { interface: tun.name, local: up.local, remote: up.peer, mtu });
-        // The caller's reaction to `up` (state file, scripts, telling a parent) is not part
-        // of the tunnel: its failure is logged, the tunnel stays.
+        this.#log.info('up', {
+          interface: tun.name,
+          local: up.local,
+          remote: up.remote,
+          mtu: up.mtu,
+        });
+        // The caller's reaction to `up` (state file, scripts, telling a parent) is not part of
+        // the tunnel: its failure is logged, the tunnel stays.
         try {
           this.#o.onUp?.(this.status());
         } catch (error) {
           this.#log.error('after-up step failed', { error });
         }
-        this.#settle();
       })
       .catch((error: unknown) =>
         this.#stop(exitForError(error), `host configuration failed: ${(error as Error).message}`),
       );
   }
 
-  /** After every event: wake teardown waiters and re-arm the one timer. */
+  /** Arms the one timer from the core's next deadline. */
   #settle(): void {
-    for (const w of this.#waiters) w();
     if (this.#state === 'ended') return;
-    // Every core's nextDeadline() is monotonic ms, Infinity when it waits for nothing.
-    const at = Math.min(
-      this.#pns.nextDeadline(),
-      this.#link?.nextDeadline() ?? Number.POSITIVE_INFINITY,
-      this.#gre?.nextDeadline() ?? Number.POSITIVE_INFINITY,
-      this.#limitAt ?? Number.POSITIVE_INFINITY,
-    );
+    const at = this.#tunnel.nextDeadline();
     if (at === this.#timerAt) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = at;
-    if (at === Number.POSITIVE_INFINITY) return;
+    if (!Number.isFinite(at)) return;
     this.#timer = setTimeout(
       () => this.#guarded('timer', this.#tickNow),
       Math.max(0, Math.ceil(at - this.#io.now())),
@@ -537,11 +369,16 @@ export class Session {
   }
 
   readonly #settleNow = (): void => this.#settle();
-  readonly #tickNow = (): void => this.#tick();
+  readonly #tickNow = (): void => {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.#tunnel.timeout(this.#io.now());
+    this.#settle();
+  };
 
   /**
-   * Runs an I/O callback's work. An exception there is a bug (peer misbehaviour never throws
-   * out of the cores): it ends the session in order, exit 1, instead of reaching the event loop.
+   * Runs an I/O callback's work. An exception there is a bug (peer input never throws out of
+   * the core): it ends the session in order, exit 1, instead of reaching the event loop.
    */
   #guarded(where: string, work: () => void): void {
     try {
@@ -556,134 +393,64 @@ export class Session {
     this.#stop(EXIT.fatal, `internal error in ${where}: ${(error as Error)?.message ?? error}`);
   }
 
-  #tick(): void {
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
-    const now = this.#io.now();
-    const gre = this.#gre;
-    if (gre !== undefined && now >= gre.nextDeadline()) {
-      const n = gre.timeout(now, this.#ack);
-      if (n > 0) this.#greSocket?.write(this.#ack, 0, n);
+  /** A descriptor failed (read error): the session ends in order, exit 1. */
+  #portFailed(what: string, error: Error): void {
+    this.#log.error(`${what} failed`, { error });
+    this.#stop(EXIT.fatal, `${what} failed: ${error.message}`);
+  }
+
+  /**
+   * Stops for the shell's own reason: the core closes in order (its `down` carries this status
+   * and reason); before the core started there is nothing to close but the host.
+   */
+  #stop(exitCode: ExitCode, reason: string): void {
+    if (this.#override !== undefined || this.#ending) return;
+    this.#override = { exitCode, reason };
+    if (this.#tunnel.state === 'idle') {
+      this.#result = { exitCode, reason, wasUp: false };
+      this.#state = 'stopping';
+      this.#log.info('stopping', { reason });
+      void this.#end();
+      return;
     }
-    const link = this.#link;
-    if (link !== undefined && now >= link.nextDeadline()) this.#ppp(link.timeout(now));
-    if (now >= this.#pns.nextDeadline()) this.#control(this.#pns.timeout(now));
-    if (this.#limitAt !== undefined && now >= this.#limitAt) this.#checkLimits(now);
+    try {
+      this.#tunnel.close(reason, this.#io.now());
+    } catch (error) {
+      this.#log.error('internal error', { where: 'close', error });
+      void this.#end();
+    }
     this.#settle();
   }
 
   /**
-   * `idle` and `maxconnect` (pppd exit 12 and 13). Data activity is sampled from the packet
-   * counters every quarter of `idle` (at least 1 s), so an idle link ends between `idle` and
-   * 1.25 × `idle` seconds after its last packet.
+   * The I/O side of the end, step by step: a step that fails is logged and the next one runs,
+   * so the host is restored and `run()` resolves whatever happens.
    */
-  #checkLimits(now: number): void {
-    const s = this.#o.settings;
-    const upAt = this.#upAt;
-    this.#limitAt = undefined;
-    if (upAt === undefined || this.#state !== 'up') return;
-    const c = this.#data?.counters;
-    const packets = c === undefined ? 0 : c.txPackets + c.rxPackets;
-    if (packets !== this.#lastDataPackets) {
-      this.#lastDataPackets = packets;
-      this.#lastDataAt = now;
-    }
-    const limit = limitReached(s, upAt, this.#lastDataAt, now);
-    if (limit !== undefined) {
-      const seconds = limit === 'idle' ? s.idle : s.maxConnect;
-      this.#stop(
-        limit === 'idle' ? EXIT.idle : EXIT.connectTime,
-        limit === 'idle' ? `idle for ${seconds} s` : `connect time limit of ${seconds} s reached`,
-      );
-      return;
-    }
-    let next = Number.POSITIVE_INFINITY;
-    if (s.idle !== undefined) next = now + Math.max(1000, s.idle * 250);
-    if (s.maxConnect !== undefined) next = Math.min(next, upAt + s.maxConnect * 1000);
-    this.#limitAt = Number.isFinite(next) ? next : undefined;
-  }
-
-  /** Resolves when `done()` holds, or after `ms`. */
-  #waitFor(done: () => boolean, ms: number): Promise<void> {
-    if (done()) return Promise.resolve();
-    const waiters = this.#waiters;
-    return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const finish = (): void => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      const check = (): void => {
-        if (done()) finish();
-      };
-      timer = setTimeout(finish, ms);
-      waiters.add(check);
-    });
-  }
-
-  /** Tears down in order and resolves `run()`. The first reason wins. */
-  #stop(exitCode: ExitCode, reason: string): void {
-    if (this.#state === 'stopping' || this.#state === 'ended') return;
-    const wasUp = this.#upAt !== undefined;
-    this.#result = { exitCode, reason, wasUp };
-    this.#state = 'stopping';
-    this.#log.info('stopping', { reason });
-    void this.#teardown().then(() => this.#end());
-  }
-
-  /**
-   * The stop, step by step. A step that fails is logged and the next one runs: whatever the
-   * peer or the I/O does, the host is restored and `run()` resolves.
-   */
-  async #teardown(): Promise<void> {
-    const t = this.#replyTimeoutMs;
-    // No more data: the TUN stays open (its undo comes last) but nothing enters the tunnel.
-    this.#data = undefined;
-    const link = this.#link;
-    if (link !== undefined && !this.#pppDown && !this.#controlDown) {
-      // LCP Terminate-Request, wait for the Terminate-Ack (or the restart timer to give up).
-      await this.#stopStep('LCP terminate', async () => {
-        this.#ppp(link.close(this.#io.now(), 'stopped locally'));
-        await this.#waitFor(() => link.phase === 'dead' || this.#controlDown, Math.min(t, 4000));
-      });
-    }
-    const call = this.#call;
-    if (call !== undefined && !this.#callDown && !this.#controlDown) {
-      await this.#stopStep('call clear', async () => {
-        this.#control(this.#pns.clearCall(this.#io.now(), call.callId));
-        // pptpd answers with a TCP close rather than a Call-Disconnect-Notify.
-        await this.#waitFor(() => this.#callDown || this.#controlDown, t);
-      });
-    }
-    if (this.#stream !== undefined && !this.#controlDown) {
-      await this.#stopStep('control stop', async () => {
-        this.#control(this.#pns.stop(this.#io.now()));
-        await this.#waitFor(() => this.#controlDown, t);
-      });
-    }
+  async #end(): Promise<void> {
+    if (this.#ending) return;
+    this.#ending = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     await this.#stopStep('control close', () => this.#stream?.destroy());
-    await this.#stopStep('GRE close', () => this.#greSocket?.close());
+    await this.#stopStep('GRE close', () => this.#gre?.close());
     // A stop during `prepare` must not undo the host before `prepare` has finished changing it.
     await this.#preparing?.catch(() => undefined);
     await this.#stopStep('host restore', () => this.#io.host.restore());
+    const result = this.#result ?? {
+      exitCode: EXIT.fatal,
+      reason: 'ended',
+      wasUp: this.#upAt !== undefined,
+    };
+    this.#state = 'ended';
+    this.#log.info('ended', { reason: result.reason, exitCode: result.exitCode });
+    this.#finish?.(result);
   }
 
-  /** One step of the stop: its failure is logged and the stop goes on. */
   async #stopStep(step: string, work: () => unknown): Promise<void> {
     try {
       await work();
     } catch (error) {
       this.#log.error('stop step failed', { step, error });
     }
-  }
-
-  #end(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const result = this.#result ?? { exitCode: EXIT.fatal, reason: 'ended', wasUp: false };
-    this.#state = 'ended';
-    this.#log.info('ended', { reason: result.reason, exitCode: result.exitCode });
-    this.#finish?.(result);
   }
 }

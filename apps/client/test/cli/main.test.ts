@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
 import { main } from '../../src/cli/main.js';
+import { EXIT } from '../../src/exit-codes.js';
 
 /** Runs `pptpkit ARGV` and captures what it prints. */
 async function run(...argv: string[]) {

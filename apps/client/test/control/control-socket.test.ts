@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
 import { askControl, requestControl } from '../../src/control/control-client.js';
 import { startControlServer } from '../../src/control/control-server.js';
 import { runPaths } from '../../src/control/paths.js';
 import { formatStatus, statusLines } from '../../src/control/status-format.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { createLogger } from '../../src/log/logger.js';
 
 const log = createLogger({

@@ -1,12 +1,25 @@
 import { decodeMppeOption, encodeMppeOption, formatMppeBits } from '@pptpkit/mppe';
+import { mppcOnlyCcpPolicy, mppeCcpPolicy } from '@pptpkit/tunnel';
 import { describe, expect, it } from 'vitest';
 import { defaultPeerSettings } from '../../src/config/index.js';
 import {
-  ccpPolicyFromSettings,
-  mppcOnlyCcpPolicy,
-  mppeCcpPolicy,
   mppePolicyFromSettings,
-} from '../../src/session/ccp-policy.js';
+  tunnelOptionsFromSettings,
+} from '../../src/session/tunnel-options.js';
+
+/** The CCP policy the session would give the tunnel core for these MPPE/MPPC settings. */
+function ccpFor(mppe: ReturnType<typeof defaultPeerSettings>['mppe'], mppc: boolean) {
+  const settings = { ...defaultPeerSettings(), mppe, mppc };
+  const sink = {
+    control: () => {},
+    endControl: () => {},
+    gre: () => {},
+    ip: () => true,
+    event: () => {},
+  };
+  return tunnelOptionsFromSettings(settings, { user: 'u' }, (n) => new Uint8Array(n), sink, 1000)
+    .link?.ccp;
+}
 
 const opt = (text: string) => {
   // `+H -M +S -L -D -C` → option 18 bits.
@@ -120,8 +133,8 @@ describe('the MPPE CCP policy against what pppd sends (RFC 3078 §2)', () => {
 
   it('nomppe mppc: option 18 with only C (RFC 2118 §2)', () => {
     const none = { required: false, allow128: false, allow40: false, allowStateful: false };
-    expect(ccpPolicyFromSettings(none, false)).toBeUndefined();
-    const p = ccpPolicyFromSettings(none, true)!;
+    expect(ccpFor(none, false)).toBeUndefined();
+    const p = ccpFor(none, true)!;
     expect(show(p.initialOptions()[0])).toBe('<mppe -H -M -S -L -D +C>');
     const only = mppcOnlyCcpPolicy();
     expect(only.judgePeerOption(opt('+C'))).toEqual({ verdict: 'ack' });

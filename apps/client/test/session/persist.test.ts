@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { createLogger } from '../../src/log/logger.js';
 import { runPersistent } from '../../src/session/persist.js';
 import type { SessionResult } from '../../src/session/session.js';

@@ -1,7 +1,8 @@
+import type { TunnelDown } from '@pptpkit/tunnel';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
-import { exitForError, exitForPppDown } from '../../src/session/exit-status.js';
-import { authName, describeFrame, encryptionName } from '../../src/session/protocol-names.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { exitForDown, exitForError } from '../../src/session/exit-status.js';
+import { describeFrame, encryptionName } from '../../src/session/protocol-names.js';
 
 describe('names for logs and exit statuses', () => {
   it('describeFrame names control frames with or without address/control, never their payload', () => {
@@ -31,10 +32,7 @@ describe('names for logs and exit statuses', () => {
     );
   });
 
-  it('authName and encryptionName use pppd’s words', () => {
-    expect(authName(0xc223, 0x81)).toBe('MS-CHAPv2');
-    expect(authName(0xc223, 5)).toBe('CHAP-MD5');
-    expect(authName(0xc023, undefined)).toBe('PAP');
+  it('encryptionName uses pppd’s words', () => {
     expect(encryptionName(undefined)).toBe('none');
     expect(encryptionName({ keyBits: 40, stateless: true, mppc: false })).toBe(
       'MPPE 40-bit stateless',
@@ -48,15 +46,26 @@ describe('names for logs and exit statuses', () => {
   });
 
   it('exit statuses follow pppd’s numbers', () => {
-    expect(exitForPppDown({ code: 'PPP_AUTH_FAILED', message: '' })).toBe(EXIT.authFailed);
-    expect(exitForPppDown({ code: 'PPP_ECHO_TIMEOUT', message: '' })).toBe(EXIT.peerDead);
-    expect(exitForPppDown({ code: 'PPP_PEER_TERMINATED', message: '' })).toBe(EXIT.hangup);
-    expect(exitForPppDown({ code: 'PPP_MPPE_REQUIRED', message: '' })).toBe(EXIT.negotiation);
+    const down = (layer: TunnelDown['layer'], code: string, wasUp = false): TunnelDown => ({
+      type: 'down',
+      layer,
+      code,
+      message: '',
+      wasUp,
+    });
+    expect(exitForDown(down('ppp', 'PPP_AUTH_FAILED'))).toBe(EXIT.authFailed);
+    expect(exitForDown(down('ppp', 'PPP_ECHO_TIMEOUT', true))).toBe(EXIT.peerDead);
+    expect(exitForDown(down('ppp', 'PPP_PEER_TERMINATED', true))).toBe(EXIT.hangup);
+    expect(exitForDown(down('ppp', 'PPP_MPPE_REQUIRED'))).toBe(EXIT.negotiation);
+    expect(exitForDown(down('call', 'PPTP_OCRP_GENERAL_ERROR'))).toBe(EXIT.negotiation);
+    expect(exitForDown(down('control', 'PPTP_TCP_CLOSED', true))).toBe(EXIT.hangup);
+    expect(exitForDown(down('tunnel', 'TUNNEL_IDLE', true))).toBe(EXIT.idle);
+    expect(exitForDown(down('tunnel', 'TUNNEL_MAX_CONNECT', true))).toBe(EXIT.connectTime);
+    expect(exitForDown(down('tunnel', 'TUNNEL_LOCAL_CLOSE', true))).toBe(EXIT.signal);
+    expect(exitForDown(down('tunnel', 'TUNNEL_NO_KEYS'))).toBe(EXIT.negotiation);
     expect(exitForError({ code: 'LINUXNET_NO_CAPABILITY' })).toBe(EXIT.privileges);
     expect(exitForError({ code: 'LINUXNET_TUN_UNAVAILABLE' })).toBe(EXIT.noTun);
-    expect(exitForError(Object.assign(new Error('x'), { exit: EXIT.unreachable }))).toBe(
-      EXIT.unreachable,
-    );
+    expect(exitForError({ code: 'LINUXNET_NO_ROUTE' })).toBe(EXIT.unreachable);
     expect(exitForError(new Error('anything else'))).toBe(EXIT.fatal);
   });
 });

@@ -4,26 +4,22 @@
  * status of why it stopped, and logs the step that failed. An exception thrown inside an I/O
  * callback ends the session in order with exit 1 instead of escaping to the event loop.
  */
+import { udpPacket } from '@pptpkit/testkit';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
 import { defaultPeerSettings } from '../../src/config/index.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { SessionIo } from '../../src/session/io.js';
 import { Session } from '../../src/session/session.js';
-import { FakeServer, ipv4Packet } from './fake-server.js';
+import { FakeIo } from './fake-io.js';
+import { until, useFakeClock } from './session-harness.js';
 
-const waitUntil = async (cond: () => boolean, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+useFakeClock();
 
 type Step = 'control write' | 'control close' | 'GRE write' | 'GRE close' | 'host restore';
 
 /** The fake server's I/O with one step made to fail once the tunnel is up. */
-function faultyIo(server: FakeServer, failing: Step, armed: () => boolean): SessionIo {
+function faultyIo(server: FakeIo, failing: Step, armed: () => boolean): SessionIo {
   const fail = (what: Step): void => {
     if (what === failing && armed()) throw new Error(`injected failure: ${what}`);
   };
@@ -103,7 +99,7 @@ describe('a stop that meets an error still finishes', () => {
   ];
   for (const failing of steps) {
     it(`'${failing}' fails during the stop: run() resolves with the stop's status, the rest of the teardown runs`, async () => {
-      const server = new FakeServer({ user: 'alice', password: 'pw' });
+      const server = new FakeIo({ users: { alice: 'pw' } });
       let up = false;
       const io = faultyIo(server, failing, () => up);
       const root = new AbortController();
@@ -111,9 +107,13 @@ describe('a stop that meets an error still finishes', () => {
       const done = sessionOn(io, root.signal, lines, () => {
         up = true;
       }).run();
-      await waitUntil(() => up);
+      await until(() => up);
       root.abort();
-      const result = await done;
+      let result: Awaited<typeof done> | undefined;
+      void done.then((r) => {
+        result = r;
+      });
+      await until(() => result !== undefined);
       expect(result).toMatchObject({ exitCode: EXIT.signal, wasUp: true });
       const log = records(lines);
       expect(log.at(-1)).toMatchObject({ message: 'ended' });
@@ -133,7 +133,7 @@ describe('a stop that meets an error still finishes', () => {
 
 describe('an exception inside an I/O callback ends the session in order', () => {
   it('the TUN write throwing while a packet arrives: exit 1, the error logged, the host restored', async () => {
-    const server = new FakeServer({ user: 'alice', password: 'pw' });
+    const server = new FakeIo({ users: { alice: 'pw' } });
     const lines: string[] = [];
     let up = false;
     const io: SessionIo = {
@@ -161,9 +161,14 @@ describe('an exception inside an I/O callback ends the session in order', () => 
     const done = sessionOn(io, new AbortController().signal, lines, () => {
       up = true;
     }).run();
-    await waitUntil(() => up);
-    server.sendIp(ipv4Packet([1, 2, 3], '192.168.77.1', '192.168.77.10'));
-    const result = await done;
+    await until(() => up);
+    server.sendIp(udpPacket('192.168.77.1', '192.168.77.10', 1));
+    let result: Awaited<typeof done> | undefined;
+    void done.then((r) => {
+      result = r;
+    });
+    await until(() => result !== undefined);
+    if (result === undefined) throw new Error('not ended');
     expect(result.exitCode).toBe(EXIT.fatal);
     expect(result.reason).toMatch(/internal error in GRE receive: a bug in the TUN shell/);
     expect(server.restored).toBe(true);
@@ -174,7 +179,7 @@ describe('an exception inside an I/O callback ends the session in order', () => 
   });
 
   it('the onUp reaction throwing (the IPC channel gone) is logged and the tunnel stays up', async () => {
-    const server = new FakeServer({ user: 'alice', password: 'pw' });
+    const server = new FakeIo({ users: { alice: 'pw' } });
     const lines: string[] = [];
     let up = false;
     const root = new AbortController();
@@ -183,14 +188,19 @@ describe('an exception inside an I/O callback ends the session in order', () => 
       throw new Error('IPC channel is already disconnected');
     });
     const done = session.run();
-    await waitUntil(() => up);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => up);
+    await until(() => false, 50).catch(() => undefined);
     expect(session.state).toBe('up');
     expect(records(lines)).toContainEqual(
       expect.objectContaining({ level: 'error', message: 'after-up step failed' }),
     );
     root.abort();
-    expect((await done).exitCode).toBe(EXIT.signal);
+    let ended: Awaited<typeof done> | undefined;
+    void done.then((r) => {
+      ended = r;
+    });
+    await until(() => ended !== undefined);
+    expect(ended?.exitCode).toBe(EXIT.signal);
     expect(server.restored).toBe(true);
     server.dispose();
   });

@@ -1,8 +1,8 @@
 import { GreSession } from '@pptpkit/gre';
 import { deriveMsChapV2StartKeys, MppeDecryptor, MppeEncryptor } from '@pptpkit/mppe';
 import { describe, expect, it } from 'vitest';
-import { DataPath } from '../../src/session/data-path.js';
-import { ipv4Packet } from './fake-server.js';
+import { DataPath } from '../src/data-path.js';
+import { ipv4Packet } from './ipv4.js';
 
 const material = {
   passwordHashHash: new Uint8Array(16).fill(7),

@@ -23,6 +23,7 @@ import {
   writePppHeader,
 } from '@pptpkit/ppp-lcp-ipcp';
 import { isIpv4Datagram } from '@pptpkit/wire';
+import { innerChecksumsValid } from './inner-checksums.js';
 
 /** Writes `buf[offset, offset + length)` to a device or socket; false when it was refused. */
 export type PacketWriter = (buf: Uint8Array, offset: number, length: number) => boolean;
@@ -41,6 +42,11 @@ export interface DataPathCounters {
   txDropped: number;
   /** Incoming data packets dropped (not IPv4, refused by the TUN). */
   rxDropped: number;
+  /**
+   * Incoming IPv4 packets dropped because their header checksum, or the TCP/UDP/ICMP checksum of
+   * a whole datagram, is wrong: damaged on the wire or forged (MPPE has no integrity check).
+   */
+  rxBadChecksum: number;
   /** Incoming MPPE packets the decryptor refused (duplicate, stale, lost sync, ...). */
   mppeDropped: number;
   /**
@@ -54,7 +60,7 @@ export interface DataPathCounters {
   mppcTxPlainBytes: number;
   /** Bytes the compressor produced for them (what MPPE encrypts or the wire carries). */
   mppcTxCompressedBytes: number;
-  /** Compressed payload bytes received and decompressed. */
+  /** Compressed payload bytes received that decompressed to an IPv4 datagram. */
   mppcRxCompressedBytes: number;
   /** Bytes they decompressed to. */
   mppcRxPlainBytes: number;
@@ -113,6 +119,7 @@ export function createDataPathCounters(): DataPathCounters {
     rxBytes: 0,
     txDropped: 0,
     rxDropped: 0,
+    rxBadChecksum: 0,
     mppeDropped: 0,
     mppeRejected: 0,
     resetRequests: 0,
@@ -124,8 +131,35 @@ export function createDataPathCounters(): DataPathCounters {
   };
 }
 
-/** Compressed packets refused while waiting for a flushed one, per repeated Reset-Request. */
+/**
+ * Packets dropped while a flushed packet is awaited (stateful MPPE discarding, MPPC refusing
+ * compressed packets), per repeated Reset-Request.
+ */
 const RESET_REPEAT_EVERY = 16;
+
+/**
+ * How long the flushed packet a CCP Reset-Request asks for may take before the request is
+ * repeated, ms: a packet dropped for want of it later than this, or this long after a
+ * Reset-Request with any packet dropped since, repeats it (RFC 1962 §2.1 leaves the Reset-Ack
+ * timer to the implementation; pppd repeats after 1 s). Longer than a round trip on the paths
+ * PPTP runs over, short enough that traffic flows again within a second.
+ */
+const RESET_REPEAT_MS = 250;
+
+/**
+ * What a decrypted or decompressed payload turned out to be (`#open`); an MPPC status (negative)
+ * when the decompressor refused it.
+ */
+const OPENED = {
+  /** A well-formed IPv4 datagram with valid checksums: delivered. */
+  IP: 0,
+  /** Not a PPP-framed, well-formed IPv4 datagram (`rxDropped`). */
+  NOT_IP: 1,
+  /** IPv4 with a wrong header or transport checksum (`rxBadChecksum`). */
+  BAD_CHECKSUM: 2,
+  /** C (compressed) set although we do not decompress: no key makes it readable. */
+  NOT_DECOMPRESSED: 3,
+} as const;
 
 /**
  * The per-packet path of an established tunnel, in preallocated buffers:
@@ -156,7 +190,19 @@ export class DataPath {
   readonly #framedCompressor: MppcFramedCompressor | undefined;
   readonly #decompressor: MppcDecompressor | undefined;
   readonly #framedDecompressor: MppcFramedDecompressor | undefined;
+  /** Packets dropped for want of a flushed packet since the last Reset-Request. */
   #awaitingDrops = 0;
+  /** When the last Reset-Request was asked for (monotonic ms). */
+  #resetAt = Number.NEGATIVE_INFINITY;
+  /** The latest time the data path was given. */
+  #now = 0;
+  /** Where `#open` found the datagram: a buffer and a range in it. */
+  #ipBuf: Uint8Array = this.#rx;
+  #ipStart = 0;
+  #ipEnd = 0;
+  /** Bytes `#open` decompressed, and what they gave (0 when the packet was not compressed). */
+  #mppcIn = 0;
+  #mppcOut = 0;
 
   /** @param options - the session's GRE, writers, negotiated framing, ciphers and MPPC. */
   constructor(options: DataPathOptions) {
@@ -262,39 +308,41 @@ export class DataPath {
   }
 
   /**
+   * When {@link DataPath.timeout} is next due (monotonic ms; `Infinity` when nothing is): while a
+   * flushed packet is awaited and packets were dropped for want of it since the last
+   * Reset-Request, 250 ms after that request.
+   */
+  nextDeadline(): number {
+    if (this.#awaitingDrops === 0 || !this.#awaitingFlush) return Number.POSITIVE_INFINITY;
+    return this.#resetAt + RESET_REPEAT_MS;
+  }
+
+  /**
+   * Repeats the CCP Reset-Request when it is due ({@link DataPath.nextDeadline}): the request,
+   * or the flushed packet answering it, was lost (RFC 1962 §2.1; RFC 3078 §8.2: nothing gets
+   * through until that packet). Harmless when nothing is due.
+   */
+  timeout(now: number): void {
+    this.#now = now;
+    if (now >= this.nextDeadline()) this.#requestReset();
+  }
+
+  /**
    * Handles one in-order GRE payload (a PPP frame) when it is a data frame; returns false when
    * it is not (a control frame, or undecodable) so the caller hands it to the PPP link.
+   *
+   * @param now - when it arrived (monotonic ms), to time the repetition of Reset-Requests;
+   *   default the latest time the data path was given.
    */
-  receiveFrame(frame: Uint8Array, start: number, end: number): boolean {
+  receiveFrame(frame: Uint8Array, start: number, end: number, now: number = this.#now): boolean {
+    this.#now = now;
     // The PPP header, read in place (RFC 1661 §6.5/§6.6: ACFC and PFC forms accepted).
     const h = this.#header;
     if (!readPppHeader(frame, start, end, h)) return false;
     const at = h.offset;
-    const c = this.counters;
     const mppe = this.#o.mppe;
     if (h.protocol === PPP_PROTOCOL.COMPRESSED && mppe !== undefined) {
-      const rx = this.#rx;
-      const n = mppe.decryptor.decrypt(frame, at, end - at, rx, 0);
-      if (n < 0) {
-        c.mppeDropped++;
-        if (n === MPPE_STATUS.RESET_NEEDED) this.#requestReset();
-        return true;
-      }
-      // RFC 3078 §3.1: decrypt first, then hand the header's A/B/C bits to MPPC.
-      const flags = mppe.decryptor.flags;
-      const resets = c.resetRequests;
-      // MPPE has no integrity check: a packet that decrypts to garbage must not move the key
-      // state (stateless: a forged count far ahead would make every genuine packet stale).
-      // Stateful, a compressed packet MPPC refuses was decrypted under the right key (MPPC's
-      // history is what is out of step, and MPPC asks for the reset), so MPPE keeps it.
-      if (
-        !this.#unpack(flags, rx, 0, n) &&
-        (mppe.decryptor.stateless || (flags & MPPC_FLAGS.COMPRESSED) === 0)
-      ) {
-        c.mppeRejected++;
-        const status = mppe.decryptor.rejectLast();
-        if (status === MPPE_STATUS.RESET_NEEDED && c.resetRequests === resets) this.#requestReset();
-      }
+      this.#receiveMppe(mppe.decryptor, frame, at, end);
       return true;
     }
     if (h.protocol === PPP_PROTOCOL.COMPRESSED && this.#framedDecompressor !== undefined) {
@@ -302,10 +350,54 @@ export class DataPath {
       return true;
     }
     if (h.protocol === PPP_PROTOCOL.IPV4 && mppe === undefined) {
-      this.#deliver(h.protocol, frame, at, end);
+      this.#mppcIn = 0;
+      this.#settle(this.#checkIp(frame, at, end));
       return true;
     }
     return false;
+  }
+
+  /**
+   * One MPPE packet (RFC 3078 §3): decrypted, then decompressed per its A/B/C bits. MPPE has no
+   * integrity check, so a packet that decrypts to garbage must not move the key state: a
+   * stateful re-synchronisation is tried under each later key the sender may have reached
+   * (`retryLast`), then the packet is taken back (`rejectLast`), so that a forged count far
+   * ahead cannot make genuine stateless packets stale, and a damaged stateful packet leaves the
+   * key state at the last key known good.
+   */
+  #receiveMppe(dec: MppeDecryptor, frame: Uint8Array, start: number, end: number): void {
+    const c = this.counters;
+    const rx = this.#rx;
+    const length = end - start;
+    const discarding = dec.resetNeeded;
+    let n = dec.decrypt(frame, start, length, rx, 0);
+    if (n < 0) {
+      c.mppeDropped++;
+      if (n === MPPE_STATUS.RESET_NEEDED) this.#requestReset();
+      else if (n === MPPE_STATUS.DISCARDING) this.#awaitingDrop();
+      return;
+    }
+    let opened = this.#open(dec.flags, rx, n);
+    // Under the key the coherency count implies: what a packet taken back is counted as.
+    const first = opened;
+    while (this.#keyMayBeWrong(opened)) {
+      n = dec.retryLast(frame, start, length, rx, 0);
+      if (n < 0) {
+        opened = first;
+        break;
+      }
+      opened = this.#open(dec.flags, rx, n);
+    }
+    if (this.#settle(opened)) return;
+    c.mppeRejected++;
+    // Stateful: the keystream is spent, a Reset-Request is due. When the packet was the FLUSHED
+    // one that should have ended a discarding, it answered a request: asking again at once
+    // would have the peer flush (and change key) on its very next packet, every time, so that
+    // the gap would never outgrow the key changes the decryptor cannot see. It counts as one
+    // more packet dropped while waiting instead, and the request is repeated as for those.
+    if (dec.rejectLast() !== MPPE_STATUS.RESET_NEEDED) return;
+    if (discarding) this.#awaitingDrop();
+    else this.#requestReset();
   }
 
   /** MPPC without MPPE: the RFC 2118 §3.1 header with its own coherency count. */
@@ -317,108 +409,164 @@ export class DataPath {
   ): void {
     const n = framed.decompressRange(frame, start, end, this.#unpacked, 0);
     if (n < 0) {
-      this.#mppcRefused(n);
+      // At once after a loss or a corrupt packet; a packet too short for the header or with D
+      // set is only dropped.
+      if (this.#mppcRefused(n)) this.#awaitingDrop();
+      else if (n !== MPPC_STATUS.TOO_SHORT && n !== MPPC_STATUS.ENCRYPTED) this.#requestReset();
       return;
     }
     // Only compressed packets count as MPPC traffic (C: RFC 2118 §3.1).
-    if ((frame[start]! & MPPC_FLAGS.COMPRESSED) !== 0) {
-      this.counters.mppcRxCompressedBytes += end - start - MPPC_HEADER_LENGTH;
-      this.counters.mppcRxPlainBytes += n;
-    }
-    this.#deliverInner(this.#unpacked, 0, n);
+    const compressed = (frame[start]! & MPPC_FLAGS.COMPRESSED) !== 0;
+    this.#mppcIn = compressed ? end - start - MPPC_HEADER_LENGTH : 0;
+    this.#mppcOut = n;
+    // Garbage (damaged on the wire: MPPC has no integrity check) is in the history now, and the
+    // packets that copy from it will be garbage too: the peer's next packet must be flushed.
+    if (!this.#settle(this.#checkInner(this.#unpacked, 0, n))) this.#requestReset();
   }
 
   /**
-   * Counts a packet MPPC refused and asks for a CCP Reset-Request when the status calls for one:
-   * at once after a loss or a corrupt packet; while waiting for the flushed answer, every
-   * {@link RESET_REPEAT_EVERY}th refused packet, in case the Reset-Request was lost. A packet
-   * too short for the header or with D set (MPPC alone) is only dropped.
+   * Decompresses a decrypted payload `buf[0, length)` per the header's flags and checks what it
+   * holds, counting nothing (a re-synchronising packet may be tried under several keys).
    *
-   * @returns whether the packet was refused only because a flushed packet is awaited (not
-   *   garbage in itself).
+   * @returns an {@link OPENED} value, or the MPPC status that refused it.
    */
-  #mppcRefused(status: number): boolean {
-    this.counters.mppcDropped++;
-    switch (status) {
-      case MPPC_STATUS.AWAITING_FLUSH:
-        if (++this.#awaitingDrops % RESET_REPEAT_EVERY === 0) this.#requestReset();
-        return true;
-      case MPPC_STATUS.TOO_SHORT:
-      case MPPC_STATUS.ENCRYPTED:
-        return false;
-      default:
-        this.#awaitingDrops = 0;
-        this.#requestReset();
-        return false;
-    }
-  }
-
-  /**
-   * Decompresses `buf[start, start + length)` per the header's flags and delivers it.
-   *
-   * @returns false when the packet is garbage (undecompressable, or not a well-formed IPv4
-   *   packet), true when it was delivered or dropped for another reason.
-   */
-  #unpack(flags: number, buf: Uint8Array, start: number, length: number): boolean {
-    const c = this.counters;
+  #open(flags: number, buf: Uint8Array, length: number): number {
+    this.#mppcIn = 0;
     const d = this.#decompressor;
     if ((flags & MPPC_FLAGS.COMPRESSED) === 0) {
       // Sent as it was (RFC 2118 §3.1): A still resets the history, nothing else touches it.
       if ((flags & MPPC_FLAGS.FLUSHED) !== 0) d?.reset();
-      return this.#deliverInner(buf, start, start + length);
+      return this.#checkInner(buf, 0, length);
     }
-    if (d === undefined) {
-      // C set although we did not offer MPPC: not a packet we can read.
-      c.mppcDropped++;
-      return false;
+    if (d === undefined) return OPENED.NOT_DECOMPRESSED;
+    const n = d.decompressRange(flags, buf, 0, length, this.#unpacked, 0);
+    if (n < 0) return n;
+    this.#mppcIn = length;
+    this.#mppcOut = n;
+    return this.#checkInner(this.#unpacked, 0, n);
+  }
+
+  /**
+   * Whether a packet `#open` refused may read right under another key: garbage (not IPv4, bad
+   * checksums, undecompressable), not a packet refused whatever its key.
+   */
+  #keyMayBeWrong(opened: number): boolean {
+    return (
+      opened !== OPENED.IP &&
+      opened !== OPENED.NOT_DECOMPRESSED &&
+      opened !== MPPC_STATUS.AWAITING_FLUSH
+    );
+  }
+
+  /**
+   * Checks a PPP packet inside MPPE/MPPC: the inner protocol field alone (RFC 3078 §3: no FF 03
+   * address and control), possibly compressed to one byte (RFC 1661 §6.5), then the datagram.
+   */
+  #checkInner(buf: Uint8Array, start: number, end: number): number {
+    const h = this.#inner;
+    if (buf[start] === 0xff || !readPppHeader(buf, start, end, h)) return OPENED.NOT_IP;
+    if (h.protocol !== PPP_PROTOCOL.IPV4) return OPENED.NOT_IP;
+    return this.#checkIp(buf, h.offset, end);
+  }
+
+  /**
+   * Checks an IPv4 packet: version 4, a header of at least 20 bytes, a total length between the
+   * header's and what arrived, and (neither GRE nor MPPE checks integrity: a packet damaged on
+   * the wire, or forged, decrypts to a damaged packet) its own checksums. On success the
+   * datagram, its total length and no more (RFC 791 §3.1: what follows is not part of it, e.g.
+   * what a damaged MPPC stream decoded past its end), is what `#settle` delivers.
+   */
+  #checkIp(buf: Uint8Array, start: number, end: number): number {
+    if (!isIpv4Datagram(buf, start, end)) return OPENED.NOT_IP;
+    const total = (buf[start + 2]! << 8) | buf[start + 3]!;
+    if (!innerChecksumsValid(buf, start, total)) return OPENED.BAD_CHECKSUM;
+    this.#ipBuf = buf;
+    this.#ipStart = start;
+    this.#ipEnd = start + total;
+    return OPENED.IP;
+  }
+
+  /**
+   * Delivers what `#open` or `#checkIp` found to the TUN, or counts why not.
+   *
+   * @returns false when the packet is garbage (the MPPE key state must be taken back), true when
+   *   it was delivered or refused for another reason.
+   */
+  #settle(opened: number): boolean {
+    const c = this.counters;
+    switch (opened) {
+      case OPENED.IP: {
+        if (this.#mppcIn > 0) {
+          c.mppcRxCompressedBytes += this.#mppcIn;
+          c.mppcRxPlainBytes += this.#mppcOut;
+        }
+        const length = this.#ipEnd - this.#ipStart;
+        if (!this.#o.toTun(this.#ipBuf, this.#ipStart, length)) {
+          c.rxDropped++;
+          return true;
+        }
+        c.rxPackets++;
+        c.rxBytes += length;
+        return true;
+      }
+      case OPENED.NOT_IP:
+        c.rxDropped++;
+        return false;
+      case OPENED.BAD_CHECKSUM:
+        c.rxBadChecksum++;
+        return false;
+      case OPENED.NOT_DECOMPRESSED:
+        // C set although we did not offer MPPC: not a packet we can read.
+        c.mppcDropped++;
+        return false;
+      default:
+        // Within MPPE, whether a Reset-Request is due is MPPE's call (`rejectLast`): stateless,
+        // every packet is flushed anyway.
+        if (!this.#mppcRefused(opened)) return false;
+        this.#awaitingDrop();
+        return true;
     }
-    const n = d.decompressRange(flags, buf, start, start + length, this.#unpacked, 0);
-    if (n < 0) return this.#mppcRefused(n);
-    c.mppcRxCompressedBytes += length;
-    c.mppcRxPlainBytes += n;
-    return this.#deliverInner(this.#unpacked, 0, n);
+  }
+
+  /**
+   * Counts a packet MPPC refused.
+   *
+   * @returns whether it was refused only because a flushed packet is awaited (not garbage in
+   *   itself).
+   */
+  #mppcRefused(status: number): boolean {
+    this.counters.mppcDropped++;
+    return status === MPPC_STATUS.AWAITING_FLUSH;
+  }
+
+  /** Whether a flushed packet is awaited: stateful MPPE discards, or MPPC lost its history. */
+  get #awaitingFlush(): boolean {
+    return (
+      this.#o.mppe?.decryptor.resetNeeded === true ||
+      this.#decompressor?.awaitingFlush === true ||
+      this.#framedDecompressor?.awaitingFlush === true
+    );
+  }
+
+  /**
+   * A packet dropped for want of a flushed packet: the Reset-Request, or its answer, may have
+   * been lost. Repeated every {@link RESET_REPEAT_EVERY} such drops, and on the first one more
+   * than {@link RESET_REPEAT_MS} after the last request (earlier ones may have been sent before
+   * the peer saw it; {@link DataPath.nextDeadline} then repeats it in time if nothing else comes).
+   */
+  #awaitingDrop(): void {
+    if (
+      ++this.#awaitingDrops >= RESET_REPEAT_EVERY ||
+      this.#now >= this.#resetAt + RESET_REPEAT_MS
+    ) {
+      this.#requestReset();
+    }
   }
 
   #requestReset(): void {
     this.counters.resetRequests++;
+    this.#awaitingDrops = 0;
+    this.#resetAt = this.#now;
     this.#o.onResetNeeded();
-  }
-
-  /**
-   * Delivers a decrypted/decompressed PPP packet: the inner protocol field, then the datagram.
-   *
-   * @returns whether it was a well-formed IPv4 packet (as `#deliver` checks it).
-   */
-  #deliverInner(buf: Uint8Array, start: number, end: number): boolean {
-    // The inner protocol field alone (RFC 3078 §3: no FF 03 address and control), possibly
-    // compressed to one byte (RFC 1661 §6.5).
-    const h = this.#inner;
-    if (buf[start] === 0xff || !readPppHeader(buf, start, end, h)) {
-      this.counters.rxDropped++;
-      return false;
-    }
-    return this.#deliver(h.protocol, buf, h.offset, end);
-  }
-
-  /**
-   * Writes an IPv4 packet to the TUN. Anything else is dropped: the tunnel negotiates IPCP only.
-   *
-   * @returns whether it was a well-formed IPv4 packet (version 4, a header of at least 20 bytes,
-   *   a total length between the header's and what arrived), whether or not the TUN took it.
-   */
-  #deliver(protocol: number, buf: Uint8Array, start: number, end: number): boolean {
-    const c = this.counters;
-    const length = end - start;
-    if (protocol !== PPP_PROTOCOL.IPV4 || !isIpv4Datagram(buf, start, end)) {
-      c.rxDropped++;
-      return false;
-    }
-    if (!this.#o.toTun(buf, start, length)) {
-      c.rxDropped++;
-      return true;
-    }
-    c.rxPackets++;
-    c.rxBytes += length;
-    return true;
   }
 }

@@ -18,8 +18,8 @@ import { deriveMsChapV2StartKeys, MPPE_STATUS, MppeDecryptor, MppeEncryptor } fr
 import { encodeUtf8 } from '@pptpkit/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DataPath, type MppcDirections } from '../../src/session/data-path.js';
-import { ipv4Packet } from './fake-server.js';
+import { DataPath, type MppcDirections } from '../src/data-path.js';
+import { ipv4Packet } from './ipv4.js';
 
 const material = {
   passwordHashHash: new Uint8Array(16).fill(7),

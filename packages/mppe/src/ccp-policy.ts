@@ -1,3 +1,10 @@
+/**
+ * CCP option 18 (MPPE/MPPC, RFC 3078 §2, RFC 2118 §2) as a CCP option policy: the shape
+ * `@pptpkit/ppp-lcp-ipcp`'s `CcpPolicy` takes, declared here structurally so that this package
+ * needs no PPP dependency.
+ *
+ * @module
+ */
 import {
   CCP_OPTION_MPPE,
   decodeMppeOption,
@@ -8,32 +15,50 @@ import {
   mppeInitialRequest,
   mppeJudgePeerRequest,
   mppeNegotiated,
-} from '@pptpkit/mppe';
-import type { CcpPolicy, CompressionAgreement, RawOption } from '@pptpkit/ppp-lcp-ipcp';
-import type { MppeSettings } from '../config/index.js';
+} from './ccp-option.js';
 
-/** The `@pptpkit/mppe` policy that a peer's MPPE settings describe. */
-export function mppePolicyFromSettings(mppe: MppeSettings, mppc: boolean): MppePolicy {
-  return {
-    required: mppe.required,
-    allow128: mppe.allow128,
-    allow56: false,
-    allow40: mppe.allow40,
-    stateful: mppe.preferStateful === true ? 'prefer' : mppe.allowStateful ? 'allow' : 'refuse',
-    mppc,
-  };
+/** A CCP configuration option (RFC 1661 §6): Type and Data. */
+export interface CcpRawOption {
+  /** The Type field (18 for MPPE/MPPC). */
+  readonly type: number;
+  /** The Data field. */
+  readonly data: Uint8Array;
 }
 
-/**
- * The CCP policy for a peer's settings: MPPE (with the MPPC bit when `mppc`), MPPC alone
- * (`nomppe mppc`), or `undefined` when neither is wanted (CCP is then Protocol-Rejected).
- */
-export function ccpPolicyFromSettings(mppe: MppeSettings, mppc: boolean): CcpPolicy | undefined {
-  if (mppe.allow128 || mppe.allow40) return mppeCcpPolicy(mppePolicyFromSettings(mppe, mppc));
-  return mppc ? mppcOnlyCcpPolicy() : undefined;
+/** What a policy answers to one option of the peer's Configure-Request. */
+export type CcpOptionVerdict =
+  | { readonly verdict: 'ack' }
+  | { readonly verdict: 'nak'; readonly option: CcpRawOption }
+  | { readonly verdict: 'reject' };
+
+/** What both sides agreed once CCP opened (`keyBits` 0: MPPC alone, no encryption). */
+export interface CcpAgreement {
+  /** Session key length: 40, 56 or 128; 0 for MPPC without MPPE. */
+  readonly keyBits: number;
+  /** Stateless mode (bit H). */
+  readonly stateless: boolean;
+  /** MPPC compression both ways. */
+  readonly mppc: boolean;
 }
 
-function decode(option: RawOption): MppeBits | undefined {
+/** A CCP option policy (structurally `@pptpkit/ppp-lcp-ipcp`'s `CcpPolicy`). */
+export interface CcpOptionPolicy {
+  /** Options of our first Configure-Request. */
+  initialOptions(): CcpRawOption[];
+  /** Judges one option of the peer's Configure-Request. */
+  judgePeerOption(option: CcpRawOption): CcpOptionVerdict;
+  /** The peer Nak'd `ours` suggesting `suggested`: the replacement, or none. */
+  handleNak(ours: CcpRawOption, suggested: CcpRawOption): CcpRawOption | undefined;
+  /** The peer Rejected `ours`: go on without it, give up, or try these instead. */
+  handleReject(ours: CcpRawOption): boolean | readonly CcpRawOption[];
+  /** Both sides Acked: the agreement, or `undefined` when it is not acceptable. */
+  opened(
+    ourAcked: readonly CcpRawOption[],
+    peerAcked: readonly CcpRawOption[],
+  ): CcpAgreement | undefined;
+}
+
+function decode(option: CcpRawOption): MppeBits | undefined {
   if (option.type !== CCP_OPTION_MPPE) return undefined;
   try {
     return decodeMppeOption(option.data);
@@ -42,7 +67,7 @@ function decode(option: RawOption): MppeBits | undefined {
   }
 }
 
-const mppeOption = (bits: MppeBits): RawOption => ({
+const mppeOption = (bits: MppeBits): CcpRawOption => ({
   type: CCP_OPTION_MPPE,
   data: encodeMppeOption(bits),
 });
@@ -58,7 +83,7 @@ const withoutMppc = (bits: MppeBits): MppeBits => ({ ...bits, mppc: false });
  * bits alone, and MPPC runs only when both Acked requests carry C. A request from the server
  * with C that we do not want is Nak'ed with C cleared, a Nak of our C is followed (RFC 3078 §2.1).
  */
-export function mppeCcpPolicy(policy: MppePolicy): CcpPolicy {
+export function mppeCcpPolicy(policy: MppePolicy): CcpOptionPolicy {
   return {
     initialOptions: () => [mppeOption(mppeInitialRequest(policy))],
     judgePeerOption(option) {
@@ -82,7 +107,7 @@ export function mppeCcpPolicy(policy: MppePolicy): CcpPolicy {
         return [mppeOption(withoutMppc(bits))];
       return ours.type !== CCP_OPTION_MPPE || !policy.required;
     },
-    opened(ourAcked, peerAcked): CompressionAgreement | undefined {
+    opened(ourAcked, peerAcked): CcpAgreement | undefined {
       const ours = ourAcked.map(decode).find((b) => b !== undefined);
       const theirs = peerAcked.map(decode).find((b) => b !== undefined);
       if (ours === undefined || theirs === undefined) return undefined;
@@ -127,7 +152,7 @@ const isMppcOnly = (bits: MppeBits): boolean =>
  * The agreement it reports has `keyBits: 0` (no encryption) and `stateless: false` (the MPPC
  * history is kept across packets).
  */
-export function mppcOnlyCcpPolicy(): CcpPolicy {
+export function mppcOnlyCcpPolicy(): CcpOptionPolicy {
   return {
     initialOptions: () => [mppeOption(MPPC_ONLY)],
     judgePeerOption(option) {
@@ -142,7 +167,7 @@ export function mppcOnlyCcpPolicy(): CcpPolicy {
       return theirs?.mppc === true ? mppeOption(MPPC_ONLY) : undefined;
     },
     handleReject: () => true,
-    opened(ourAcked, peerAcked): CompressionAgreement | undefined {
+    opened(ourAcked, peerAcked): CcpAgreement | undefined {
       const ours = ourAcked.map(decode).find((b) => b !== undefined);
       const theirs = peerAcked.map(decode).find((b) => b !== undefined);
       if (ours === undefined || theirs === undefined) return undefined;

@@ -1,0 +1,108 @@
+import type { MppePolicy } from '@pptpkit/mppe';
+import {
+  type AuthMethodName,
+  clientAuthMethods,
+  mppcOnlyCcpPolicy,
+  mppeCcpPolicy,
+  type TunnelOptions,
+  type TunnelSink,
+} from '@pptpkit/tunnel';
+import type { Credentials, MppeSettings, PeerSettings } from '../config/index.js';
+import { linkTuning } from '../config/link-settings.js';
+
+/** The `@pptpkit/mppe` policy that a peer's MPPE settings describe. */
+export function mppePolicyFromSettings(mppe: MppeSettings, mppc: boolean): MppePolicy {
+  return {
+    required: mppe.required,
+    allow128: mppe.allow128,
+    allow56: false,
+    allow40: mppe.allow40,
+    stateful: mppe.preferStateful === true ? 'prefer' : mppe.allowStateful ? 'allow' : 'refuse',
+    mppc,
+  };
+}
+
+/**
+ * The authentication methods we accept, preferred first, by pppd's rules: MS-CHAPv2 and
+ * MS-CHAPv1 (whose keys MPPE uses) unless `refuse-mschap-v2`/`refuse-mschap`; when MPPE is not
+ * required also CHAP-MD5 and PAP, unless refused.
+ */
+export function acceptedMethods(settings: PeerSettings): AuthMethodName[] {
+  const methods: AuthMethodName[] = [];
+  if (!settings.refuse.has('mschap-v2')) methods.push('mschap-v2');
+  if (!settings.refuse.has('mschap')) methods.push('mschap');
+  if (settings.mppe.required) return methods;
+  if (!settings.refuse.has('chap')) methods.push('chap');
+  if (!settings.refuse.has('pap')) methods.push('pap');
+  return methods;
+}
+
+/**
+ * The secret a method uses, by pppd's rules: the `password` option for every method, else
+ * `chap-secrets` for the CHAP family and `pap-secrets` for PAP.
+ */
+export function secretFor(credentials: Credentials, method: 'chap' | 'pap'): string | undefined {
+  return (
+    credentials.password ?? (method === 'pap' ? credentials.papPassword : credentials.chapPassword)
+  );
+}
+
+/**
+ * The tunnel core's options for a peer's settings: the client role with the methods and secrets
+ * pppd would use, CCP for MPPE (with the MPPC bit when `mppc`) or MPPC alone (`nomppe mppc`) or
+ * none (`noccp`), the link's timers and echo, `mtu`, `idle` and `maxconnect`.
+ */
+export function tunnelOptionsFromSettings(
+  settings: PeerSettings,
+  credentials: Credentials,
+  randomBytes: (n: number) => Uint8Array,
+  sink: TunnelSink,
+  replyTimeoutMs: number,
+): TunnelOptions {
+  const tuning = linkTuning(settings);
+  const { mppe, mppc } = settings;
+  const encrypt = mppe.allow128 || mppe.allow40;
+  const ccp = !tuning.ccp
+    ? undefined
+    : encrypt
+      ? mppeCcpPolicy(mppePolicyFromSettings(mppe, mppc))
+      : mppc
+        ? mppcOnlyCcpPolicy()
+        : undefined;
+  const chapSecret = secretFor(credentials, 'chap');
+  const papSecret = secretFor(credentials, 'pap');
+  return {
+    role: {
+      role: 'client',
+      auth: clientAuthMethods(
+        acceptedMethods(settings),
+        {
+          user: credentials.user,
+          ...(chapSecret === undefined ? {} : { chapSecret }),
+          ...(papSecret === undefined ? {} : { papSecret }),
+          ...(settings.papRestart === undefined
+            ? {}
+            : { papRestartMs: settings.papRestart * 1000 }),
+          ...(settings.papMaxAuthreq === undefined
+            ? {}
+            : { papMaxRequests: settings.papMaxAuthreq }),
+        },
+        randomBytes,
+      ),
+    },
+    randomBytes,
+    sink,
+    replyTimeoutMs,
+    link: {
+      lcp: tuning.lcp,
+      ipcp: tuning.ipcp,
+      automaton: tuning.automaton,
+      ...(ccp === undefined ? {} : { ccp }),
+      requireMppe: mppe.required,
+      mppcOffered: mppc && ccp !== undefined,
+      ...(settings.mtu === undefined ? {} : { mtu: settings.mtu }),
+    },
+    ...(settings.idle === undefined ? {} : { idleMs: settings.idle * 1000 }),
+    ...(settings.maxConnect === undefined ? {} : { maxConnectMs: settings.maxConnect * 1000 }),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The authentication methods of each role, built from `@pptpkit/mschapv2`'s CHAP machines and
+ * `@pptpkit/ppp-lcp-ipcp`'s PAP machines, in pppd's order of preference.
+ *
+ * @module
+ */
+import { ChapAuthenticator, ChapPeer } from '@pptpkit/mschapv2';
+import {
+  type AuthStep,
+  CHAP_ALGORITHM,
+  PapAuthenticator,
+  PapPeer,
+  PPP_PROTOCOL,
+  type PppAuthenticator,
+} from '@pptpkit/ppp-lcp-ipcp';
+import { AuthenticationError, constantTimeEqual, encodeUtf8 } from '@pptpkit/wire';
+import type { KeyedAuthenticator, KeyedAuthMethod, KeyedAuthStep } from './auth.js';
+
+/** A method by pppd's name for it. */
+export type AuthMethodName = 'mschap-v2' | 'mschap' | 'chap' | 'pap';
+
+/** Every method, preferred first: those whose keys MPPE can use, then CHAP-MD5, then PAP. */
+export const AUTH_METHOD_NAMES: readonly AuthMethodName[] = ['mschap-v2', 'mschap', 'chap', 'pap'];
+
+const chapAlgorithm = {
+  'mschap-v2': { id: CHAP_ALGORITHM.MSCHAP_V2, name: 'mschapv2', label: 'MS-CHAPv2' },
+  mschap: { id: CHAP_ALGORITHM.MSCHAP_V1, name: 'mschapv1', label: 'MS-CHAP' },
+  chap: { id: CHAP_ALGORITHM.MD5, name: 'chap-md5', label: 'CHAP' },
+} as const;
+
+/** What the client authenticates with. */
+export interface ClientCredentials {
+  /** Our name (pppd `user`/`name`). */
+  readonly user: string;
+  /** The secret for the CHAP family (chap-secrets, or `password`); absent: none. */
+  readonly chapSecret?: string;
+  /** The secret for PAP (pap-secrets, or `password`); absent: none. */
+  readonly papSecret?: string;
+  /** PAP: retransmission interval, ms (pppd `pap-restart`). */
+  readonly papRestartMs?: number;
+  /** PAP: requests sent before giving up (pppd `pap-max-authreq`). */
+  readonly papMaxRequests?: number;
+}
+
+/** A PAP step as the tunnel reads it: PAP yields no key material. */
+function papStep(step: AuthStep): KeyedAuthStep {
+  const outcome = step.outcome;
+  if (outcome?.type !== 'success') return step as KeyedAuthStep;
+  const { keys: _none, ...rest } = outcome;
+  return { ...step, outcome: rest };
+}
+
+/** A PAP machine as a {@link KeyedAuthenticator}. */
+function pap(machine: PppAuthenticator): KeyedAuthenticator {
+  const { start, timeout } = machine;
+  return {
+    receive: (payload, now) => papStep(machine.receive(payload, now)),
+    ...(start === undefined ? {} : { start: (now: number) => papStep(start.call(machine, now)) }),
+    ...(timeout === undefined
+      ? {}
+      : { timeout: (now: number) => papStep(timeout.call(machine, now)) }),
+  };
+}
+
+/**
+ * A machine for a method the peer chose but we have no secret for: it fails at once with
+ * `AUTH_NO_SECRET` instead of answering with an empty password.
+ */
+function missingSecret(label: string, user: string, file: string): KeyedAuthenticator {
+  const step = () => ({
+    outcome: {
+      type: 'failure' as const,
+      error: new AuthenticationError(
+        'AUTH_NO_SECRET',
+        `the server asked for ${label}, but there is no secret for '${user}' in ${file} (or a password option)`,
+        { details: { method: label, user } },
+      ),
+    },
+  });
+  return { start: step, receive: step };
+}
+
+/** A machine that fails at once with `error`. */
+function failing(error: Error): KeyedAuthenticator {
+  const step = () => ({ outcome: { type: 'failure' as const, error } });
+  return { start: step, receive: step };
+}
+
+/**
+ * The methods a client accepts to authenticate itself with, in the order given (pppd's
+ * preference: {@link AUTH_METHOD_NAMES}). A method without its secret fails with
+ * `AUTH_NO_SECRET` when the server picks it.
+ */
+export function clientAuthMethods(
+  methods: readonly AuthMethodName[],
+  credentials: ClientCredentials,
+  randomBytes: (n: number) => Uint8Array,
+): KeyedAuthMethod[] {
+  return methods.map((method): KeyedAuthMethod => {
+    if (method === 'pap') {
+      return {
+        protocol: PPP_PROTOCOL.PAP,
+        create: () =>
+          credentials.papSecret === undefined
+            ? missingSecret('PAP', credentials.user, 'pap-secrets')
+            : pap(
+                new PapPeer({
+                  username: credentials.user,
+                  password: credentials.papSecret,
+                  ...(credentials.papRestartMs === undefined
+                    ? {}
+                    : { retransmitMs: credentials.papRestartMs }),
+                  ...(credentials.papMaxRequests === undefined
+                    ? {}
+                    : { maxRequests: credentials.papMaxRequests }),
+                }),
+              ),
+      };
+    }
+    const algorithm = chapAlgorithm[method];
+    return {
+      protocol: PPP_PROTOCOL.CHAP,
+      algorithm: algorithm.id,
+      create: () => {
+        if (credentials.chapSecret === undefined) {
+          return missingSecret(algorithm.label, credentials.user, 'chap-secrets');
+        }
+        try {
+          return new ChapPeer({
+            algorithm: algorithm.name,
+            name: credentials.user,
+            password: credentials.chapSecret,
+            randomBytes,
+          });
+        } catch (error) {
+          // A secret the method cannot use (MS-CHAP: over 256 characters, RFC 2759 §9.1): the
+          // exchange fails with the machine's typed error instead of throwing out of the link.
+          return failing(error as Error);
+        }
+      },
+    };
+  });
+}
+
+/** How a server finds the secrets of its users. */
+export interface ServerSecrets {
+  /** Our name in CHAP Challenges (pppd `name`). */
+  readonly name: string;
+  /** The password of `user` for `method`, or `undefined` for an unknown user. */
+  readonly lookup: (user: string, method: 'chap' | 'pap') => string | undefined;
+}
+
+/** The methods a server requires a client to use, in the order given (the first is offered). */
+export function serverAuthMethods(
+  methods: readonly AuthMethodName[],
+  secrets: ServerSecrets,
+  randomBytes: (n: number) => Uint8Array,
+): KeyedAuthMethod[] {
+  return methods.map((method): KeyedAuthMethod => {
+    if (method === 'pap') {
+      return {
+        protocol: PPP_PROTOCOL.PAP,
+        create: () =>
+          pap(
+            new PapAuthenticator({
+              verify: (user, password) => {
+                const secret = secrets.lookup(user, 'pap');
+                return secret !== undefined && constantTimeEqual(encodeUtf8(secret), password);
+              },
+            }),
+          ),
+      };
+    }
+    const algorithm = chapAlgorithm[method];
+    return {
+      protocol: PPP_PROTOCOL.CHAP,
+      algorithm: algorithm.id,
+      create: () =>
+        new ChapAuthenticator({
+          algorithm: algorithm.name,
+          name: secrets.name,
+          randomBytes,
+          lookupPassword: (user) => secrets.lookup(user, 'chap'),
+        }),
+    };
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * How a {@link Tunnel} is set up: its role, its sinks and its settings.
+ *
+ * @module
+ */
+import type { AutomatonConfig, CcpPolicy, IpcpConfig, LcpConfig } from '@pptpkit/ppp-lcp-ipcp';
+import type { KeyedAuthMethod } from './auth.js';
+import type { TunnelEvent } from './events.js';
+
+/**
+ * Where a tunnel's output goes. Buffers handed to `gre` and `ip` are valid only during the call:
+ * a shell that batches (sendmmsg) copies them into its own slab and writes after its read batch.
+ */
+export interface TunnelSink {
+  /** Bytes to write to the TCP control connection, in order. */
+  control(bytes: Uint8Array): void;
+  /** Close the control connection once everything written so far is sent. */
+  endControl(): void;
+  /** One GRE datagram (GRE header included, no IP header) for the raw socket. */
+  gre(buf: Uint8Array, start: number, end: number): void;
+  /** One IP packet for the host (the TUN); false when the host refused it (counted). */
+  ip(buf: Uint8Array, start: number, end: number): boolean;
+  /** Events, in order. */
+  event(event: TunnelEvent): void;
+  /** Debug: a PPP control frame sent or received (never a data frame). Optional. */
+  frame?(direction: 'sent' | 'received', frame: Uint8Array): void;
+}
+
+/** The PPP link's settings (pppd's link options, mapped by the application). */
+export interface TunnelLinkSettings {
+  /** LCP: MRU, ACFC/PFC/magic requests, echo keepalive, LCP's timers. */
+  readonly lcp?: Partial<LcpConfig>;
+  /** IPCP: the addresses to ask for or give, DNS. */
+  readonly ipcp?: IpcpConfig;
+  /** Timers and counters of IPCP and CCP. */
+  readonly automaton?: Partial<AutomatonConfig>;
+  /** The CCP policy (MPPE, MPPC); absent: CCP is Protocol-Rejected. */
+  readonly ccp?: CcpPolicy;
+  /** End the tunnel unless CCP opens with encryption (`require-mppe`). */
+  readonly requireMppe?: boolean;
+  /**
+   * We offered MPPC (the C bit) in our CCP request, so we decompress what the peer sends
+   * (RFC 1962 §2: a Configure-Request names what its sender receives).
+   */
+  readonly mppcOffered?: boolean;
+  /** The largest TUN MTU wanted (`mtu`); the tunnel may give less (the peer's MRU decides). */
+  readonly mtu?: number;
+}
+
+/** The client (PNS) role: we place the call and authenticate ourselves. */
+export interface ClientRoleOptions {
+  /** Discriminant. */
+  readonly role: 'client';
+  /** Methods we accept to authenticate ourselves with, preferred first. */
+  readonly auth: readonly KeyedAuthMethod[];
+}
+
+/** The server (PAC) role: the peer places the call and authenticates to us. */
+export interface ServerRoleOptions {
+  /** Discriminant. */
+  readonly role: 'server';
+  /** Methods the peer must authenticate with, preferred first (empty: `noauth`). */
+  readonly auth: readonly KeyedAuthMethod[];
+}
+
+/** Settings of a {@link Tunnel}. */
+export interface TunnelOptions {
+  /** Which end of the tunnel this is. */
+  readonly role: ClientRoleOptions | ServerRoleOptions;
+  /** Injected cryptographic randomness. */
+  readonly randomBytes: (n: number) => Uint8Array;
+  /** Where output goes. */
+  readonly sink: TunnelSink;
+  /** The PPP link's settings. */
+  readonly link?: TunnelLinkSettings;
+  /** Our Host Name and Vendor String in Start-Control-Connection messages. Default `pptpkit`. */
+  readonly hostName?: string;
+  /** Control-plane reply timeout (PPTP replies, each teardown step), ms. Default 10 000. */
+  readonly replyTimeoutMs?: number;
+  /** End the tunnel after this long without an IP packet either way, ms (pppd `idle`). */
+  readonly idleMs?: number;
+  /** End the tunnel this long after it came up, ms (pppd `maxconnect`). */
+  readonly maxConnectMs?: number;
+}

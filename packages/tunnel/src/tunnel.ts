@@ -1,0 +1,620 @@
+/**
+ * The whole PPTP stack assembled once, sans-I/O: control connection, call, GRE, PPP link,
+ * authentication and MPPE/MPPC, for either role.
+ *
+ * @module
+ */
+import { GRE_MAX_HEADER_LENGTH, GreSession } from '@pptpkit/gre';
+import { MppeDecryptor, MppeEncryptor } from '@pptpkit/mppe';
+import type { ChapKeyMaterial } from '@pptpkit/mschapv2';
+import {
+  type AuthMethod,
+  type LinkUp,
+  type PppAction,
+  PppLink,
+  type PppLinkOptions,
+} from '@pptpkit/ppp-lcp-ipcp';
+import {
+  type CallInfo,
+  type ControlAction,
+  PacControlConnection,
+  PnsControlConnection,
+} from '@pptpkit/pptp-control';
+import { authName, type KeyedAuthMethod, type KeyedAuthStep, mppeStartKeys } from './auth.js';
+import { DataPath, type MppeCiphers } from './data-path.js';
+import type { TunnelDown, TunnelEvent, TunnelLayer, TunnelUp } from './events.js';
+import type { TunnelOptions, TunnelSink } from './options.js';
+import type { TunnelStatus } from './status.js';
+
+/** Where a tunnel is. */
+export type TunnelState =
+  /** Created; `start` not called yet. */
+  | 'idle'
+  /** The control connection is being established. */
+  | 'control'
+  /** The call is being placed or answered. */
+  | 'call'
+  /** PPP is negotiating (LCP, authentication, CCP, IPCP). */
+  | 'ppp'
+  /** IP packets pass. */
+  | 'up'
+  /** Ending in order: LCP Terminate, call clear, Stop-Control-Connection. */
+  | 'closing'
+  /** Finished: nothing more is sent or received. */
+  | 'closed';
+
+/** Longest wait for the peer's LCP Terminate-Ack during a close, ms. */
+const TERMINATE_WAIT_MS = 4000;
+
+/** A step of the orderly close: starts its exchange and says what to wait for, if anything. */
+type CloseStep = (now: number) => (() => boolean) | undefined;
+
+/**
+ * One PPTP tunnel, either role, as a sans-I/O core. The shell feeds it the TCP stream
+ * ({@link Tunnel.receiveControl}), GRE datagrams ({@link Tunnel.receiveGre}) and IP packets from
+ * the host ({@link Tunnel.sendIp}), calls {@link Tunnel.timeout} at {@link Tunnel.nextDeadline},
+ * and carries out what the {@link TunnelSink} receives. Peer input never throws.
+ */
+export class Tunnel {
+  readonly #o: TunnelOptions;
+  readonly #sink: TunnelSink;
+  readonly #role: 'client' | 'server';
+  readonly #pns: PnsControlConnection | undefined;
+  readonly #pac: PacControlConnection | undefined;
+  readonly #replyTimeoutMs: number;
+  #state: TunnelState = 'idle';
+  #now = 0;
+  #call: CallInfo | undefined;
+  #gre: GreSession | undefined;
+  #link: PppLink | undefined;
+  #data: DataPath | undefined;
+  #keys: ChapKeyMaterial | undefined;
+  #auth: string | undefined;
+  #peerName: string | undefined;
+  #up: TunnelUp | undefined;
+  #upAt: number | undefined;
+  #down: TunnelDown | undefined;
+  #controlDown = false;
+  #callDown = false;
+  #pppDown = false;
+  #closeSteps: CloseStep[] = [];
+  #closeWaiting: (() => boolean) | undefined;
+  #closeUntil = Number.POSITIVE_INFINITY;
+  #advancing = false;
+  #limitAt = Number.POSITIVE_INFINITY;
+  #lastDataPackets = 0;
+  #lastDataAt = 0;
+  /** IP packets from the host before the tunnel was up (or after it closed). */
+  #ipDroppedNotUp = 0;
+  readonly #ack = new Uint8Array(GRE_MAX_HEADER_LENGTH);
+  readonly #ctlTx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 4096);
+
+  /** @param options - role, randomness, sink and settings. */
+  constructor(options: TunnelOptions) {
+    this.#o = options;
+    this.#sink = options.sink;
+    this.#role = options.role.role;
+    this.#replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
+    const control = {
+      randomBytes: options.randomBytes,
+      hostName: options.hostName ?? 'pptpkit',
+      vendorString: 'pptpkit',
+      replyTimeoutMs: this.#replyTimeoutMs,
+    };
+    if (this.#role === 'client') this.#pns = new PnsControlConnection(control);
+    else this.#pac = new PacControlConnection({ ...control, onCallClear: 'notify' });
+  }
+
+  /** Where the tunnel is. */
+  get state(): TunnelState {
+    return this.#state;
+  }
+
+  /** Why the tunnel ended, once it did. */
+  get down(): TunnelDown | undefined {
+    return this.#down;
+  }
+
+  /**
+   * Starts the control connection: the client sends Start-Control-Connection-Request and its
+   * Outgoing-Call-Request; the server waits for the client's request. Call once the TCP
+   * connection is established (and the GRE socket open: the peer's first LCP packet follows the
+   * call's reply at once).
+   *
+   * @throws RangeError when called twice.
+   */
+  start(now: number): void {
+    if (this.#state !== 'idle') throw new RangeError(`start() in state ${this.#state}`);
+    this.#now = now;
+    this.#state = 'control';
+    if (this.#pns !== undefined) {
+      this.#controlActions(this.#pns.start(now));
+      this.#controlActions(this.#pns.openCall(now).actions);
+    } else this.#controlActions(this.#pac!.start(now));
+    this.#settle(now);
+  }
+
+  /** Bytes from the TCP control connection, in any chunking. */
+  receiveControl(bytes: Uint8Array, now: number): void {
+    if (this.#state === 'closed' || this.#controlDown) return;
+    this.#now = now;
+    this.#controlActions(this.#control().receive(bytes, now));
+    this.#settle(now);
+  }
+
+  /** The TCP control connection closed (by the peer, or failed). */
+  controlClosed(now: number): void {
+    if (this.#state === 'closed' || this.#controlDown) return;
+    this.#now = now;
+    this.#controlActions(this.#control().closed(now));
+    this.#settle(now);
+  }
+
+  /** One GRE datagram from the raw socket (IP header removed): `buf[start, end)`. */
+  receiveGre(buf: Uint8Array, start: number, end: number, now: number): void {
+    const gre = this.#gre;
+    if (gre === undefined || this.#state === 'closed') return;
+    this.#now = now;
+    gre.receive(buf, start, end, now);
+    this.#settle(now);
+  }
+
+  /** One IP packet from the host for the peer: `buf[start, end)`. Dropped unless up. */
+  sendIp(buf: Uint8Array, start: number, end: number, now: number): void {
+    const data = this.#data;
+    if (data === undefined) {
+      this.#ipDroppedNotUp++;
+      return;
+    }
+    data.sendIp(buf, start, end, now);
+  }
+
+  /** Runs whatever was due at {@link Tunnel.nextDeadline}. Harmless when nothing is. */
+  timeout(now: number): void {
+    if (this.#state === 'closed') return;
+    this.#now = now;
+    const gre = this.#gre;
+    if (gre !== undefined && now >= gre.nextDeadline()) {
+      const n = gre.timeout(now, this.#ack);
+      if (n > 0) this.#sink.gre(this.#ack, 0, n);
+    }
+    const link = this.#link;
+    if (link !== undefined && !this.#pppDown && now >= link.nextDeadline()) {
+      this.#pppActions(link.timeout(now));
+    }
+    const control = this.#control();
+    if (!this.#controlDown && now >= control.nextDeadline()) {
+      this.#controlActions(control.timeout(now));
+    }
+    this.#data?.timeout(now);
+    if (now >= this.#limitAt) this.#checkLimits(now);
+    this.#settle(now);
+  }
+
+  /** When {@link Tunnel.timeout} is next due (monotonic ms); `Infinity` when nothing is. */
+  nextDeadline(): number {
+    if (this.#state === 'closed') return Number.POSITIVE_INFINITY;
+    let at = this.#closeUntil;
+    if (!this.#controlDown) at = Math.min(at, this.#control().nextDeadline());
+    if (this.#gre !== undefined) at = Math.min(at, this.#gre.nextDeadline());
+    if (this.#link !== undefined && !this.#pppDown) at = Math.min(at, this.#link.nextDeadline());
+    if (this.#data !== undefined) at = Math.min(at, this.#data.nextDeadline());
+    return Math.min(at, this.#limitAt);
+  }
+
+  /**
+   * Ends the tunnel in order: LCP Terminate (waiting up to 4 s for the Ack), then the call is
+   * cleared and the control connection stopped (each waiting up to the reply timeout), then
+   * `closed`. The `down` event carries `TUNNEL_LOCAL_CLOSE` and `reason`. Idempotent.
+   */
+  close(reason: string, now: number): void {
+    if (this.#state === 'closed') return;
+    this.#now = now;
+    this.#finish('tunnel', 'TUNNEL_LOCAL_CLOSE', reason, now);
+    this.#settle(now);
+  }
+
+  /**
+   * A CCP Reset-Request for the peer now (our decryptor or decompressor lost step). The data
+   * path asks for this by itself; this is for shells that detect loss some other way.
+   */
+  requestReset(now: number): void {
+    const link = this.#link;
+    if (link === undefined || this.#pppDown) return;
+    this.#now = now;
+    this.#pppActions(link.ccpResetRequest(now));
+    this.#settle(now);
+  }
+
+  /** A snapshot for status displays. */
+  status(now: number): TunnelStatus {
+    const up = this.#up;
+    const call = this.#call;
+    const echoRtt = this.#link?.lcpEchoRttMs;
+    return {
+      role: this.#role,
+      state: this.#state,
+      ...(call === undefined ? {} : { call: { callId: call.callId, peerCallId: call.peerCallId } }),
+      ...(this.#auth === undefined ? {} : { auth: this.#auth }),
+      ...(this.#peerName === undefined ? {} : { peerName: this.#peerName }),
+      ...(up === undefined
+        ? {}
+        : {
+            local: up.local,
+            remote: up.remote,
+            dns: up.dns,
+            mtu: up.mtu,
+            ...(up.mppe === undefined ? {} : { mppe: up.mppe }),
+          }),
+      ...(this.#upAt === undefined ? {} : { uptimeMs: Math.max(0, now - this.#upAt) }),
+      ...(this.#data === undefined ? {} : { data: { ...this.#data.counters } }),
+      ...(this.#gre === undefined ? {} : { gre: { ...this.#gre.counters } }),
+      ...(echoRtt === undefined ? {} : { lcpEchoRttMs: echoRtt }),
+      ipDroppedNotUp: this.#ipDroppedNotUp,
+      ...(this.#down === undefined ? {} : { down: this.#down }),
+    };
+  }
+
+  #control(): PnsControlConnection | PacControlConnection {
+    return (this.#pns ?? this.#pac)!;
+  }
+
+  #emit(event: TunnelEvent): void {
+    this.#sink.event(event);
+  }
+
+  #controlActions(actions: readonly ControlAction[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send':
+          this.#sink.control(a.bytes);
+          break;
+        case 'close':
+          this.#sink.endControl();
+          break;
+        case 'up':
+          this.#emit({ type: 'control-up', peer: a.peer });
+          if (this.#state === 'control') this.#state = 'call';
+          break;
+        case 'call-up':
+          this.#callUp(a.call);
+          break;
+        case 'call-down':
+          this.#callDown = true;
+          this.#finish('call', a.reason.code, a.reason.message, this.#now);
+          break;
+        case 'down':
+          this.#controlDown = true;
+          this.#callDown = true;
+          this.#finish('control', a.reason.code, a.reason.message, this.#now);
+          this.#sink.endControl();
+          break;
+        case 'diagnostic':
+          this.#emit({ type: 'diagnostic', layer: 'control', code: a.code, message: a.message });
+          break;
+        default:
+          this.#emit({ type: 'diagnostic', layer: 'control', message: `event ${a.type}` });
+      }
+    }
+  }
+
+  #callUp(call: CallInfo): void {
+    if (this.#state === 'closing' || this.#gre !== undefined) return;
+    this.#call = call;
+    this.#emit({
+      type: 'call-up',
+      callId: call.callId,
+      peerCallId: call.peerCallId,
+      window: call.peerReceiveWindow,
+    });
+    this.#gre = new GreSession({
+      localCallId: call.callId,
+      peerCallId: call.peerCallId,
+      peerReceiveWindow: call.peerReceiveWindow,
+      deliver: (bytes, start, end) => this.#frame(bytes, start, end),
+    });
+    this.#link = new PppLink(this.#linkOptions());
+    this.#state = 'ppp';
+    this.#pppActions(this.#link.start(this.#now));
+  }
+
+  #linkOptions(): PppLinkOptions {
+    const link = this.#o.link ?? {};
+    const auth = this.#o.role.auth.map((m) => this.#watchAuth(m));
+    const ccp = link.ccp;
+    const requireMppe = link.requireMppe ?? false;
+    return {
+      role: this.#role,
+      randomBytes: this.#o.randomBytes,
+      policy: {
+        ...(this.#role === 'client' ? { acceptAuth: auth } : { requireAuth: auth }),
+        ...(ccp === undefined ? {} : { ccp }),
+        requireMppe,
+        // pppd as a server Terminate-Acks an IPCP that arrives before its CCP is up when MPPE
+        // is required, which costs a Restart timeout: start IPCP once CCP opened, as pppd does.
+        startNcpsAfterCcp: requireMppe && ccp !== undefined,
+        ipv6: false,
+      },
+      ...(link.lcp === undefined ? {} : { lcp: link.lcp }),
+      ...(link.ipcp === undefined ? {} : { ipcp: link.ipcp }),
+      ...(link.automaton === undefined ? {} : { automaton: link.automaton }),
+    };
+  }
+
+  /** Hands the link a machine whose outcome the tunnel reads first: typed keys, failures. */
+  #watchAuth(method: KeyedAuthMethod): AuthMethod {
+    const seen = (step: KeyedAuthStep): KeyedAuthStep => {
+      const outcome = step.outcome;
+      if (outcome?.type === 'success' && outcome.keys !== undefined) this.#keys = outcome.keys;
+      if (outcome?.type === 'failure') {
+        const e = outcome.error as Error & {
+          code?: string;
+          details?: Readonly<Record<string, unknown>>;
+        };
+        this.#emit({
+          type: 'auth-failed',
+          code: e.code ?? 'AUTH_FAILED',
+          message: e.message,
+          ...(e.details === undefined ? {} : { details: e.details }),
+        });
+      }
+      return step;
+    };
+    return {
+      protocol: method.protocol,
+      ...(method.algorithm === undefined ? {} : { algorithm: method.algorithm }),
+      create: () => {
+        const machine = method.create();
+        const { start, timeout } = machine;
+        return {
+          receive: (payload, now) => seen(machine.receive(payload, now)),
+          ...(start === undefined
+            ? {}
+            : { start: (now: number) => seen(start.call(machine, now)) }),
+          ...(timeout === undefined
+            ? {}
+            : { timeout: (now: number) => seen(timeout.call(machine, now)) }),
+        };
+      },
+    };
+  }
+
+  /** One in-order GRE payload: data to the data path, the rest to the PPP link. */
+  #frame(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#data?.receiveFrame(bytes, start, end, this.#now)) return;
+    const link = this.#link;
+    if (link === undefined || this.#pppDown) return;
+    // Control frames are copied: the link may keep views of options across calls.
+    const frame = bytes.slice(start, end);
+    this.#sink.frame?.('received', frame);
+    this.#pppActions(link.receive(frame, this.#now));
+  }
+
+  #sendFrame(frame: Uint8Array): void {
+    const gre = this.#gre;
+    if (gre === undefined || frame.length > this.#ctlTx.length - GRE_MAX_HEADER_LENGTH) return;
+    this.#sink.frame?.('sent', frame);
+    this.#ctlTx.set(frame, GRE_MAX_HEADER_LENGTH);
+    const at = gre.writeData(this.#ctlTx, GRE_MAX_HEADER_LENGTH, frame.length, this.#now);
+    if (at >= 0) this.#sink.gre(this.#ctlTx, at, GRE_MAX_HEADER_LENGTH + frame.length);
+  }
+
+  #pppActions(actions: readonly PppAction[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send':
+          this.#sendFrame(a.frame);
+          break;
+        case 'phase':
+          this.#emit({ type: 'diagnostic', layer: 'ppp', message: `phase ${a.phase}` });
+          break;
+        case 'authenticated':
+          if (a.side === (this.#role === 'client' ? 'peer' : 'authenticator')) {
+            this.#auth = authName(a.method);
+            if (a.peerName !== undefined) this.#peerName = a.peerName;
+          }
+          this.#emit({
+            type: 'authenticated',
+            side: a.side,
+            method: authName(a.method),
+            ...(a.peerName === undefined ? {} : { peerName: a.peerName }),
+          });
+          break;
+        case 'up':
+          this.#pppUp(a);
+          break;
+        case 'down':
+          this.#pppDown = true;
+          this.#data = undefined;
+          this.#finish('ppp', a.reason.code, a.reason.message, this.#now);
+          break;
+        case 'ccp-reset-request':
+          this.#data?.resetRequested();
+          break;
+        case 'ccp-reset-ack':
+          this.#emit({ type: 'diagnostic', layer: 'ppp', message: 'CCP Reset-Ack' });
+          break;
+        case 'diagnostic':
+          this.#emit({ type: 'diagnostic', layer: 'ppp', message: a.message });
+          break;
+        case 'data':
+          // Not IPv4 through the data path (IPv6 is not negotiated): nothing to deliver.
+          break;
+      }
+    }
+  }
+
+  #pppUp(up: LinkUp): void {
+    const gre = this.#gre;
+    if (gre === undefined || this.#state === 'closing') return;
+    const link = this.#o.link ?? {};
+    let mppe: MppeCiphers | undefined;
+    // keyBits 0: MPPC alone (`nomppe mppc`), no encryption.
+    if (up.mppe !== undefined && up.mppe.keyBits > 0) {
+      const keyBits = up.mppe.keyBits as 40 | 56 | 128;
+      const start = mppeStartKeys(this.#keys, this.#role, keyBits);
+      if (start === undefined) {
+        this.#finish('tunnel', 'TUNNEL_NO_KEYS', 'MPPE negotiated without MS-CHAP keys', this.#now);
+        return;
+      }
+      const stateless = up.mppe.stateless;
+      mppe = {
+        encryptor: new MppeEncryptor({ startKey: start.send, keyBits, stateless }),
+        decryptor: new MppeDecryptor({ startKey: start.receive, keyBits, stateless }),
+      };
+    } else if (link.requireMppe) {
+      this.#finish(
+        'tunnel',
+        'TUNNEL_MPPE_REQUIRED',
+        'MPPE is required but was not negotiated',
+        this.#now,
+      );
+      return;
+    }
+    const data = new DataPath({
+      gre,
+      toNetwork: (buf, offset, length) => {
+        this.#sink.gre(buf, offset, offset + length);
+        return true;
+      },
+      toTun: (buf, offset, length) => this.#sink.ip(buf, offset, offset + length),
+      framing: up.framing,
+      peerMru: up.mtu,
+      mppe,
+      // We decompress whenever we offered C (RFC 1962 §2: our request is what we receive); we
+      // compress only when both Acked requests carry it.
+      mppc: { compress: up.mppe?.mppc === true, decompress: link.mppcOffered === true },
+      onResetNeeded: () => {
+        const l = this.#link;
+        if (l !== undefined && !this.#pppDown) this.#pppActions(l.ccpResetRequest(this.#now));
+      },
+    });
+    this.#data = data;
+    const tunnelUp: TunnelUp = {
+      type: 'up',
+      local: up.local,
+      remote: up.peer,
+      dns: up.dns,
+      mtu: Math.min(link.mtu ?? 1500, data.maxIpPacket),
+      ...(up.mppe === undefined ? {} : { mppe: up.mppe }),
+    };
+    this.#up = tunnelUp;
+    this.#state = 'up';
+    this.#upAt = this.#now;
+    this.#lastDataAt = this.#now;
+    this.#checkLimits(this.#now);
+    this.#emit(tunnelUp);
+  }
+
+  /**
+   * `idle` and `maxconnect`: data activity is sampled from the packet counters every quarter of
+   * the idle limit (at least 1 s), so an idle tunnel ends between 1 and 1.25 × the limit after
+   * its last packet.
+   */
+  #checkLimits(now: number): void {
+    this.#limitAt = Number.POSITIVE_INFINITY;
+    const upAt = this.#upAt;
+    const { idleMs, maxConnectMs } = this.#o;
+    if (upAt === undefined || this.#state !== 'up') return;
+    const c = this.#data?.counters;
+    const packets = c === undefined ? 0 : c.txPackets + c.rxPackets;
+    if (packets !== this.#lastDataPackets) {
+      this.#lastDataPackets = packets;
+      this.#lastDataAt = now;
+    }
+    if (maxConnectMs !== undefined && now - upAt >= maxConnectMs) {
+      this.#finish(
+        'tunnel',
+        'TUNNEL_MAX_CONNECT',
+        `connect time limit of ${maxConnectMs / 1000} s reached`,
+        now,
+      );
+      return;
+    }
+    if (idleMs !== undefined && now - this.#lastDataAt >= idleMs) {
+      this.#finish('tunnel', 'TUNNEL_IDLE', `idle for ${idleMs / 1000} s`, now);
+      return;
+    }
+    let next = Number.POSITIVE_INFINITY;
+    if (idleMs !== undefined) next = now + Math.max(1000, idleMs / 4);
+    if (maxConnectMs !== undefined) next = Math.min(next, upAt + maxConnectMs);
+    this.#limitAt = next;
+  }
+
+  /** Decides the ending (the first reason wins) and starts the orderly close. */
+  #finish(layer: TunnelLayer, code: string, message: string, now: number): void {
+    if (this.#down !== undefined) return;
+    const down: TunnelDown = {
+      type: 'down',
+      layer,
+      code,
+      message,
+      wasUp: this.#upAt !== undefined,
+    };
+    this.#down = down;
+    this.#state = 'closing';
+    this.#data = undefined;
+    this.#limitAt = Number.POSITIVE_INFINITY;
+    this.#closeSteps = [
+      (t) => this.#closeLink(t),
+      (t) => this.#closeCall(t),
+      (t) => this.#closeControl(t),
+    ];
+    this.#emit(down);
+    this.#advanceClose(now);
+  }
+
+  #closeLink(now: number): (() => boolean) | undefined {
+    const link = this.#link;
+    if (link === undefined || this.#pppDown || this.#controlDown) return undefined;
+    this.#closeUntil = now + Math.min(this.#replyTimeoutMs, TERMINATE_WAIT_MS);
+    this.#pppActions(link.close(now, 'stopped locally'));
+    return () => this.#pppDown || link.phase === 'dead' || this.#controlDown;
+  }
+
+  #closeCall(now: number): (() => boolean) | undefined {
+    const call = this.#call;
+    if (call === undefined || this.#callDown || this.#controlDown) return undefined;
+    this.#closeUntil = now + this.#replyTimeoutMs;
+    // pptpd answers a Call-Clear-Request with a TCP close rather than a Call-Disconnect-Notify.
+    if (this.#pns !== undefined) this.#controlActions(this.#pns.clearCall(now, call.callId));
+    else if (this.#pac!.calls.has(call.callId)) {
+      this.#controlActions(this.#pac!.disconnectCall(now, call.callId));
+    }
+    return () => this.#callDown || this.#controlDown;
+  }
+
+  #closeControl(now: number): (() => boolean) | undefined {
+    if (this.#controlDown) return undefined;
+    this.#closeUntil = now + this.#replyTimeoutMs;
+    this.#controlActions(this.#control().stop(now));
+    return () => this.#controlDown;
+  }
+
+  /** Runs the close's steps as far as their exchanges allow (each bounded in time). */
+  #advanceClose(now: number): void {
+    if (this.#state !== 'closing' || this.#advancing) return;
+    this.#advancing = true;
+    try {
+      for (;;) {
+        const waiting = this.#closeWaiting;
+        if (waiting !== undefined && !waiting() && now < this.#closeUntil) return;
+        this.#closeWaiting = undefined;
+        this.#closeUntil = Number.POSITIVE_INFINITY;
+        const step = this.#closeSteps.shift();
+        if (step === undefined) break;
+        this.#closeWaiting = step(now);
+      }
+      this.#state = 'closed';
+      if (!this.#controlDown) this.#sink.endControl();
+      this.#emit({ type: 'closed' });
+    } finally {
+      this.#advancing = false;
+    }
+  }
+
+  /** After every input: the close moves on when what it waited for happened. */
+  #settle(now: number): void {
+    if (this.#state === 'closing') this.#advanceClose(now);
+  }
+}
