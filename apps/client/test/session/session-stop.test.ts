@@ -204,4 +204,45 @@ describe('an exception inside an I/O callback ends the session in order', () => 
     expect(server.restored).toBe(true);
     server.dispose();
   });
+
+  it('a descriptor that fails for good (the GRE socket’s read error): exit 1, logged, host restored', async () => {
+    const server = new FakeIo({ users: { alice: 'pw' } });
+    const lines: string[] = [];
+    let up = false;
+    let fail: ((error: Error) => void) | undefined;
+    const io: SessionIo = {
+      connectControl: () => server.connectControl(),
+      openGre: () => {
+        const port = server.openGre();
+        return {
+          ...port,
+          startReading: (reader, after, onError) => {
+            fail = onError;
+            port.startReading(reader, after, onError);
+          },
+        };
+      },
+      host: server.host,
+      now: () => server.now(),
+      randomBytes: (n) => server.randomBytes(n),
+    };
+    const done = sessionOn(io, new AbortController().signal, lines, () => {
+      up = true;
+    }).run();
+    await until(() => up);
+    expect(fail).toBeDefined();
+    fail?.(new Error('recvmmsg: ENETDOWN'));
+    let result: Awaited<typeof done> | undefined;
+    void done.then((r) => {
+      result = r;
+    });
+    await until(() => result !== undefined);
+    expect(result).toMatchObject({ exitCode: EXIT.fatal, wasUp: true });
+    expect(result?.reason).toMatch(/GRE socket failed: recvmmsg: ENETDOWN/);
+    expect(server.restored).toBe(true);
+    expect(records(lines)).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'GRE socket failed' }),
+    );
+    server.dispose();
+  });
 });
