@@ -18,7 +18,6 @@ import {
   type Tunnel,
   tcpEcho,
   up,
-  waitFor,
 } from './client-harness.js';
 import { lab } from './lab.js';
 
@@ -26,7 +25,7 @@ const labInfo = inject('lab');
 
 /** pptpctrl is pptpd's per-connection process: ending it closes the control connection. */
 const killPptpctrl =
-  'for p in /proc/[0-9]*; do read -r c < "$p/comm" 2>/dev/null || continue; [ "$c" = pptpctrl ] && kill -TERM "${p#/proc/}"; done; true';
+  'for p in /proc/[0-9]*; do read -r c < "$p/comm" 2>/dev/null || continue; [ "$c" = pptpctrl ] && kill -TERM "$(basename "$p")"; done; true';
 
 const parseLog = (text: string): Record<string, unknown>[] =>
   text

@@ -140,10 +140,13 @@ function runReceive(input: Uint8Array, timer: StepTimer, mode: Mode): string {
   for (const { op, payload } of parseScript(input.subarray(1))) {
     switch (op % OP_COUNT) {
       case OP.GARBAGE: {
+        // A Reset-Request the disturbance itself causes counts for what follows it.
+        const before = resetAsked;
+        resetAsked = false;
         receive(payload);
+        if (protocolOf(payload) !== 0x00fd) resetAsked = before || resetAsked;
         if (protocolOf(payload) === 0x00fd) {
           disturbed = true;
-          resetAsked = false;
           if (delivered.length > 0) accepted = true;
         }
         break;
@@ -178,8 +181,10 @@ function runReceive(input: Uint8Array, timer: StepTimer, mode: Mode): string {
             : 'a genuine in-order packet was dropped (stateless)',
         );
         if (stateful && !accepted && !broken) {
+          // Asked at once, or scheduled: within 250 ms of the last request the data path repeats
+          // it from its timer (nextDeadline) rather than at once.
           invariant(
-            resetAsked,
+            resetAsked || Number.isFinite(client.nextDeadline()),
             'a genuine packet was dropped after a disturbance and the client asked for no CCP Reset-Request',
           );
         }
@@ -197,10 +202,10 @@ function runReceive(input: Uint8Array, timer: StepTimer, mode: Mode): string {
       case OP.LATE: {
         const late = held.shift();
         if (late === undefined) break;
+        resetAsked = false;
         receive(late.frame);
         // A late packet may be taken (a flushed one resynchronises MPPC's count backwards).
         disturbed = true;
-        resetAsked = false;
         invariant(
           accepted || broken || delivered.every((d) => sameBytes(d, late.ip)),
           'a late genuine packet reached the TUN with other bytes',
@@ -213,9 +218,9 @@ function runReceive(input: Uint8Array, timer: StepTimer, mode: Mode): string {
         const tampered = frame.slice();
         for (let i = 0; i < payload.length && i < tampered.length; i++)
           tampered[i] = tampered[i]! ^ payload[i]!;
+        resetAsked = false;
         receive(tampered);
         disturbed = true;
-        resetAsked = false;
         if (delivered.length > 0 && protocolOf(tampered) === 0x00fd) accepted = true;
         break;
       }
