@@ -141,7 +141,7 @@ function runReceive(input: Uint8Array, timer: StepTimer, mode: Mode): string {
     switch (op % OP_COUNT) {
       case OP.GARBAGE: {
         // A Reset-Request the disturbance itself causes counts for what follows it.
-        const before = resetAsked;
+        const before: boolean = resetAsked;
         resetAsked = false;
         receive(payload);
         if (protocolOf(payload) !== 0x00fd) resetAsked = before || resetAsked;
