@@ -14,16 +14,9 @@ import {
   MppeDecryptor,
   MppeEncryptor,
 } from '../src/index.js';
-import { getNewKeyFromShaInto } from '../src/sha1-rekey.js';
+import { keyChanges } from './key-changes.js';
 
 vi.mock('../src/sha1-rekey.js', { spy: true });
-
-/** Key changes computed since the last call. */
-function keyChanges(): number {
-  const n = vi.mocked(getNewKeyFromShaInto).mock.calls.length;
-  vi.mocked(getNewKeyFromShaInto).mockClear();
-  return n;
-}
 
 beforeEach(() => {
   keyChanges();
