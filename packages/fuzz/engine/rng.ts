@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { SeededRandom } from '@pptpkit/testkit';
 
 /** FNV-1a over the UTF-16 code units of `text`: mixes a target's name into the seed. */
 export function hashText(text: string): number {
@@ -25,31 +26,21 @@ export function hashBytes(bytes: Uint8Array): number {
   return h >>> 0;
 }
 
-/** A deterministic pseudo-random generator (sfc32; not for cryptography). */
+/**
+ * A deterministic pseudo-random generator with the runner's helpers, over the test kit's seeded
+ * sfc32 (`SeededRandom`): one generator for fuzzing and the simulated wire.
+ */
 export class Rng {
-  #a: number;
-  #b: number;
-  #c: number;
-  #d: number;
+  readonly #g: SeededRandom;
 
   /** @param seed - any 32-bit value; equal seeds give equal sequences. */
   constructor(seed: number) {
-    this.#a = 0x9e3779b9;
-    this.#b = 0x243f6a88;
-    this.#c = 0xb7e15162;
-    this.#d = seed >>> 0;
-    for (let i = 0; i < 12; i++) this.u32();
+    this.#g = new SeededRandom(seed);
   }
 
   /** A uniform 32-bit unsigned integer. */
   u32(): number {
-    const t = (((this.#a + this.#b) | 0) + this.#d) | 0;
-    this.#d = (this.#d + 1) | 0;
-    this.#a = this.#b ^ (this.#b >>> 9);
-    this.#b = (this.#c + (this.#c << 3)) | 0;
-    this.#c = (this.#c << 21) | (this.#c >>> 11);
-    this.#c = (this.#c + t) | 0;
-    return t >>> 0;
+    return this.#g.next();
   }
 
   /** A uniform integer in `[0, n)`; `n` must be a positive integer below 2^32. */
