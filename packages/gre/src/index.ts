@@ -31,7 +31,9 @@ export {
   type ReorderCounters,
   type ReorderOptions,
   type ReorderOutcome,
+  type ReorderPolicy,
 } from './reorder-buffer.js';
+export { ReorderEstimate, type ReorderEstimateOptions } from './reorder-estimate.js';
 export { seqAdd, seqDiff } from './serial.js';
 export {
   GreSession,

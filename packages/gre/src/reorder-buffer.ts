@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ReorderEstimate } from './reorder-estimate.js';
 import { seqAdd, seqDiff } from './serial.js';
 
 /**
@@ -13,8 +14,21 @@ import { seqAdd, seqDiff } from './serial.js';
  */
 export type GreDeliver = (bytes: Uint8Array, start: number, end: number, sequence: number) => void;
 
+/**
+ * How a {@link ReorderBuffer} hands packets on:
+ * - `sequence` (default): in sequence order, each gap waited for as long as the wire's measured
+ *   reordering suggests (see {@link ReorderOptions.holdMs}). For payloads that must be read in
+ *   order: stateful MPPE, MPPC history.
+ * - `arrival`: each new sequence number at once, whatever gap lies before it; duplicates and
+ *   replays are still dropped by sequence number. For payloads that stand alone (stateless MPPE,
+ *   plain PPP): no packet ever waits behind a lost one.
+ */
+export type ReorderPolicy = 'sequence' | 'arrival';
+
 /** Tuning of a {@link ReorderBuffer}; every field is optional. */
 export interface ReorderOptions {
+  /** See {@link ReorderPolicy}; default `sequence`. Can be changed later (`setPolicy`). */
+  readonly policy?: ReorderPolicy;
   /**
    * Packets that can wait for a gap to fill (preallocated slots): a power of two in 1..4096, so
    * that slot indices stay unique across the 32-bit wrap. Default 64.
@@ -23,10 +37,14 @@ export interface ReorderOptions {
   /** Largest payload a slot holds, in bytes; longer out-of-order payloads are dropped. Default 2048. */
   readonly slotSize?: number;
   /**
-   * Longest time, in ms, a packet waits for the gap before it; then the gap is skipped and
-   * counted as lost. Default 300 (pptp-linux's reorder timeout is 0.3 s).
+   * A fixed hold, ms: a gap is skipped (counted lost) when the first packet held behind it has
+   * waited this long, or when the slots overflow. Absent (the default), the hold is adaptive
+   * (see {@link ReorderEstimate}): a few ms, grown to the reordering the wire shows, and a gap
+   * is also given up once enough later packets are held behind it.
    */
-  readonly timeoutMs?: number;
+  readonly holdMs?: number;
+  /** The longest adaptive hold, ms. Default 100. */
+  readonly maxHoldMs?: number;
   /**
    * A packet this many or more sequence numbers ahead of the next expected one is dropped as
    * bogus (default 300, pptp-linux's missing window). Must be at least `slots`.
@@ -50,7 +68,10 @@ export interface ReorderCounters {
   received: number;
   /** Payloads delivered, in order. */
   delivered: number;
-  /** Packets that arrived ahead of a gap and were held (whether or not the gap then filled). */
+  /**
+   * Packets that arrived out of order: held ahead of a gap (`sequence`, whether or not the gap
+   * then filled), or delivered behind a newer one (`arrival`).
+   */
   reordered: number;
   /** Packets whose sequence number was already delivered or is already held. */
   duplicates: number;
@@ -64,7 +85,10 @@ export interface ReorderCounters {
   oversize: number;
   /** Held packets thrown away by a resynchronisation. */
   flushed: number;
-  /** Sequence numbers skipped (timeout, overflow) without their packet having arrived. */
+  /**
+   * Sequence numbers passed without their packet (a gap given up, or jumped over in `arrival`);
+   * in `arrival`, a packet that then arrives is delivered and taken off this count.
+   */
   lost: number;
   /** Times the buffer restarted its numbering (see {@link ReorderOptions.resyncAfter}). */
   resyncs: number;
@@ -116,18 +140,27 @@ function integerOption(
   return v;
 }
 
+function policyOption(policy: ReorderPolicy | undefined): ReorderPolicy {
+  const p = policy ?? 'sequence';
+  if (p !== 'sequence' && p !== 'arrival')
+    throw new RangeError(`policy must be 'sequence' or 'arrival', got ${String(p)}`);
+  return p;
+}
+
 /**
- * Puts received data packets back in sequence order, in bounded memory.
+ * Hands received data packets on exactly once, by sequence number, in bounded memory.
  *
- * The first packet pushed fixes the numbering. A packet with the next expected sequence number
- * is delivered at once, straight from the caller's buffer (no copy), followed by any held
- * packets that now follow on. A packet ahead of a gap is copied into a preallocated slot. A gap
- * is skipped (its numbers counted as `lost`) when the oldest held packet has waited `timeoutMs`,
- * or when a packet arrives too far ahead for the slots (window overflow). Packets behind the
- * next expected number are dropped as duplicates, late arrivals or too old; 32-bit wrap is
- * handled with serial-number arithmetic. Memory is `slots × slotSize` bytes plus a small
- * history, fixed at construction. Nothing is allocated per in-order packet; holding an
- * out-of-order packet copies it into its slot through one short-lived subarray view.
+ * The first packet pushed fixes the numbering. Under `arrival` every new number is delivered at
+ * once, straight from the caller's buffer. Under `sequence` a packet with the next expected
+ * number is delivered at once (no copy), followed by any held packets that now follow on; a
+ * packet ahead of a gap is copied into a preallocated slot, and the gap is given up (its numbers
+ * counted as `lost`) when the first packet behind it has waited the hold, when enough packets
+ * are held behind it (adaptive hold only), or when a packet arrives too far ahead for the slots
+ * (window overflow). Packets behind the next expected number are dropped as duplicates, late
+ * arrivals or too old; 32-bit wrap is handled with serial-number arithmetic. Memory is `slots ×
+ * slotSize` bytes plus a small history, fixed at construction. Nothing is allocated per
+ * in-order packet; holding an out-of-order packet copies it into its slot through one
+ * short-lived subarray view.
  *
  * Not re-entrant: do not push from inside the deliver callback.
  */
@@ -139,7 +172,7 @@ export class ReorderBuffer {
   readonly #slots: number;
   readonly #slotMask: number;
   readonly #slotSize: number;
-  readonly #timeoutMs: number;
+  readonly #estimate: ReorderEstimate;
   readonly #maxAhead: number;
   readonly #resyncAfter: number;
   readonly #data: Uint8Array;
@@ -148,20 +181,23 @@ export class ReorderBuffer {
   readonly #arrival: Float64Array;
   readonly #history: Uint8Array;
   readonly #historyMask: number;
+  #policy: ReorderPolicy;
   #started = false;
+  /** One past the highest number delivered or given up. */
   #expected = 0;
   #held = 0;
   #oldest = Number.POSITIVE_INFINITY;
   #outsideStreak = 0;
 
   /**
-   * @param deliver - receives payloads in order (see {@link GreDeliver} for the view's lifetime).
-   * @param options - sizes and timeouts.
+   * @param deliver - receives payloads (see {@link GreDeliver} for the view's lifetime).
+   * @param options - policy, sizes and holds.
    * @param counters - counters to update in place; a session passes its own. Default: fresh.
    * @throws RangeError on an option out of range.
    */
   constructor(deliver: GreDeliver, options: ReorderOptions = {}, counters?: ReorderCounters) {
     this.#deliver = deliver;
+    this.#policy = policyOption(options.policy);
     this.#slots = integerOption(options.slots, 64, 1, 4096, 'slots');
     if ((this.#slots & (this.#slots - 1)) !== 0)
       throw new RangeError(`slots must be a power of two, got ${this.#slots}`);
@@ -175,10 +211,21 @@ export class ReorderBuffer {
       'maxAhead',
     );
     this.#resyncAfter = integerOption(options.resyncAfter, 16, 1, 0xffffffff, 'resyncAfter');
-    const timeout = options.timeoutMs ?? 300;
-    if (!(timeout >= 0) || !Number.isFinite(timeout))
-      throw new RangeError(`timeoutMs must be a finite number >= 0, got ${timeout}`);
-    this.#timeoutMs = timeout;
+    const fixed = options.holdMs;
+    // A fixed hold never gives a gap up for the packets behind it: only time and overflow do.
+    this.#estimate =
+      fixed === undefined
+        ? new ReorderEstimate({
+            maxDepth: this.#slots,
+            ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
+          })
+        : new ReorderEstimate({
+            initialHoldMs: fixed,
+            minHoldMs: fixed,
+            maxHoldMs: fixed,
+            minDepth: this.#slots + 1,
+            maxDepth: this.#slots + 1,
+          });
     this.#data = new Uint8Array(this.#slots * this.#slotSize);
     this.#used = new Uint8Array(this.#slots);
     this.#length = new Uint32Array(this.#slots);
@@ -197,8 +244,8 @@ export class ReorderBuffer {
   }
 
   /**
-   * The highest sequence number delivered so far (the value to acknowledge, RFC 2637 §4.1);
-   * meaningless until {@link ReorderBuffer.started}.
+   * The highest sequence number delivered or given up so far (the value to acknowledge, RFC 2637
+   * §4.1); meaningless until {@link ReorderBuffer.started}.
    */
   get lastDelivered(): number {
     return seqAdd(this.#expected, -1);
@@ -209,17 +256,43 @@ export class ReorderBuffer {
     return this.#held;
   }
 
+  /** The policy in force. */
+  get policy(): ReorderPolicy {
+    return this.#policy;
+  }
+
+  /** How long the first packet behind a gap waits for it now, ms (`sequence`). */
+  get holdMs(): number {
+    return this.#estimate.holdMs;
+  }
+
+  /** How many packets held behind a gap make it a loss now (`sequence`, adaptive hold). */
+  get holdDepth(): number {
+    return this.#estimate.depth;
+  }
+
   /**
-   * When {@link ReorderBuffer.timeout} must next be called, in monotonic ms (the oldest held
-   * packet's arrival plus `timeoutMs`), or `Number.POSITIVE_INFINITY` when nothing is held.
+   * Changes the policy. To `arrival`: what is held is delivered now, in order, its gaps counted
+   * lost. To `sequence`: numbers below the highest delivered that never came are from now on
+   * late.
+   */
+  setPolicy(policy: ReorderPolicy): void {
+    const p = policyOption(policy);
+    if (p === 'arrival') while (this.#held !== 0) this.#skipGap();
+    this.#policy = p;
+  }
+
+  /**
+   * When {@link ReorderBuffer.timeout} must next be called, in monotonic ms (the first held
+   * packet's arrival plus the hold), or `Number.POSITIVE_INFINITY` when nothing is held.
    */
   nextDeadline(): number {
-    return this.#held === 0 ? Number.POSITIVE_INFINITY : this.#oldest + this.#timeoutMs;
+    return this.#held === 0 ? Number.POSITIVE_INFINITY : this.#oldest + this.#estimate.holdMs;
   }
 
   /**
    * Offers the data packet with sequence number `sequence` and payload `bytes[start, end)`.
-   * Delivers whatever is now in order (this packet and held ones) before returning.
+   * Delivers whatever is now deliverable (this packet and held ones) before returning.
    *
    * @param now - monotonic time in ms.
    */
@@ -232,7 +305,7 @@ export class ReorderBuffer {
   ): ReorderOutcome {
     const c = this.#c;
     c.received++;
-    if (this.#held !== 0 && now >= this.#oldest + this.#timeoutMs) this.timeout(now);
+    if (this.#held !== 0 && now >= this.nextDeadline()) this.timeout(now);
     if (!this.#started) {
       this.#started = true;
       this.#expected = sequence;
@@ -240,31 +313,11 @@ export class ReorderBuffer {
     let d = seqDiff(sequence, this.#expected);
     if (d === 0) {
       this.#outsideStreak = 0;
+      if (this.#held !== 0) this.#estimate.filled(now - this.#oldest, this.#held);
       this.#deliverDirect(sequence, bytes, start, end);
       return 'delivered';
     }
-    if (d < 0) {
-      // RFC 2637 §4.3: duplicates and packets behind the window are silently discarded.
-      if (d >= -this.#historyMask) {
-        const at = sequence & this.#historyMask;
-        const mark = this.#history[at]!;
-        if (mark === SEEN_DELIVERED || mark === SEEN_LATE) {
-          c.duplicates++;
-          return 'duplicate';
-        }
-        if (mark === SEEN_SKIPPED) {
-          this.#history[at] = SEEN_LATE;
-          c.late++;
-          return 'late';
-        }
-      }
-      c.tooOld++;
-      if (++this.#outsideStreak >= this.#resyncAfter) {
-        this.#resync(sequence, bytes, start, end);
-        return 'delivered';
-      }
-      return 'too-old';
-    }
+    if (d < 0) return this.#behind(sequence, d, bytes, start, end);
     if (d >= this.#maxAhead) {
       c.farAhead++;
       if (++this.#outsideStreak >= this.#resyncAfter) {
@@ -274,6 +327,12 @@ export class ReorderBuffer {
       return 'far-ahead';
     }
     this.#outsideStreak = 0;
+    if (this.#policy === 'arrival') {
+      // Jumped over: a number that comes later is delivered then (and taken off `lost`).
+      this.#skipTo(sequence);
+      this.#deliverDirect(sequence, bytes, start, end);
+      return 'delivered';
+    }
     const length = end - start;
     if (length > this.#slotSize) {
       c.oversize++;
@@ -304,22 +363,70 @@ export class ReorderBuffer {
     if (this.#held === 0 || now < this.#oldest) this.#oldest = now;
     this.#held++;
     c.reordered++;
+    // Enough packets behind the first gap: it is a loss, not reordering (RACK's rule in packets).
+    while (this.#held >= this.#estimate.depth) this.#skipGap();
     return 'buffered';
   }
 
   /**
-   * Skips every gap whose oldest waiting packet has waited `timeoutMs` and delivers what
-   * follows in order.
+   * Gives up every gap whose first held packet has waited the hold, delivering what follows in
+   * order.
    *
    * @param now - monotonic time in ms.
    */
   timeout(now: number): void {
-    while (this.#held !== 0 && now >= this.#oldest + this.#timeoutMs) {
-      let d = 1;
-      while (this.#used[seqAdd(this.#expected, d) & this.#slotMask] !== 1) d++;
-      this.#skipTo(seqAdd(this.#expected, d));
-      this.#releaseInOrder();
+    while (this.#held !== 0 && now >= this.#oldest + this.#estimate.holdMs) this.#skipGap();
+  }
+
+  /** A packet numbered before `expected` (`d < 0`). */
+  #behind(
+    sequence: number,
+    d: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): ReorderOutcome {
+    const c = this.#c;
+    // RFC 2637 §4.3: duplicates and packets behind the window are silently discarded.
+    if (d >= -this.#historyMask) {
+      const at = sequence & this.#historyMask;
+      const mark = this.#history[at]!;
+      if (mark === SEEN_DELIVERED || mark === SEEN_LATE) {
+        c.duplicates++;
+        return 'duplicate';
+      }
+      if (mark === SEEN_SKIPPED) {
+        this.#outsideStreak = 0;
+        if (this.#policy === 'arrival') {
+          // Reordered, not lost: delivered now, without moving `expected`.
+          this.#history[at] = SEEN_DELIVERED;
+          c.lost--;
+          c.reordered++;
+          c.delivered++;
+          this.#deliver(bytes, start, end, sequence);
+          return 'delivered';
+        }
+        this.#history[at] = SEEN_LATE;
+        c.late++;
+        this.#estimate.late();
+        return 'late';
+      }
     }
+    c.tooOld++;
+    if (++this.#outsideStreak >= this.#resyncAfter) {
+      this.#resync(sequence, bytes, start, end);
+      return 'delivered';
+    }
+    return 'too-old';
+  }
+
+  /** Gives up the first gap: skips to the first held packet and delivers what follows on. */
+  #skipGap(): void {
+    let d = 1;
+    while (this.#used[seqAdd(this.#expected, d) & this.#slotMask] !== 1) d++;
+    this.#skipTo(seqAdd(this.#expected, d));
+    this.#releaseInOrder();
+    this.#estimate.skipped();
   }
 
   #deliverDirect(sequence: number, bytes: Uint8Array, start: number, end: number): void {

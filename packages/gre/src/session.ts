@@ -18,6 +18,7 @@ import {
   ReorderBuffer,
   type ReorderOptions,
   type ReorderOutcome,
+  type ReorderPolicy,
 } from './reorder-buffer.js';
 import { seqAdd, seqDiff } from './serial.js';
 
@@ -196,6 +197,25 @@ export class GreSession {
   /** Packets held in the reorder buffer now. */
   get buffered(): number {
     return this.#reorder.buffered;
+  }
+
+  /** How received packets are handed on (see {@link ReorderPolicy}). */
+  get reorderPolicy(): ReorderPolicy {
+    return this.#reorder.policy;
+  }
+
+  /** The reorder buffer's hold now, ms, and how many packets behind a gap make it a loss. */
+  get reorderHold(): { readonly ms: number; readonly depth: number } {
+    return { ms: this.#reorder.holdMs, depth: this.#reorder.holdDepth };
+  }
+
+  /**
+   * Changes how received packets are handed on, e.g. to `arrival` once the payloads are known to
+   * stand alone (stateless MPPE), or back to `sequence` (stateful MPPE, MPPC). See
+   * {@link ReorderBuffer.setPolicy}.
+   */
+  setReorderPolicy(policy: ReorderPolicy): void {
+    this.#reorder.setPolicy(policy);
   }
 
   /** Whether an acknowledgment is owed to the peer. */

@@ -47,7 +47,7 @@ describe('ReorderBuffer basics (RFC 2637 §4.3)', () => {
   });
 
   it('holds a packet ahead of a gap and releases the run when the gap fills', () => {
-    const { rb, push, seqs, out } = harness();
+    const { rb, push, seqs, out } = harness({ holdMs: 300 });
     push(10);
     expect(push(12, 5)).toBe('buffered');
     expect(push(13, 6)).toBe('buffered');
@@ -63,8 +63,8 @@ describe('ReorderBuffer basics (RFC 2637 §4.3)', () => {
     expect(rb.counters.lost).toBe(0);
   });
 
-  it('skips a gap once the oldest held packet has waited the timeout (default 300 ms)', () => {
-    const { rb, push, seqs } = harness();
+  it('with a fixed hold, skips a gap once the oldest held packet has waited it', () => {
+    const { rb, push, seqs } = harness({ holdMs: 300 });
     push(0, 0);
     push(2, 1000);
     push(4, 1100);
@@ -85,7 +85,7 @@ describe('ReorderBuffer basics (RFC 2637 §4.3)', () => {
   });
 
   it('expires held packets on push too, before judging the new packet', () => {
-    const { push, seqs, rb } = harness({ timeoutMs: 50 });
+    const { push, seqs, rb } = harness({ holdMs: 50 });
     push(0, 0);
     push(2, 10);
     expect(push(3, 60)).toBe('delivered');
@@ -169,8 +169,117 @@ describe('ReorderBuffer basics (RFC 2637 §4.3)', () => {
     expect(() => new ReorderBuffer(noop, { slots: 3 })).toThrow(RangeError);
     expect(() => new ReorderBuffer(noop, { slots: 0 })).toThrow(RangeError);
     expect(() => new ReorderBuffer(noop, { slots: 64, maxAhead: 10 })).toThrow(RangeError);
-    expect(() => new ReorderBuffer(noop, { timeoutMs: -1 })).toThrow(RangeError);
+    expect(() => new ReorderBuffer(noop, { holdMs: -1 })).toThrow(RangeError);
     expect(() => new ReorderBuffer(noop, { slotSize: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('ReorderBuffer adaptive hold (sequence policy, no fixed hold)', () => {
+  it('gives a gap up after a few ms, not 300', () => {
+    const { rb, push, seqs } = harness();
+    push(0, 0);
+    push(2, 100);
+    expect(rb.holdMs).toBe(5);
+    expect(rb.nextDeadline()).toBe(105);
+    rb.timeout(104.9);
+    expect(seqs()).toEqual([0]);
+    rb.timeout(105);
+    expect(seqs()).toEqual([0, 2]);
+    expect(rb.counters.lost).toBe(1);
+  });
+
+  it('gives a gap up at once when three packets are held behind it', () => {
+    const { rb, push, seqs } = harness();
+    push(0, 0);
+    expect(push(2, 0)).toBe('buffered');
+    expect(push(3, 0)).toBe('buffered');
+    expect(push(4, 0)).toBe('buffered');
+    expect(seqs()).toEqual([0, 2, 3, 4]);
+    expect(rb.buffered).toBe(0);
+    expect(rb.counters.lost).toBe(1);
+  });
+
+  it('learns the reordering the wire shows: a gap filled late grows the hold and the depth', () => {
+    const { rb, push, seqs } = harness();
+    push(0, 0);
+    push(2, 10);
+    push(3, 11);
+    push(1, 14); // filled 4 ms after the first packet behind it, two packets overtook
+    expect(seqs()).toEqual([0, 1, 2, 3]);
+    expect(rb.holdMs).toBe(6); // 4 ms × 1.5
+    expect(rb.holdDepth).toBe(5); // (2 + 1) × 1.5, rounded up
+    expect(rb.counters.lost).toBe(0);
+    // Now four packets may overtake a gap without it being given up.
+    for (const s of [5, 6, 7, 8]) expect(push(s, 20)).toBe('buffered');
+    expect(push(4, 21)).toBe('delivered');
+    expect(rb.counters.lost).toBe(0);
+  });
+
+  it('a packet arriving after its gap was given up doubles the estimates; losses shrink them back', () => {
+    const { rb, push } = harness();
+    push(0, 0);
+    push(2, 0);
+    rb.timeout(5);
+    expect(push(1, 6)).toBe('late');
+    expect(rb.holdMs).toBeCloseTo(5 * (15 / 16) * 2);
+    expect(rb.holdDepth).toBe(6);
+    let seq = 3;
+    for (let i = 0; i < 200; i++) {
+      seq += 2; // every other number lost
+      push(seq, 100 + i * 100);
+      rb.timeout(100 + i * 100 + 50);
+    }
+    expect(rb.holdMs).toBe(1);
+    expect(rb.holdDepth).toBe(3);
+    expect(rb.counters.late).toBe(1);
+  });
+
+  it('never holds longer than maxHoldMs whatever the wire showed', () => {
+    const { rb, push } = harness({ maxHoldMs: 20 });
+    push(0, 0);
+    for (let i = 0; i < 10; i++) {
+      const t = 1000 * (i + 1);
+      push(2 * i + 2, t);
+      rb.timeout(t + 100);
+      expect(push(2 * i + 1, t + 200)).toBe('late');
+    }
+    expect(rb.holdMs).toBe(20);
+    expect(rb.holdDepth).toBe(64);
+  });
+});
+
+describe('ReorderBuffer arrival policy', () => {
+  it('delivers every new number on arrival, drops duplicates, and counts gaps lost until filled', () => {
+    const { rb, push, seqs } = harness({ policy: 'arrival' });
+    push(100, 0);
+    expect(push(103, 0)).toBe('delivered');
+    expect(rb.counters.lost).toBe(2);
+    expect(rb.lastDelivered).toBe(103);
+    expect(push(101, 0)).toBe('delivered');
+    expect(rb.counters.lost).toBe(1);
+    expect(push(101, 0)).toBe('duplicate');
+    expect(push(103, 0)).toBe('duplicate');
+    expect(push(100, 0)).toBe('duplicate');
+    expect(seqs()).toEqual([100, 103, 101]);
+    expect(rb.buffered).toBe(0);
+    expect(rb.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    expect(rb.counters.reordered).toBe(1);
+    expect(rb.counters.received).toBe(accounted(rb.counters, 0));
+  });
+
+  it('switching to arrival delivers what is held; switching back makes old gaps late', () => {
+    const { rb, push, seqs } = harness({ holdMs: 300 });
+    push(0, 0);
+    push(2, 0);
+    push(4, 0);
+    rb.setPolicy('arrival');
+    expect(seqs()).toEqual([0, 2, 4]);
+    expect(rb.buffered).toBe(0);
+    expect(push(3, 1)).toBe('delivered');
+    rb.setPolicy('sequence');
+    expect(push(1, 2)).toBe('late');
+    expect(rb.counters.lost).toBe(1);
+    expect(() => rb.setPolicy('fifo' as never)).toThrow(RangeError);
   });
 });
 
@@ -196,9 +305,9 @@ const streamArb = fc
     ),
     gap: fc.integer({ min: 0, max: 20 }),
     slots: fc.constantFrom(4, 16, 64),
-    timeoutMs: fc.constantFrom(50, 300),
+    holdMs: fc.constantFrom(50, 300, undefined),
   })
-  .map(({ start, count, fates, gap, slots, timeoutMs }) => {
+  .map(({ start, count, fates, gap, slots, holdMs }) => {
     const arrivals: { seq: number; at: number }[] = [];
     for (let i = 0; i < count; i++) {
       const fate = fates[i]!;
@@ -206,14 +315,18 @@ const streamArb = fc
         arrivals.push({ seq: seqAdd(start, i), at: i * gap + fate.delay + k });
     }
     arrivals.sort((a, b) => a.at - b.at);
-    return { arrivals, slots, timeoutMs };
+    return { arrivals, slots, holdMs };
   });
 
 describe('ReorderBuffer properties', () => {
   it('delivers a permuted, duplicated, lossy stream at most once, in order, with counters that add up', () => {
     fc.assert(
-      fc.property(streamArb, ({ arrivals, slots, timeoutMs }) => {
-        const { rb, out, push } = harness({ slots, timeoutMs, resyncAfter: 1e9 });
+      fc.property(streamArb, ({ arrivals, slots, holdMs }) => {
+        const { rb, out, push } = harness({
+          slots,
+          resyncAfter: 1e9,
+          ...(holdMs === undefined ? {} : { holdMs }),
+        });
         for (const a of arrivals) {
           push(a.seq, a.at);
           expect(rb.counters.received).toBe(accounted(rb.counters, rb.buffered));
@@ -239,13 +352,37 @@ describe('ReorderBuffer properties', () => {
     );
   });
 
+  it('under the arrival policy, delivers each number at most once, none held, counters adding up', () => {
+    fc.assert(
+      fc.property(streamArb, ({ arrivals }) => {
+        const { rb, out, push } = harness({ policy: 'arrival', resyncAfter: 1e9 });
+        for (const a of arrivals) push(a.seq, a.at);
+        const c = rb.counters;
+        expect(rb.buffered).toBe(0);
+        expect(c.received).toBe(accounted(c, 0));
+        expect(new Set(out.map((d) => d.seq)).size).toBe(out.length);
+        for (const d of out) expect(d.payload).toEqual(Array.from(payloadOf(d.seq)));
+        // Every distinct number sent within the history arrives (the stream spans < 1024).
+        const sent = new Set(arrivals.map((a) => a.seq));
+        expect(out.length + c.tooOld).toBeGreaterThanOrEqual(sent.size);
+        if (out.length > 0) {
+          const first = out[0]!.seq;
+          let last = first;
+          for (const d of out) if (seqDiff(d.seq, last) > 0) last = d.seq;
+          expect(c.delivered + c.lost).toBe(seqDiff(last, first) + 1);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('delivers everything when packets are only shuffled within the slot window and in time', () => {
     fc.assert(
       fc.property(
         fc.nat({ max: 0xffffffff }),
         fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 1, maxLength: 200 }),
         (start, jitter) => {
-          const { rb, out, push } = harness({ slots: 16 });
+          const { rb, out, push } = harness({ slots: 16, holdMs: 300 });
           // Packet i is sent at slot i + jitter (< 16 late), the first one goes out first.
           const order = jitter
             .map((j, i) => ({ i, key: i === 0 ? -1 : i + j }))

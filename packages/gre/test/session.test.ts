@@ -104,7 +104,7 @@ describe('acknowledgments (RFC 2637 §4.1, §4.2.5)', () => {
   });
 
   it('acknowledges only what was delivered in order, then the skipped gap after the timeout', () => {
-    const { s } = session();
+    const { s } = session({ reorder: { holdMs: 300 } });
     recv(s, data(10), 0);
     recv(s, data(12), 1);
     expect(decodeGre(send(s, Uint8Array.of(0), 2)!).ack).toBe(10);
@@ -113,6 +113,24 @@ describe('acknowledgments (RFC 2637 §4.1, §4.2.5)', () => {
     expect(s.timeout(301, out)).toBe(0); // 11 skipped, 12 delivered: ack now pending, not due
     expect(s.counters.lost).toBe(1);
     expect(decodeGre(send(s, Uint8Array.of(0), 302)!).ack).toBe(12);
+  });
+
+  it('under the arrival policy, delivers past a gap at once and acknowledges the highest number', () => {
+    const { s, delivered } = session({ reorder: { policy: 'arrival' } });
+    recv(s, data(10), 0);
+    recv(s, data(12), 1);
+    expect(delivered.map((d) => d.seq)).toEqual([10, 12]);
+    expect(s.buffered).toBe(0);
+    expect(decodeGre(send(s, Uint8Array.of(0), 2)!).ack).toBe(12);
+    recv(s, data(11), 3);
+    recv(s, data(11), 4);
+    expect(delivered.map((d) => d.seq)).toEqual([10, 12, 11]);
+    expect(s.counters.duplicates).toBe(1);
+    expect(s.counters.lost).toBe(0);
+    s.setReorderPolicy('sequence');
+    expect(s.reorderPolicy).toBe('sequence');
+    recv(s, data(14), 5);
+    expect(s.buffered).toBe(1);
   });
 
   it('sends a lone ack ackDelayMs after a single unacknowledged packet (fake clock)', () => {

@@ -233,6 +233,18 @@ export class DataPath {
     return this.#compressor !== undefined || this.#framedCompressor !== undefined;
   }
 
+  /**
+   * Whether received payloads must be read in sequence order: stateful MPPE keys each packet
+   * from the one before (RFC 3078 §8.2), and MPPC without stateless MPPE decompresses each from
+   * the history the ones before built (RFC 2118 §3). Stateless MPPE flushes every packet (key
+   * and history, RFC 3078 §8.1), and plain PPP frames stand alone.
+   */
+  get needsOrder(): boolean {
+    const mppe = this.#o.mppe;
+    if (mppe !== undefined) return !mppe.decryptor.stateless;
+    return this.#framedDecompressor !== undefined;
+  }
+
   /** The largest IP packet that fits the peer's MRU (the TUN MTU to use). */
   get maxIpPacket(): number {
     if (this.#o.mppe === undefined && !this.#compressing) return this.#o.peerMru;

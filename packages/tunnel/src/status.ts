@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ReorderPolicy } from '@pptpkit/gre';
 import type { CompressionAgreement } from '@pptpkit/ppp-lcp-ipcp';
 import type { DataPathCounters } from './data-path.js';
 import type { TunnelDown } from './events.js';
@@ -36,6 +37,16 @@ export interface TunnelStatus {
   readonly data?: Readonly<DataPathCounters>;
   /** GRE counters, once the call is up. */
   readonly gre?: Readonly<Record<string, number>>;
+  /**
+   * How received GRE packets are handed on: `arrival` (each at once: stateless MPPE, plain PPP)
+   * or `sequence` (in order, stateful MPPE and MPPC), with the hold a gap is waited for now (ms)
+   * and how many packets held behind a gap make it a loss.
+   */
+  readonly reorder?: {
+    readonly policy: ReorderPolicy;
+    readonly ms: number;
+    readonly depth: number;
+  };
   /** Round-trip time of the last answered LCP Echo-Request, ms. */
   readonly lcpEchoRttMs?: number;
   /** IP packets from the host dropped because the tunnel was not up. */

@@ -248,7 +248,12 @@ export class Tunnel {
           }),
       ...(this.#upAt === undefined ? {} : { uptimeMs: Math.max(0, now - this.#upAt) }),
       ...(this.#data === undefined ? {} : { data: { ...this.#data.counters } }),
-      ...(this.#gre === undefined ? {} : { gre: { ...this.#gre.counters } }),
+      ...(this.#gre === undefined
+        ? {}
+        : {
+            gre: { ...this.#gre.counters },
+            reorder: { policy: this.#gre.reorderPolicy, ...this.#gre.reorderHold },
+          }),
       ...(echoRtt === undefined ? {} : { lcpEchoRttMs: echoRtt }),
       ipDroppedNotUp: this.#ipDroppedNotUp,
       ...(this.#down === undefined ? {} : { down: this.#down }),
@@ -312,6 +317,9 @@ export class Tunnel {
       peerCallId: call.peerCallId,
       peerReceiveWindow: call.peerReceiveWindow,
       deliver: (bytes, start, end) => this.#frame(bytes, start, end),
+      // Until the data path says otherwise, nothing needs order: PPP's control protocols match
+      // replies by Identifier and never wait behind a lost frame.
+      reorder: { policy: 'arrival' },
     });
     this.#link = new PppLink(this.#linkOptions());
     this.#state = 'ppp';
@@ -490,6 +498,7 @@ export class Tunnel {
       },
     });
     this.#data = data;
+    gre.setReorderPolicy(data.needsOrder ? 'sequence' : 'arrival');
     const tunnelUp: TunnelUp = {
       type: 'up',
       local: up.local,
