@@ -12,6 +12,8 @@
 #   tools/lab/lab.sh capture F run a client session while tcpdump writes the bridge to F
 #   tools/lab/lab.sh restart-server  reboot the pptpd guest (same settings, same namespace)
 #   tools/lab/lab.sh server-exec CMD  run the shell command CMD inside the pptpd guest
+#   tools/lab/lab.sh faults    put the wire faults of PKL_NETEM / PKL_UP_LOSS in place (none set:
+#                              take them all away); they last until changed or the lab stops
 #   tools/lab/lab.sh status    what is running
 #   tools/lab/lab.sh stop      kill what start/client started, remove namespace and devices
 #   tools/lab/lab.sh env       print the lab's addresses and credentials as shell variables
@@ -24,6 +26,9 @@
 # PKL_IPERF_SECONDS, PKL_IPERF_JSON=1 (client only: iperf3 -J), PKL_CLIENT_PASSWORD (client
 # only: try another password), PKL_LOSS=1 (client only: drop one outgoing packet after the
 # pings, then ping again),
+# PKL_NETEM (faults: netem arguments for everything the server guest sends, e.g. "loss 3%" or
+# "loss 3% delay 2ms reorder 25% duplicate 1%"), PKL_UP_LOSS (faults: percent of the GRE packets
+# the clients send that is dropped at random, 0-100, e.g. 3 or 0.5),
 # PKL_CACHE (guest cache), PKL_RUN (run directory), PKL_INSTANCE (another lab beside the
 # default one: namespace pkl-<instance>).
 set -euo pipefail
@@ -117,10 +122,11 @@ cmd_deps() {
   need_root deps
   # iputils-ping: the interop tests ping through tunnels from the lab's namespace.
   # iperf3: `pnpm bench` (apps/client) measures pptpkit's tunnel from the lab's namespace.
-  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio iputils-ping iperf3"
+  # nftables: `lab.sh faults` drops a share of the clients' GRE in the lab's namespace.
+  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio iputils-ping iperf3 nftables"
   # shellcheck disable=SC2086
   if dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | grep -vq 'install ok installed' ||
-    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 7 ]; then
+    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 8 ]; then
     apt-get update -q
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs
@@ -459,6 +465,38 @@ cmd_server_exec() {
   return "$(cat "$d/cmd.rc")"
 }
 
+# faults: the server guest's egress gets `tc qdisc ... netem $PKL_NETEM` (the host kernel has no
+# netem; the guest's has), toward both clients; the clients' GRE is dropped at random in the
+# lab's namespace: pptpkit's on output, the reference guest's on the bridge.
+cmd_faults() {
+  need_root faults
+  need_cmds nft nftables
+  ip netns list | grep -qw "$NS" || die "the lab is not running (tools/lab/lab.sh start)"
+  local netem=${PKL_NETEM:-} up=${PKL_UP_LOSS:-0} permille
+  case $netem in *[!a-z0-9%.\ ]*) die "PKL_NETEM: netem arguments only (letters, digits, '%', '.', spaces), got '$netem'" ;; esac
+  [[ $up =~ ^(100|[0-9]{1,2})(\.[0-9])?$ ]] || die "PKL_UP_LOSS must be a percentage 0-100 with at most one decimal, got '$up'"
+  permille=$(awk -v p="$up" 'BEGIN { printf "%d", p * 10 + 0.5 }')
+  if [ -n "$netem" ]; then
+    cmd_server_exec "tc qdisc replace dev eth0 root netem $netem" >/dev/null ||
+      die "the pptpd guest refused: tc qdisc replace dev eth0 root netem $netem"
+  else
+    cmd_server_exec "tc qdisc del dev eth0 root 2>/dev/null; true" >/dev/null
+  fi
+  ip netns exec "$NS" nft delete table inet pkl_faults 2>/dev/null || true
+  ip netns exec "$NS" nft delete table bridge pkl_faults 2>/dev/null || true
+  if [ "$permille" -gt 0 ]; then
+    ip netns exec "$NS" nft -f - <<EOF
+table inet pkl_faults {
+  chain client_out { type filter hook output priority 0; ip protocol gre numgen random mod 1000 < $permille counter drop; }
+}
+table bridge pkl_faults {
+  chain client_guest { type filter hook forward priority 0; ether saddr $CLI_MAC ip protocol gre numgen random mod 1000 < $permille counter drop; }
+}
+EOF
+  fi
+  say "faults: server → clients: ${netem:-none}; clients' GRE dropped: ${up} %"
+}
+
 # The client uses the server's settings so both ends agree.
 load_server_settings() {
   [ -f "$RUN/server/settings" ] || die "the lab is not running (tools/lab/lab.sh start)"
@@ -580,6 +618,7 @@ server-exec)
   shift
   cmd_server_exec "$@"
   ;;
+faults) cmd_faults ;;
 status) cmd_status ;;
 stop) cmd_stop ;;
 env) cmd_env ;;
