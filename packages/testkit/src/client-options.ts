@@ -35,6 +35,8 @@ export interface TestClientOptions {
   readonly idleMs?: number;
   /** `maxconnect`, ms. */
   readonly maxConnectMs?: number;
+  /** `mtu`. */
+  readonly mtu?: number;
 }
 
 /** pptpkit's default MPPE policy: 128-bit required, stateless unless the server insists. */
@@ -68,6 +70,7 @@ export function testClient(
     sink,
     link: {
       ccp: options.mppcAlone ? mppcOnlyCcpPolicy() : mppeCcpPolicy(mppe),
+      ...(options.mtu === undefined ? {} : { mtu: options.mtu }),
       requireMppe: !options.mppcAlone && mppe.required,
       mppcOffered: options.mppcAlone === true || mppe.mppc,
       lcp: {

@@ -200,6 +200,8 @@ export class DataPath {
   #ipBuf: Uint8Array = this.#rx;
   #ipStart = 0;
   #ipEnd = 0;
+  /** The tunnel's MTU (the TUN's), set by the tunnel. */
+  #mtu = MAX_PACKET;
   /** Bytes `#open` decompressed, and what they gave (0 when the packet was not compressed). */
   #mppcIn = 0;
   #mppcOut = 0;
@@ -252,6 +254,19 @@ export class DataPath {
     const max = this.#o.peerMru - MPPE_HEADER_LENGTH - 2;
     // RFC 2118 §3: a packet must fit in the 8192-byte history.
     return this.#compressing ? Math.min(max, MPPC_HISTORY_SIZE - 2) : max;
+  }
+
+  /** The tunnel's MTU now. */
+  get mtu(): number {
+    return this.#mtu;
+  }
+
+  /**
+   * Sets the tunnel's MTU (at most {@link DataPath.maxIpPacket}): the TCP MSS of SYNs crossing
+   * the tunnel either way is clamped to fit it.
+   */
+  setMtu(mtu: number): void {
+    this.#mtu = Math.min(mtu, this.maxIpPacket);
   }
 
   /**

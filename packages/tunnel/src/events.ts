@@ -95,6 +95,14 @@ export type TunnelEvent =
       readonly details?: Readonly<Record<string, unknown>>;
     }
   | TunnelUp
+  | {
+      /** The path MTU to the server changed, and with it the tunnel's MTU: resize the TUN. */
+      readonly type: 'mtu';
+      /** The new TUN MTU. */
+      readonly mtu: number;
+      /** The path MTU it follows. */
+      readonly pathMtu: number;
+    }
   | TunnelDown
   | {
       /** The tunnel finished its orderly close: nothing more will be sent or received. */

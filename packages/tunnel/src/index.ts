@@ -46,5 +46,11 @@ export type {
   TunnelOptions,
   TunnelSink,
 } from './options.js';
+export {
+  MIN_TUNNEL_MTU,
+  TUNNEL_OVERHEAD,
+  type TunnelPathSizes,
+  tunnelSizesForPath,
+} from './path-mtu.js';
 export type { TunnelStatus } from './status.js';
 export { Tunnel, type TunnelState } from './tunnel.js';

@@ -24,6 +24,7 @@ import { authName, type KeyedAuthMethod, type KeyedAuthStep, mppeStartKeys } fro
 import { DataPath, type MppeCiphers } from './data-path.js';
 import type { TunnelDown, TunnelEvent, TunnelLayer, TunnelUp } from './events.js';
 import type { TunnelOptions, TunnelSink } from './options.js';
+import { tunnelSizesForPath } from './path-mtu.js';
 import type { TunnelStatus } from './status.js';
 
 /** Where a tunnel is. */
@@ -86,6 +87,8 @@ export class Tunnel {
   #lastDataAt = 0;
   /** IP packets from the host before the tunnel was up (or after it closed). */
   #ipDroppedNotUp = 0;
+  /** The path MTU to the server the shell measured, when it did. */
+  #pathMtu: number | undefined;
   readonly #ack = new Uint8Array(GRE_MAX_HEADER_LENGTH);
   readonly #ctlTx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 4096);
 
@@ -157,6 +160,38 @@ export class Tunnel {
     this.#now = now;
     gre.receive(buf, start, end, now);
     this.#settle(now);
+  }
+
+  /**
+   * The path MTU to the server (the route's device MTU, or the kernel's learned path MTU): the
+   * tunnel sizes itself so that no GRE packet needs fragmenting ({@link tunnelSizesForPath}),
+   * unless the settings say otherwise (`link.mtu`, `link.lcp.mru`). Before the call is up it
+   * sets the MRU asked for and the MTU to come; once up, a change moves the MTU (never above
+   * what the peer's MRU allows) and is reported with an `mtu` event for the shell to apply to
+   * the TUN. Harmless when nothing changes.
+   *
+   * @throws RangeError when `pathMtu` is not an integer in 68..65535.
+   */
+  setPathMtu(pathMtu: number, now: number): void {
+    tunnelSizesForPath(pathMtu);
+    this.#pathMtu = pathMtu;
+    const data = this.#data;
+    const up = this.#up;
+    if (data === undefined || up === undefined || this.#state !== 'up') return;
+    this.#now = now;
+    const mtu = this.#tunnelMtu(data);
+    if (mtu === up.mtu) return;
+    this.#up = { ...up, mtu };
+    data.setMtu(mtu);
+    this.#emit({ type: 'mtu', mtu, pathMtu });
+  }
+
+  /** The TUN MTU: `mtu` if set, else the path's (1500 when unknown), within the peer's MRU. */
+  #tunnelMtu(data: DataPath): number {
+    const wanted =
+      this.#o.link?.mtu ??
+      (this.#pathMtu === undefined ? 1500 : tunnelSizesForPath(this.#pathMtu).mtu);
+    return Math.min(wanted, data.maxIpPacket);
   }
 
   /** One IP packet from the host for the peer: `buf[start, end)`. Dropped unless up. */
@@ -331,6 +366,11 @@ export class Tunnel {
     const auth = this.#o.role.auth.map((m) => this.#watchAuth(m));
     const ccp = link.ccp;
     const requireMppe = link.requireMppe ?? false;
+    // Without an `mru` setting, ask for what crosses the path unfragmented.
+    const lcp =
+      link.lcp?.mru !== undefined || this.#pathMtu === undefined
+        ? link.lcp
+        : { ...link.lcp, mru: tunnelSizesForPath(this.#pathMtu).mru };
     return {
       role: this.#role,
       randomBytes: this.#o.randomBytes,
@@ -343,7 +383,7 @@ export class Tunnel {
         startNcpsAfterCcp: requireMppe && ccp !== undefined,
         ipv6: false,
       },
-      ...(link.lcp === undefined ? {} : { lcp: link.lcp }),
+      ...(lcp === undefined ? {} : { lcp }),
       ...(link.ipcp === undefined ? {} : { ipcp: link.ipcp }),
       ...(link.automaton === undefined ? {} : { automaton: link.automaton }),
     };
@@ -498,13 +538,14 @@ export class Tunnel {
       },
     });
     this.#data = data;
+    data.setMtu(this.#tunnelMtu(data));
     gre.setReorderPolicy(data.needsOrder ? 'sequence' : 'arrival');
     const tunnelUp: TunnelUp = {
       type: 'up',
       local: up.local,
       remote: up.peer,
       dns: up.dns,
-      mtu: Math.min(link.mtu ?? 1500, data.maxIpPacket),
+      mtu: this.#tunnelMtu(data),
       ...(up.mppe === undefined ? {} : { mppe: up.mppe }),
     };
     this.#up = tunnelUp;

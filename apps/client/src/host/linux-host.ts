@@ -96,6 +96,21 @@ export class LinuxHost implements TunnelHost {
     });
   }
 
+  async pathMtu(server: string): Promise<number | undefined> {
+    const { rtnl } = this.#o;
+    const path = await rtnl.routeTo(server);
+    const device = (await rtnl.link(path.device)).mtu;
+    // The route cache's MTU: what ICMP "fragmentation needed" taught the kernel (RFC 1191).
+    const learned = (path as { readonly mtu?: number }).mtu;
+    return learned !== undefined && learned > 0 && learned < device ? learned : device;
+  }
+
+  async setMtu(mtu: number): Promise<void> {
+    const tun = this.#tun;
+    if (tun === undefined) return;
+    await this.#changes.setMtu(tun.name, mtu);
+  }
+
   async bringUp(addresses: TunnelAddresses): Promise<TunnelInterface> {
     const { settings } = this.#o;
     const tun = openTun({ name: interfaceName(settings) });

@@ -57,6 +57,13 @@ export interface TunnelHost {
   prepare(server: string): Promise<void>;
   /** The network layer is up: open and configure the TUN, routes and DNS. */
   bringUp(addresses: TunnelAddresses): Promise<TunnelInterface>;
+  /**
+   * The path MTU to the server now: the MTU of the device the route to it leaves by, or the
+   * kernel's learned path MTU for it when lower; `undefined` when it cannot be told.
+   */
+  pathMtu(server: string): Promise<number | undefined>;
+  /** Changes the TUN's MTU (the path MTU to the server changed); after `bringUp`. */
+  setMtu(mtu: number): Promise<void>;
   /** Undoes everything `prepare` and `bringUp` did, in reverse, and closes the TUN. */
   restore(): Promise<void>;
 }

@@ -9,6 +9,9 @@ import type { ControlStream, PacketPort, SessionIo, TunnelInterface } from './io
 import { describeFrame, encryptionName } from './protocol-names.js';
 import { tunnelOptionsFromSettings } from './tunnel-options.js';
 
+/** How often the path MTU to the server is measured again while the tunnel is up, ms. */
+const PATH_MTU_CHECK_MS = 5_000;
+
 /** Where a session is. */
 export type SessionState =
   | 'connecting'
@@ -80,6 +83,10 @@ export class Session {
   #tun: TunnelInterface | undefined;
   #preparing: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Re-measures the path MTU while up. */
+  #pathMtuTimer: ReturnType<typeof setInterval> | undefined;
+  /** The path MTU last measured. */
+  #pathMtu: number | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** Set by the shell's own reasons to stop (signal, address check, host failure, bug). */
   #override: { exitCode: ExitCode; reason: string } | undefined;
@@ -185,6 +192,8 @@ export class Session {
     this.#preparing = this.#io.host.prepare(server);
     await this.#preparing;
     if (this.#stopping()) return;
+    // Measured while the control connection is made; the core needs it before it starts.
+    const measured = this.#checkPathMtu();
     // The GRE socket is open before the call is placed: pppd's first LCP Configure-Request
     // arrives right after the Outgoing-Call-Reply.
     const gre = this.#io.openGre(server);
@@ -232,6 +241,11 @@ export class Session {
         this.#settle();
       }),
     );
+    await measured;
+    if (this.#stopping()) {
+      stream.destroy();
+      return;
+    }
     this.#state = 'control';
     this.#tunnel.start(this.#io.now());
     this.#settle();
@@ -274,6 +288,9 @@ export class Session {
       case 'up':
         this.#networkUp(event);
         break;
+      case 'mtu':
+        this.#mtuChanged(event.mtu, event.pathMtu);
+        break;
       case 'down':
         if (this.#override === undefined) {
           const what =
@@ -302,6 +319,35 @@ export class Session {
         });
         break;
     }
+  }
+
+  /**
+   * Measures the path MTU to the server and hands it to the core, which sizes the tunnel from
+   * it; a failure leaves the sizes as they are (logged).
+   */
+  async #checkPathMtu(): Promise<void> {
+    let pathMtu: number | undefined;
+    try {
+      pathMtu = await this.#io.host.pathMtu(this.#o.server);
+    } catch (error) {
+      this.#log.debug('path MTU unknown', { error });
+      return;
+    }
+    if (pathMtu === undefined || this.#stopping()) return;
+    if (pathMtu !== this.#pathMtu) this.#log.debug('path MTU', { server: this.#o.server, pathMtu });
+    this.#pathMtu = pathMtu;
+    this.#guarded('path MTU', () => {
+      this.#tunnel.setPathMtu(pathMtu, this.#io.now());
+      this.#settle();
+    });
+  }
+
+  /** Resizes the TUN after the core followed a new path MTU. */
+  #mtuChanged(mtu: number, pathMtu: number): void {
+    this.#log.info('path MTU changed', { pathMtu, mtu });
+    this.#io.host
+      .setMtu(mtu)
+      .catch((error: unknown) => this.#log.warn('cannot change the MTU', { mtu, error }));
   }
 
   #networkUp(up: TunnelUp): void {
@@ -334,6 +380,9 @@ export class Session {
         );
         this.#state = 'up';
         this.#upAt = this.#io.now();
+        // ICMP "fragmentation needed" lowers the kernel's path MTU for the server; follow it.
+        this.#pathMtuTimer = setInterval(() => void this.#checkPathMtu(), PATH_MTU_CHECK_MS);
+        this.#pathMtuTimer.unref?.();
         this.#log.info('up', {
           interface: tun.name,
           local: up.local,
@@ -431,6 +480,8 @@ export class Session {
     this.#ending = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#pathMtuTimer !== undefined) clearInterval(this.#pathMtuTimer);
+    this.#pathMtuTimer = undefined;
     await this.#stopStep('control close', () => this.#stream?.destroy());
     await this.#stopStep('GRE close', () => this.#gre?.close());
     // A stop during `prepare` must not undo the host before `prepare` has finished changing it.

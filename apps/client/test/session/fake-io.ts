@@ -38,6 +38,10 @@ export class FakeIo implements SessionIo {
   prepared: string | undefined;
   broughtUp: TunnelAddresses | undefined;
   restored = false;
+  /** What `host.pathMtu` answers; tests change it to move the path MTU. */
+  pathMtu: number | undefined = 1500;
+  /** The MTUs `host.setMtu` was given. */
+  readonly mtuChanges: number[] = [];
   greClosed = false;
   tunClosed = false;
   tcpClosed = false;
@@ -118,6 +122,10 @@ export class FakeIo implements SessionIo {
           },
         },
       };
+    },
+    pathMtu: async () => this.pathMtu,
+    setMtu: async (mtu) => {
+      this.mtuChanges.push(mtu);
     },
     restore: async () => {
       this.restored = true;

@@ -57,6 +57,8 @@ function faultyIo(server: FakeIo, failing: Step, armed: () => boolean): SessionI
     },
     host: {
       prepare: (s) => server.host.prepare(s),
+      pathMtu: (s) => server.host.pathMtu(s),
+      setMtu: (m) => server.host.setMtu(m),
       bringUp: (a) => server.host.bringUp(a),
       restore: async () => {
         fail('host restore');
@@ -141,6 +143,8 @@ describe('an exception inside an I/O callback ends the session in order', () => 
       openGre: () => server.openGre(),
       host: {
         prepare: (s) => server.host.prepare(s),
+        pathMtu: (s) => server.host.pathMtu(s),
+        setMtu: (m) => server.host.setMtu(m),
         bringUp: async (a) => {
           const tun = await server.host.bringUp(a);
           return {

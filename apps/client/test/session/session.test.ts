@@ -28,8 +28,8 @@ describe('the session shell against a fake pptpd, on a fake clock', () => {
       auth: 'MS-CHAPv2',
       mppe: { keyBits: 128, stateless: true, mppc: false },
     });
-    // 1500 (peer MRU) - 2 (MPPE header) - 2 (inner protocol).
-    expect(io.broughtUp).toMatchObject({ local: '192.168.77.10', peer: '192.168.77.1', mtu: 1496 });
+    // The 1500-byte path to the server - 44 (IP, GRE, PPP, MPPE header and inner protocol).
+    expect(io.broughtUp).toMatchObject({ local: '192.168.77.10', peer: '192.168.77.1', mtu: 1456 });
 
     // TUN → PPP → MPPE → GRE: the server core decrypts with its own keys (RFC 3079 server role).
     const out = udpPacket('192.168.77.10', '192.168.77.1', 1);
@@ -147,6 +147,29 @@ describe('the session shell against a fake pptpd, on a fake clock', () => {
     expect(t.result()?.exitCode).toBe(EXIT.negotiation);
     expect(t.result()?.reason).toMatch(/192\.168\.77\.10.*192\.168\.77\.99/);
     expect(io.broughtUp).toBeUndefined();
+    io.dispose();
+  });
+
+  it('sizes the tunnel from the path MTU to the server and follows it when it shrinks', async () => {
+    const io = fake();
+    io.pathMtu = 1400;
+    const t = startSession(io);
+    await until(() => t.up() !== undefined);
+    // 1400 - 44: a full-size packet leaves as one 1400-byte GRE packet.
+    expect(io.broughtUp?.mtu).toBe(1356);
+    // We asked for an MRU of 1360 (1400 - 40), so the server's packets fit the path too.
+    expect(io.server.status(performance.now()).mtu).toBe(1356);
+    // ICMP "fragmentation needed" taught the kernel a smaller path MTU: the TUN follows.
+    io.pathMtu = 1280;
+    await until(() => io.mtuChanges.length > 0, 6_000);
+    expect(io.mtuChanges).toEqual([1236]);
+    expect(t.session.status().mtu).toBe(1236);
+    expect(t.lines.join('\n')).toContain('path MTU changed');
+    // The same path MTU again changes nothing.
+    await until(() => false, 6_000).catch(() => undefined);
+    expect(io.mtuChanges).toEqual([1236]);
+    t.root.abort();
+    await until(() => t.result() !== undefined);
     io.dispose();
   });
 
