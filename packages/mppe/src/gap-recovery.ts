@@ -11,8 +11,9 @@
  * recently seen lengths, most likely first, and the caller, which can judge the plaintext,
  * keeps the first that decrypts the packet to something well-formed.
  */
-import { MPPE_STATUS } from './status.js';
+
 import { Rc4 } from './rc4.js';
+import { MPPE_STATUS } from './status.js';
 
 /** The most packets a gap may have lost for the keystream to be recovered across it. */
 export const MPPE_RECOVERY_MAX_GAP = 4;

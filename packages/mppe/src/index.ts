@@ -38,12 +38,12 @@ export {
   MppeDecryptor,
 } from './decryptor.js';
 export { MppeEncryptor } from './encryptor.js';
+export type { MppeErrorCode } from './errors.js';
 export {
   MPPE_RECOVERY_CANDIDATES,
   MPPE_RECOVERY_MAX_GAP,
   MPPE_RECOVERY_MAX_LENGTH,
 } from './gap-recovery.js';
-export type { MppeErrorCode } from './errors.js';
 export {
   COHERENCY_COUNT_SPACE,
   MPPC_FLAG_MASK,
