@@ -379,9 +379,10 @@ export class DataPath {
    * One MPPE packet (RFC 3078 §3): decrypted, then decompressed per its A/B/C bits. MPPE has no
    * integrity check, so a packet that decrypts to garbage must not move the key state: a
    * stateful re-synchronisation is tried under each later key the sender may have reached, and
-   * a packet after a short gap at each likely keystream offset (`retryLast`), then the packet is taken back (`rejectLast`), so that a forged count far
-   * ahead cannot make genuine stateless packets stale, and a damaged stateful packet leaves the
-   * key state at the last key known good.
+   * a packet after a short gap at each likely keystream offset (`retryLast`), then the packet is
+   * taken back (`rejectLast`), so that a forged count far ahead cannot make genuine stateless
+   * packets stale, and a damaged stateful packet leaves the key state at the last key known
+   * good.
    */
   #receiveMppe(dec: MppeDecryptor, frame: Uint8Array, start: number, end: number): void {
     const c = this.counters;
