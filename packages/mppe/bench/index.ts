@@ -6,6 +6,7 @@
  */
 import { MppeDecryptor, MppeEncryptor } from '../src/index.js';
 import { forgedPacketReport } from './forged.js';
+import { gapRecoveryReport } from './gap-recovery.js';
 
 const PACKET = 1400;
 const START_KEY = Uint8Array.from({ length: 16 }, (_, k) => (k * 29 + 7) & 0xff);
@@ -125,3 +126,6 @@ for (const [name, run] of [
 
 // Forged stateless packets (issue 12): the work one forged packet can cost.
 for (const line of forgedPacketReport()) console.log(line);
+
+// Stateful gap recovery (issue 14): a recovered packet, and the worst a hostile one costs.
+for (const line of gapRecoveryReport()) console.log(line);

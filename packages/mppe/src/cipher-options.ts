@@ -12,3 +12,16 @@ export interface MppeCipherOptions {
   /** Stateless mode (H bit negotiated): a new key for every packet (RFC 3078 §7.1). */
   readonly stateless: boolean;
 }
+
+/** Configuration of an `MppeDecryptor`. */
+export interface MppeDecryptorOptions extends MppeCipherOptions {
+  /**
+   * Stateful mode: recover the keystream across a gap of up to `MPPE_RECOVERY_MAX_GAP` lost
+   * packets that cannot have changed the key, instead of asking for a CCP Reset-Request
+   * (`decrypt` returns the plaintext under the likeliest offset and sets `guessed`;
+   * `retryLast` tries the next, `rejectLast` falls back). Only for a caller that checks every
+   * plaintext and calls `retryLast`/`rejectLast` on garbage, and never with MPPC (the lost
+   * packets are missing from its history too). Default false; ignored when stateless.
+   */
+  readonly recoverGaps?: boolean;
+}

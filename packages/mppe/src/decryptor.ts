@@ -1,4 +1,5 @@
-import type { MppeCipherOptions } from './cipher-options.js';
+import type { MppeDecryptorOptions } from './cipher-options.js';
+import { GapRecovery, MPPE_RECOVERY_MAX_GAP } from './gap-recovery.js';
 import { COHERENCY_COUNT_SPACE, MPPC_FLAG_MASK, MPPE_FLAG, MPPE_HEADER_LENGTH } from './header.js';
 import { KeyChain } from './key-chain.js';
 import { KeySchedule } from './key-schedule.js';
@@ -33,6 +34,9 @@ export const MPPE_STALE_ZONE = 256;
  */
 export const MPPE_KEY_CHANGE_BUDGET = 64;
 
+/** `#statefulKey`: the packet follows a gap the keystream may be recovered across. */
+const GUESS = 1;
+
 /**
  * The receiving half of MPPE (RFC 3078 §7–§8). `decrypt` returns the plaintext length, or a
  * negative {@link MPPE_STATUS} when it drops the packet; it never returns plaintext decrypted
@@ -60,6 +64,15 @@ export const MPPE_KEY_CHANGE_BUDGET = 64;
  * once more, which nothing on the wire shows once it is lost or damaged: when the plaintext
  * proves garbage, {@link retryLast} decrypts the packet again one key change further, up to
  * one per such packet (and {@link MPPE_KEY_CHANGE_BUDGET} key changes in all).
+ *
+ * Stateful with `recoverGaps` (issue 14): a gap of 1 to `MPPE_RECOVERY_MAX_GAP` lost packets,
+ * none of which can have been a flag packet, before a packet that is neither FLUSHED nor MPPC
+ * compressed does not lose synchronisation at once: the key is unchanged, only the keystream
+ * the lost packets used is unknown, and `decrypt` returns the packet decrypted at the likeliest
+ * offset (the sum of `gap` recently seen lengths) with {@link guessed} set; `retryLast` tries
+ * the next offsets (at most `MPPE_RECOVERY_CANDIDATES`), `rejectLast` takes the packet back as
+ * for a gap today (`RESET_NEEDED`). The offset kept moves the RC4 state on at the next
+ * `decrypt`.
  */
 export class MppeDecryptor {
   /** Stateful: the key state. Stateless: owned by `#chain`. */
@@ -82,9 +95,10 @@ export class MppeDecryptor {
   /**
    * How to take back the last accepted packet ({@link rejectLast}). Stateless: the state before
    * it (count, the steps it moved, the ring slots it overwrote) and the slot it marked seen.
-   * Stateful: the session key and the expected count before a key change.
+   * Stateful: the session key and the expected count before a key change; after a gap crossed
+   * by a guess (`'guess'`), the expected count before it.
    */
-  #undo: 'none' | 'seen' | 'forward' | 'spent' | 'rekeyed' = 'none';
+  #undo: 'none' | 'seen' | 'forward' | 'spent' | 'rekeyed' | 'guess' = 'none';
   #undoCount = 0;
   #undoStarted = false;
   #undoSeenSlot = 0;
@@ -100,12 +114,14 @@ export class MppeDecryptor {
    */
   #retries = 0;
   #retryLength = 0;
+  /** Stateful with `recoverGaps`: the keystream offsets tried across a gap. */
+  readonly #recovery: GapRecovery | undefined;
 
   /**
    * @param options - the receive-direction start key, strength and mode.
    * @throws TypeError on a start key of the wrong length.
    */
-  constructor(options: MppeCipherOptions) {
+  constructor(options: MppeDecryptorOptions) {
     this.#keys = new KeySchedule(options.startKey, options.keyBits);
     this.#stateless = options.stateless;
     this.#ring = new Uint8Array(MPPE_REORDER_WINDOW * this.#keys.length);
@@ -118,6 +134,8 @@ export class MppeDecryptor {
       this.#chain = undefined;
       this.#rc4.setKey(this.#keys.session, 0, this.#keys.length);
     }
+    this.#recovery =
+      options.recoverGaps === true && !options.stateless ? new GapRecovery() : undefined;
   }
 
   /**
@@ -139,6 +157,15 @@ export class MppeDecryptor {
    */
   get coherencyCount(): number {
     return this.#count;
+  }
+
+  /**
+   * Stateful with `recoverGaps`: the plaintext the last `decrypt` or `retryLast` returned was
+   * decrypted after a gap, at a guessed keystream offset. It is kept unless the caller, having
+   * found it garbage, calls `retryLast` (the next offset) or `rejectLast`.
+   */
+  get guessed(): boolean {
+    return this.#undo === 'guess';
   }
 
   /** Stateful: synchronisation is lost and a CCP Reset-Request should be outstanding. */
@@ -174,6 +201,9 @@ export class MppeDecryptor {
     ) {
       throw new RangeError('MPPE decrypt: bad offsets or lengths');
     }
+    // The packet before was kept: a keystream offset guessed for it becomes the state.
+    const recovery = this.#recovery;
+    recovery?.commit(this.#rc4);
     this.#undo = 'none';
     if (plain < 0) return this.#drop(MPPE_STATUS.TOO_SHORT);
     const b0 = src[srcOffset]!;
@@ -182,10 +212,21 @@ export class MppeDecryptor {
     if ((b0 & MPPE_FLAG.ENCRYPTED) === 0) return this.#drop(MPPE_STATUS.NOT_ENCRYPTED);
     const status = this.#stateless
       ? this.#statelessKey(count, flushed)
-      : this.#statefulKey(count, flushed, length);
+      : this.#statefulKey(count, b0, length);
     if (status < 0) return status;
-    this.#rc4.process(src, srcOffset + MPPE_HEADER_LENGTH, dst, dstOffset, plain);
     this.#flags = b0 & MPPC_FLAG_MASK;
+    if (status === GUESS) {
+      const n = recovery!.next(src, srcOffset + MPPE_HEADER_LENGTH, dst, dstOffset, plain);
+      if (n < 0) {
+        // No offset opens with a protocol field: lost, as without recovery.
+        this.#undo = 'none';
+        return this.#loseSync(this.#undoCount);
+      }
+    } else {
+      this.#rc4.process(src, srcOffset + MPPE_HEADER_LENGTH, dst, dstOffset, plain);
+    }
+    // What the sender's packets encrypt: the lengths lost packets are guessed from.
+    recovery?.record(plain);
     return plain;
   }
 
@@ -201,8 +242,13 @@ export class MppeDecryptor {
    * sent in the gap that is not a flag packet, and the whole re-synchronisation stays within
    * {@link MPPE_KEY_CHANGE_BUDGET} key changes.
    *
+   * After a gap crossed by a guess ({@link guessed}), it decrypts the packet at the next
+   * candidate keystream offset instead (no key change: one pass over the packet from keystream
+   * computed by `decrypt`, at most `MPPE_RECOVERY_CANDIDATES` offsets in all).
+   *
    * @returns the plaintext length (`length - 2`), or `MPPE_STATUS.NO_OTHER_KEY` (stateless
-   *   mode, a packet that did not end a discarding, or every key tried).
+   *   mode, a packet that neither ended a discarding nor followed a gap crossed by a guess, or
+   *   every key or offset tried).
    * @throws RangeError on out-of-bounds offsets, a `dst` that overlaps the packet (the
    *   ciphertext must still be there), or a packet other than the one just accepted.
    */
@@ -213,7 +259,10 @@ export class MppeDecryptor {
     dst: Uint8Array,
     dstOffset: number,
   ): number {
-    if (this.#undo !== 'rekeyed' || this.#retries === 0) return MPPE_STATUS.NO_OTHER_KEY;
+    const guess = this.#undo === 'guess';
+    if (!guess && (this.#undo !== 'rekeyed' || this.#retries === 0)) {
+      return MPPE_STATUS.NO_OTHER_KEY;
+    }
     const plain = length - MPPE_HEADER_LENGTH;
     if (
       srcOffset < 0 ||
@@ -231,6 +280,9 @@ export class MppeDecryptor {
       (((src[srcOffset]! & 0x0f) << 8) | src[srcOffset + 1]!) !== this.#count
     ) {
       throw new RangeError('MPPE retryLast: not the packet decrypt accepted last');
+    }
+    if (guess) {
+      return this.#recovery!.next(src, srcOffset + MPPE_HEADER_LENGTH, dst, dstOffset, plain);
     }
     this.#retries--;
     this.#keys.rekey(this.#rc4);
@@ -264,6 +316,11 @@ export class MppeDecryptor {
     this.#undo = 'none';
     if (!this.#stateless) {
       if (undo === 'none') return 0;
+      if (undo === 'guess') {
+        // Nothing moved but the count: the gap is lost, as without recovery.
+        this.#recovery!.abandon();
+        return this.#loseSync(this.#undoCount);
+      }
       // The RC4 tables keep the rejected key: only a FLUSHED packet (a key change) ends the
       // discarding, and it re-keys them from the restored session key.
       if (undo === 'rekeyed') {
@@ -298,6 +355,31 @@ export class MppeDecryptor {
       // The RC4 tables hold the rejected key; every later packet re-keys them before use.
     }
     return 0;
+  }
+
+  /**
+   * Stateful, in sync: `count` is not the one `expected`. With `recoverGaps`, a gap of at most
+   * `MPPE_RECOVERY_MAX_GAP` packets is crossed when the key cannot have changed in it: no flag
+   * packet among the lost counts (`expected` and `count` on the same 256-count page), and
+   * neither FLUSHED nor MPPC compressed (C) on this packet. Otherwise synchronisation is lost.
+   */
+  #acrossGap(count: number, expected: number, b0: number, length: number): number {
+    const gap = (count - expected) & 0xfff;
+    if (
+      this.#recovery === undefined ||
+      gap > MPPE_RECOVERY_MAX_GAP ||
+      (count & 0xf00) !== (expected & 0xf00) ||
+      (b0 & (MPPE_FLAG.FLUSHED | MPPE_FLAG.COMPRESSED)) !== 0 ||
+      !this.#recovery.begin(this.#rc4, gap, length - MPPE_HEADER_LENGTH)
+    ) {
+      return this.#loseSync(expected);
+    }
+    this.#undo = 'guess';
+    this.#undoCount = expected;
+    this.#count = count;
+    this.#retries = 0;
+    this.#retryLength = length;
+    return GUESS;
   }
 
   /** A drop: in stateful mode any unusable packet may have consumed keystream, so resync. */
@@ -384,14 +466,18 @@ export class MppeDecryptor {
     return 0;
   }
 
-  /** Stateful: advances the key state for `count` (a packet of `length` bytes); 0 or a status. */
-  #statefulKey(count: number, flushed: boolean, length: number): number {
+  /**
+   * Stateful: advances the key state for `count` (a packet of `length` bytes, header byte `b0`);
+   * 0, `GUESS` (decrypt across a gap with {@link GapRecovery}) or a negative status.
+   */
+  #statefulKey(count: number, b0: number, length: number): number {
+    const flushed = (b0 & MPPE_FLAG.FLUSHED) !== 0;
     // The count the sender uses next under the current key (while discarding, `#count`).
     const expected = this.#discarding ? this.#count : (this.#count + 1) & 0xfff;
     if (!this.#discarding) {
-      if (count !== expected) return this.#loseSync(expected);
       // RFC 3078 §7.2: a flag packet must be flushed (the sender changed key before it).
       if ((count & 0xff) === 0xff && !flushed) return this.#loseSync(expected);
+      if (count !== expected) return this.#acrossGap(count, expected, b0, length);
     } else {
       if (!flushed) return MPPE_STATUS.DISCARDING;
       // A FLUSHED packet from before the gap (reordered) cannot resynchronise us.

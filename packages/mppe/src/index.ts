@@ -30,7 +30,7 @@ export {
   mppcOnlyCcpPolicy,
   mppeCcpPolicy,
 } from './ccp-policy.js';
-export type { MppeCipherOptions } from './cipher-options.js';
+export type { MppeCipherOptions, MppeDecryptorOptions } from './cipher-options.js';
 export {
   MPPE_KEY_CHANGE_BUDGET,
   MPPE_REORDER_WINDOW,
@@ -39,6 +39,11 @@ export {
 } from './decryptor.js';
 export { MppeEncryptor } from './encryptor.js';
 export type { MppeErrorCode } from './errors.js';
+export {
+  MPPE_RECOVERY_CANDIDATES,
+  MPPE_RECOVERY_MAX_GAP,
+  MPPE_RECOVERY_MAX_LENGTH,
+} from './gap-recovery.js';
 export {
   COHERENCY_COUNT_SPACE,
   MPPC_FLAG_MASK,

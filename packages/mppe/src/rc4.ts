@@ -71,6 +71,36 @@ export class Rc4 {
     this.#j = 0;
   }
 
+  /** Takes over `other`'s state (its permutation and indexes), as if keyed and run alike. */
+  copyFrom(other: Rc4): void {
+    this.#s.set(other.#s);
+    this.#i = other.#i;
+    this.#j = other.#j;
+  }
+
+  /**
+   * Writes the next `length` bytes of keystream to `dst[dstOffset ..]` (what `process` would XOR
+   * over them), moving the state on as far. Bounds are the caller's job.
+   */
+  keystream(dst: Uint8Array, dstOffset: number, length: number): void {
+    const s = work;
+    s.set(this.#s);
+    let i = this.#i;
+    let j = this.#j;
+    for (let d = dstOffset, end = dstOffset + length; d < end; d++) {
+      i = (i + 1) & 255;
+      const si = s[i]!;
+      j = (j + si) & 255;
+      const sj = s[j]!;
+      s[i] = sj;
+      s[j] = si;
+      dst[d] = s[(si + sj) & 255]!;
+    }
+    this.#s.set(s);
+    this.#i = i;
+    this.#j = j;
+  }
+
   /**
    * XORs `length` bytes of keystream over `src[srcOffset ..]` into `dst[dstOffset ..]`
    * (encryption and decryption are the same operation). `dst` may be `src`: the output may

@@ -54,6 +54,11 @@ export interface DataPathCounters {
    * (forged, corrupted or under the wrong key): dropped, and the decryptor's state taken back.
    */
   mppeRejected: number;
+  /**
+   * Stateful MPPE: packets after a gap that read right at a guessed keystream offset (the gap
+   * crossed without a Reset-Request; then handed to the TUN as any other).
+   */
+  mppeRecovered: number;
   /** CCP Reset-Requests asked for by the decryptor (stateful mode) or the decompressor. */
   resetRequests: number;
   /** Bytes handed to the MPPC compressor (PPP protocol field + IP packet). */
@@ -122,6 +127,7 @@ export function createDataPathCounters(): DataPathCounters {
     rxBadChecksum: 0,
     mppeDropped: 0,
     mppeRejected: 0,
+    mppeRecovered: 0,
     resetRequests: 0,
     mppcTxPlainBytes: 0,
     mppcTxCompressedBytes: 0,
@@ -387,10 +393,11 @@ export class DataPath {
   /**
    * One MPPE packet (RFC 3078 §3): decrypted, then decompressed per its A/B/C bits. MPPE has no
    * integrity check, so a packet that decrypts to garbage must not move the key state: a
-   * stateful re-synchronisation is tried under each later key the sender may have reached
-   * (`retryLast`), then the packet is taken back (`rejectLast`), so that a forged count far
-   * ahead cannot make genuine stateless packets stale, and a damaged stateful packet leaves the
-   * key state at the last key known good.
+   * stateful re-synchronisation is tried under each later key the sender may have reached, and
+   * a packet after a short gap at each likely keystream offset (`retryLast`), then the packet is
+   * taken back (`rejectLast`), so that a forged count far ahead cannot make genuine stateless
+   * packets stale, and a damaged stateful packet leaves the key state at the last key known
+   * good.
    */
   #receiveMppe(dec: MppeDecryptor, frame: Uint8Array, start: number, end: number): void {
     const c = this.counters;
@@ -414,6 +421,18 @@ export class DataPath {
         break;
       }
       opened = this.#open(dec.flags, rx, n);
+    }
+    if (dec.guessed) {
+      if (opened === OPENED.IP) {
+        c.mppeRecovered++;
+        this.#settle(opened);
+        return;
+      }
+      // No offset across the gap reads right: lost sync, as the gap alone used to.
+      c.mppeDropped++;
+      dec.rejectLast();
+      this.#requestReset();
+      return;
     }
     if (this.#settle(opened)) return;
     c.mppeRejected++;

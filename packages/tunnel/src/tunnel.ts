@@ -508,7 +508,14 @@ export class Tunnel {
       const stateless = up.mppe.stateless;
       mppe = {
         encryptor: new MppeEncryptor({ startKey: start.send, keyBits, stateless }),
-        decryptor: new MppeDecryptor({ startKey: start.receive, keyBits, stateless }),
+        // Stateful: cross short gaps (the data path checks every plaintext), except with MPPC,
+        // whose history lacks the lost packets too.
+        decryptor: new MppeDecryptor({
+          startKey: start.receive,
+          keyBits,
+          stateless,
+          recoverGaps: link.mppcOffered !== true,
+        }),
       };
     } else if (link.requireMppe) {
       this.#finish(

@@ -9,17 +9,22 @@ const material = {
   ntResponse: new Uint8Array(24).fill(9),
 };
 
-function ciphers(role: 'client' | 'server', stateless: boolean) {
+function ciphers(role: 'client' | 'server', stateless: boolean, recoverGaps = false) {
   const k = deriveMsChapV2StartKeys({ role, keyBits: 128, ...material });
   return {
     encryptor: new MppeEncryptor({ startKey: k.send, keyBits: 128, stateless }),
-    decryptor: new MppeDecryptor({ startKey: k.receive, keyBits: 128, stateless }),
+    decryptor: new MppeDecryptor({ startKey: k.receive, keyBits: 128, stateless, recoverGaps }),
   };
 }
 
 /** Two data paths back to back; `wire` decides what happens to each GRE packet in flight. */
 function pair(
-  options: { stateless?: boolean; mppe?: boolean; framing?: { acfc: boolean; pfc: boolean } } = {},
+  options: {
+    stateless?: boolean;
+    mppe?: boolean;
+    framing?: { acfc: boolean; pfc: boolean };
+    recoverGaps?: boolean;
+  } = {},
 ) {
   const stateless = options.stateless ?? true;
   const mppe = options.mppe ?? true;
@@ -61,7 +66,7 @@ function pair(
     },
     framing,
     peerMru: 1500,
-    mppe: mppe ? ciphers('server', stateless) : undefined,
+    mppe: mppe ? ciphers('server', stateless, options.recoverGaps) : undefined,
     onResetNeeded: () => {
       resets++;
     },
@@ -118,6 +123,36 @@ describe('DataPath (TUN → PPP → MPPE → GRE and back)', () => {
     p.greB.timeout(30_000, new Uint8Array(16));
     expect(p.tunB.at(-1)).toEqual(after);
     expect(p.tunB).toHaveLength(2);
+  });
+
+  it('stateful, recoverGaps: a lost packet of a length seen before is crossed without a Reset-Request (issue 14)', () => {
+    const p = pair({ stateless: false, recoverGaps: true });
+    const packets = Array.from({ length: 8 }, (_, i) => ipv4Packet(new Array(1000).fill(i)));
+    for (const x of packets) p.a.sendIp(x, 0, x.length, 0);
+    for (const [i, x] of p.inFlight.entries()) if (i !== 3 && i !== 5 && i !== 6) p.deliver(x);
+    p.greB.timeout(10_000, new Uint8Array(16));
+    expect(p.tunB).toEqual(packets.filter((_, i) => i !== 3 && i !== 5 && i !== 6));
+    expect(p.resets()).toBe(0);
+    expect(p.b.counters).toMatchObject({ mppeRecovered: 2, mppeDropped: 0, mppeRejected: 0 });
+  });
+
+  it('stateful, recoverGaps: a lost packet of a length never seen still asks for a Reset-Request, counted as before', () => {
+    const p = pair({ stateless: false, recoverGaps: true });
+    const packets = Array.from({ length: 4 }, (_, i) =>
+      ipv4Packet(new Array(i === 2 ? 700 : 100).fill(i)),
+    );
+    for (const x of packets) p.a.sendIp(x, 0, x.length, 0);
+    for (const [i, x] of p.inFlight.entries()) if (i !== 2) p.deliver(x);
+    p.greB.timeout(10_000, new Uint8Array(16));
+    expect(p.tunB).toEqual(packets.slice(0, 2));
+    expect(p.resets()).toBe(1);
+    expect(p.b.counters).toMatchObject({
+      mppeRecovered: 0,
+      mppeDropped: 1,
+      mppeRejected: 0,
+      rxBadChecksum: 0,
+      rxDropped: 0,
+    });
   });
 
   /** A forged MPPE frame (protocol 0x00FD, D and A set, any count, any bytes). */
