@@ -144,6 +144,15 @@ export function ratio(
   return pptpkit / reference;
 }
 
+/** A Markdown-style table: the first column left-aligned, the others right-aligned. */
+function formatTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...body.map(line)].join('\n');
+}
+
 /** A Markdown-style table `metric | pptpkit | reference | ratio` with aligned columns. */
 export function formatComparison(rows: readonly ComparisonRow[], referenceName: string): string {
   const header = ['metric', 'pptpkit', referenceName, 'ratio pptpkit/reference'];
@@ -152,11 +161,7 @@ export function formatComparison(rows: readonly ComparisonRow[], referenceName: 
     const q = ratio(r.pptpkit, r.reference);
     return [r.metric, cell(r.pptpkit, digits), cell(r.reference, digits), cell(q, 2)];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(header), rule, ...body.map(line)].join('\n');
+  return formatTable(header, body);
 }
 
 /**
@@ -166,4 +171,64 @@ export function formatComparison(rows: readonly ComparisonRow[], referenceName: 
 export function pppdEncryption(pppdLog: string): string | undefined {
   const enabled = /^(MPPE \d+-bit (?:stateless|stateful)) compression enabled$/m.exec(pppdLog);
   return enabled?.[1];
+}
+
+/** What one client measured under one fault profile. */
+export interface ProfileFigures {
+  /** Download (server → client) Mbit/s; undefined when iperf3 could not complete. */
+  readonly down: number | undefined;
+  /** Upload (client → server) Mbit/s. */
+  readonly up: number | undefined;
+  /** Ping replies lost, %. */
+  readonly pingLossPercent: number | undefined;
+}
+
+/** One fault profile's row: pptpkit's and the reference client's figures. */
+export interface FaultRow {
+  readonly profile: string;
+  readonly pptpkit: ProfileFigures;
+  readonly reference: ProfileFigures;
+}
+
+const percentOf = (v: number | undefined, clean: number | undefined): string =>
+  v === undefined || clean === undefined || clean === 0
+    ? 'n/a'
+    : `${((v / clean) * 100).toFixed(0)} %`;
+
+/**
+ * A Markdown-style table of throughput under each fault profile: each client's download and
+ * upload, each as a share of the same client's figure on the first (clean) row, ping loss, and
+ * the pptpkit/reference ratio per direction.
+ */
+export function formatFaultTable(rows: readonly FaultRow[]): string {
+  const clean = rows[0];
+  const header = [
+    'wire',
+    'pptpkit ↓ Mbit/s',
+    'of clean',
+    'pptpkit ↑',
+    'of clean',
+    'ping lost',
+    'reference ↓',
+    'of clean',
+    'reference ↑',
+    'of clean',
+    'ratio ↓',
+    'ratio ↑',
+  ];
+  const body = rows.map((r) => [
+    r.profile,
+    cell(r.pptpkit.down, 1),
+    percentOf(r.pptpkit.down, clean?.pptpkit.down),
+    cell(r.pptpkit.up, 1),
+    percentOf(r.pptpkit.up, clean?.pptpkit.up),
+    r.pptpkit.pingLossPercent === undefined ? 'n/a' : `${r.pptpkit.pingLossPercent.toFixed(0)} %`,
+    cell(r.reference.down, 1),
+    percentOf(r.reference.down, clean?.reference.down),
+    cell(r.reference.up, 1),
+    percentOf(r.reference.up, clean?.reference.up),
+    cell(ratio(r.pptpkit.down, r.reference.down), 2),
+    cell(ratio(r.pptpkit.up, r.reference.up), 2),
+  ]);
+  return formatTable(header, body);
 }

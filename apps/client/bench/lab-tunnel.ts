@@ -1,7 +1,10 @@
 /**
  * Lab tunnel benchmark: TCP throughput (iperf3, both directions), ping RTT and time to `up`
  * of pptpkit's real tunnel, beside the reference client (pptp-linux + pppd + kernel MPPE in
- * a user-mode-linux guest) against the same pptpd in the same lab run.
+ * a user-mode-linux guest) against the same pptpd in the same lab run; then both again under
+ * each fault profile of the lab (`lab.sh faults`: loss each way, and loss, delay, reordering
+ * and duplication combined), in stateless and stateful MPPE, printed as shares of the clean
+ * figures from the same run and as pptpkit/reference ratios.
  *
  * Runs its own lab instance (`PKL_INSTANCE=bench`, namespace `pkl-bench`) and always stops it.
  * Everything that sends packets runs inside that namespace or inside the lab's guests. Without
@@ -15,9 +18,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   cpuTicks,
+  type FaultRow,
   formatComparison,
+  formatFaultTable,
   type IperfResult,
   type PingSummary,
+  type ProfileFigures,
   parseIperf3Json,
   parsePingSummary,
   parsePingTimes,
@@ -44,8 +50,20 @@ const serverTunnel = '192.168.77.1';
 const target = '10.78.0.1';
 const pingCount = 20;
 const congestion = 'cubic';
-/** Upper bound of the whole bench, lab start and stop included. */
-const watchdogSeconds = 180;
+/** Upper bound of the whole bench, lab starts and stops included. */
+const watchdogSeconds = 1200;
+
+/** The wires measured, the clean one first (lab settings of `lab.sh faults`). */
+const faultProfiles: readonly { name: string; netem: string; upLoss: string }[] = [
+  { name: 'clean', netem: '', upLoss: '0' },
+  { name: '3 % loss server → client', netem: 'loss 3%', upLoss: '0' },
+  { name: '3 % loss client → server', netem: '', upLoss: '3' },
+  {
+    name: '3 % loss both ways + 2 ms delay + 25 % reordering + 1 % duplication',
+    netem: 'loss 3% delay 2ms reorder 25% duplicate 1%',
+    upLoss: '3',
+  },
+];
 
 const seconds = Number(process.env['PPTPKIT_BENCH_SECONDS'] ?? '5');
 
@@ -130,9 +148,11 @@ interface Figures {
   encryption?: string;
 }
 
-async function referenceRun(): Promise<Figures & { guestCongestion: string }> {
+async function referenceRun(
+  env: NodeJS.ProcessEnv = labEnv,
+): Promise<Figures & { guestCongestion: string }> {
   const client = await lab(['client'], (75 + 2 * seconds + 20) * 1000, {
-    ...labEnv,
+    ...env,
     PKL_IPERF_SECONDS: String(seconds),
     PKL_IPERF_JSON: '1',
     PKL_PING_COUNT: String(pingCount),
@@ -156,12 +176,12 @@ async function referenceRun(): Promise<Figures & { guestCongestion: string }> {
 }
 
 /** The seed's peer format, pointed at the lab's server, plus the login secret. */
-function writeConfig(dir: string): { peers: string; secrets: string } {
+function writeConfig(dir: string, stateful = false): { peers: string; secrets: string } {
   const peers = join(dir, 'peers');
   mkdirSync(peers);
   writeFileSync(
     join(peers, 'bench'),
-    'pty "pptp 10.77.0.10 --nolaunchpppd"\nname pptpkit\nrequire-mppe-128\ndefaultroute\n',
+    `pty "pptp 10.77.0.10 --nolaunchpppd"\nname pptpkit\nrequire-mppe-128\ndefaultroute\n${stateful ? 'mppe-stateful-prefer\n' : ''}`,
   );
   const secrets = join(dir, 'chap-secrets');
   writeFileSync(secrets, 'pptpkit * golden-Passw0rd *\n', { mode: 0o600 });
@@ -189,123 +209,235 @@ async function iperf(reverse: boolean): Promise<IperfResult> {
   return parseIperf3Json(r.stdout);
 }
 
-async function pptpkitRun(): Promise<Figures> {
+/** A running pptpkit client in the bench's namespace. */
+interface PptpkitClient {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly records: Record<string, unknown>[];
+  readonly exited: Promise<void>;
+  readonly dir: string;
+  readonly secondsLaunchToUp: number;
+  readonly secondsToUp: number | undefined;
+  readonly encryption: string | undefined;
+  /** The log so far, one JSON record per line. */
+  log(): string;
+}
+
+/** Starts `pptpkit up` from source in the namespace and waits for an answer through it. */
+async function startPptpkit(stateful = false): Promise<PptpkitClient> {
   const dir = mkdtempSync(join(tmpdir(), 'pptpkit-bench-'));
   tempDirs.add(dir);
-  let child: ChildProcess | undefined;
+  const { peers, secrets } = writeConfig(dir, stateful);
+  const launched = performance.now();
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      netns,
+      process.execPath,
+      '--import',
+      'tsx',
+      '--conditions=@pptpkit/source',
+      join(repo, 'apps/client/src/cli/run.ts'),
+      'up',
+      'bench',
+      '--peers-dir',
+      peers,
+      '--secrets',
+      secrets,
+      '--log-format',
+      'json',
+    ],
+    {
+      cwd: repo,
+      env: { ...process.env, PPTPKIT_RUN_DIR: join(dir, 'run') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  children.add(child);
+  const records: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    partial += chunk;
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        records.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        records.push({ message: line });
+      }
+    }
+  });
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
+  const log = (): string => records.map((r) => JSON.stringify(r)).join('\n');
+
+  // `ip netns exec` execs the command: the child's pid is node's, whose CPU we sample.
+  const end = Date.now() + 30_000;
+  let upRecord: Record<string, unknown> | undefined;
+  while (upRecord === undefined) {
+    upRecord = records.find((r) => r['message'] === 'tunnel up');
+    if (upRecord !== undefined) break;
+    if (exitCode !== undefined || Date.now() > end) {
+      throw new Error(`pptpkit did not reach 'tunnel up' (exit ${exitCode}); log:\n${log()}`);
+    }
+    await sleep(50);
+  }
+  const secondsLaunchToUp = (performance.now() - launched) / 1000;
+  const encryption = records.find((r) => r['message'] === 'network layer up')?.['encryption'];
+  const first = records.find((r) => r['message'] === 'connecting');
+  const secondsToUp =
+    first !== undefined && typeof upRecord['time'] === 'string'
+      ? (Date.parse(upRecord['time']) - Date.parse(String(first['time']))) / 1000
+      : undefined;
+  // pppd sets up its end (ppp unit, kernel MPPE) just after IPCP opens: wait for one answer.
+  let answered = false;
+  for (let i = 0; i < 20 && !answered; i++) {
+    answered = (await inNs(['ping', '-c', '1', '-W', '1', serverTunnel], 5_000)).code === 0;
+  }
+  if (!answered) throw new Error(`no ping answer through pptpkit's tunnel; log:\n${log()}`);
+  if (child.pid === undefined) throw new Error('pptpkit has no pid');
+  return {
+    child,
+    pid: child.pid,
+    records,
+    exited,
+    dir,
+    secondsLaunchToUp,
+    secondsToUp,
+    encryption: typeof encryption === 'string' ? encryption : undefined,
+    log,
+  };
+}
+
+/** Stops a pptpkit client with SIGINT (SIGKILL after 20 s) and removes its files. */
+async function stopPptpkit(c: PptpkitClient): Promise<void> {
   try {
-    const { peers, secrets } = writeConfig(dir);
-    const launched = performance.now();
-    child = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        netns,
-        process.execPath,
-        '--import',
-        'tsx',
-        '--conditions=@pptpkit/source',
-        join(repo, 'apps/client/src/cli/run.ts'),
-        'up',
-        'bench',
-        '--peers-dir',
-        peers,
-        '--secrets',
-        secrets,
-        '--log-format',
-        'json',
-      ],
-      {
-        cwd: repo,
-        env: { ...process.env, PPTPKIT_RUN_DIR: join(dir, 'run') },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    children.add(child);
-    const records: Record<string, unknown>[] = [];
-    let partial = '';
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      partial += chunk;
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        try {
-          records.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          records.push({ message: line });
-        }
-      }
-    });
-    let exitCode: number | null | undefined;
-    const exited = new Promise<void>((resolve) =>
-      child?.on('exit', (code) => {
-        exitCode = code;
-        resolve();
-      }),
-    );
-    const log = (): string => records.map((r) => JSON.stringify(r)).join('\n');
-
-    // `ip netns exec` execs the command: the child's pid is node's, whose CPU we sample.
-    const end = Date.now() + 30_000;
-    let upRecord: Record<string, unknown> | undefined;
-    while (upRecord === undefined) {
-      upRecord = records.find((r) => r['message'] === 'tunnel up');
-      if (upRecord !== undefined) break;
-      if (exitCode !== undefined || Date.now() > end) {
-        throw new Error(`pptpkit did not reach 'tunnel up' (exit ${exitCode}); log:\n${log()}`);
-      }
-      await sleep(50);
+    c.child.kill('SIGINT');
+    const stopped = await Promise.race([
+      c.exited.then(() => true),
+      sleep(20_000).then(() => false),
+    ]);
+    if (!stopped) {
+      c.child.kill('SIGKILL');
+      throw new Error('pptpkit did not exit within 20 s of SIGINT');
     }
-    const secondsLaunchToUp = (performance.now() - launched) / 1000;
-    const encryption = records.find((r) => r['message'] === 'network layer up')?.['encryption'];
-    const first = records.find((r) => r['message'] === 'connecting');
-    const secondsToUp =
-      first !== undefined && typeof upRecord['time'] === 'string'
-        ? (Date.parse(upRecord['time']) - Date.parse(String(first['time']))) / 1000
-        : undefined;
+  } finally {
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+    rmSync(c.dir, { recursive: true, force: true });
+    tempDirs.delete(c.dir);
+  }
+}
 
-    // pppd sets up its end (ppp unit, kernel MPPE) just after IPCP opens: wait for one answer.
-    let answered = false;
-    for (let i = 0; i < 20 && !answered; i++) {
-      answered = (await inNs(['ping', '-c', '1', '-W', '1', serverTunnel], 5_000)).code === 0;
-    }
-    if (!answered) throw new Error(`no ping answer through pptpkit's tunnel; log:\n${log()}`);
+/** The clean-wire figures: pings, iperf3 each way with the client's CPU. */
+async function pptpkitRun(): Promise<Figures> {
+  const c = await startPptpkit();
+  try {
     const pinged = await inNs(
       ['ping', '-c', String(pingCount), '-i', '0.2', '-W', '2', serverTunnel],
       30_000,
     );
-    const ping = parsePingSummary(pinged.stdout);
-    const pingTimes = parsePingTimes(pinged.stdout);
-    const pid = child.pid;
-    if (pid === undefined) throw new Error('pptpkit has no pid');
-    const [upload, cpuUpload] = await cpuDuring(pid, () => iperf(false));
-    const [download, cpuDownload] = await cpuDuring(pid, () => iperf(true));
-
-    child.kill('SIGINT');
-    const stopped = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
-    if (!stopped) {
-      child.kill('SIGKILL');
-      throw new Error('pptpkit did not exit within 20 s of SIGINT');
-    }
+    const [upload, cpuUpload] = await cpuDuring(c.pid, () => iperf(false));
+    const [download, cpuDownload] = await cpuDuring(c.pid, () => iperf(true));
     return {
       upload,
       download,
-      ping,
-      pingTimes,
-      secondsToUp,
+      ping: parsePingSummary(pinged.stdout),
+      pingTimes: parsePingTimes(pinged.stdout),
+      secondsToUp: c.secondsToUp,
       cpuUpload,
       cpuDownload,
-      secondsLaunchToUp,
-      encryption: typeof encryption === 'string' ? encryption : undefined,
+      secondsLaunchToUp: c.secondsLaunchToUp,
+      encryption: c.encryption,
     };
   } finally {
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-    }
-    rmSync(dir, { recursive: true, force: true });
-    tempDirs.delete(dir);
+    await stopPptpkit(c);
   }
+}
+
+/** Sets the lab's wire faults (`lab.sh faults`). */
+async function setFaults(netem: string, upLoss: string): Promise<void> {
+  const r = await lab(['faults'], 60_000, { ...labEnv, PKL_NETEM: netem, PKL_UP_LOSS: upLoss });
+  if (r.code !== 0) throw new Error(`lab.sh faults failed:\n${r.stderr}`);
+}
+
+/** Mbit/s received, or undefined when iperf3 did not complete (a dead or stalled tunnel). */
+async function iperfOrUndefined(reverse: boolean): Promise<number | undefined> {
+  try {
+    return (await iperf(reverse)).receivedMbits;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Throughput both ways and ping loss under each fault profile, for one MPPE mode. */
+async function faultRows(stateful: boolean): Promise<{ rows: FaultRow[]; notes: string[] }> {
+  const env = { ...labEnv, PKL_MPPE_STATEFUL: stateful ? '1' : '0' };
+  const notes: string[] = [];
+  stopLab();
+  const started = await lab(['start'], 90_000, env);
+  if (started.code !== 0) throw new Error(`lab.sh start failed:\n${started.stderr}`);
+  const ours: ProfileFigures[] = [];
+  const c = await startPptpkit(stateful);
+  try {
+    for (const p of faultProfiles) {
+      await setFaults(p.netem, p.upLoss);
+      const ping = parsePingSummary(
+        (await inNs(['ping', '-c', '100', '-i', '0.02', '-W', '2', '-q', serverTunnel], 30_000))
+          .stdout,
+      );
+      const up = await iperfOrUndefined(false);
+      const down = await iperfOrUndefined(true);
+      ours.push({
+        up,
+        down,
+        pingLossPercent:
+          ping.transmitted > 0 ? (1 - ping.received / ping.transmitted) * 100 : undefined,
+      });
+    }
+    const ups = c.records.filter((r) => r['message'] === 'tunnel up').length;
+    const downs = c.records.filter((r) => /down$/.test(String(r['message']))).length;
+    notes.push(
+      `pptpkit (${c.encryption ?? '?'}): one tunnel through every profile; 'up' ${ups}×, 'down' ${downs}×, exit on SIGINT after.`,
+    );
+  } finally {
+    await setFaults('', '0').catch(() => undefined);
+    await stopPptpkit(c);
+  }
+  const theirs: ProfileFigures[] = [];
+  for (const p of faultProfiles) {
+    await setFaults(p.netem, p.upLoss);
+    try {
+      const ref = await referenceRun(env);
+      theirs.push({
+        up: ref.upload.receivedMbits,
+        down: ref.download.receivedMbits,
+        pingLossPercent:
+          ref.ping.transmitted > 0
+            ? (1 - ref.ping.received / ref.ping.transmitted) * 100
+            : undefined,
+      });
+    } catch (error) {
+      notes.push(`reference client, ${p.name}: ${(error as Error).message.split('\n')[0]}`);
+      theirs.push({ up: undefined, down: undefined, pingLossPercent: undefined });
+    }
+  }
+  await setFaults('', '0');
+  return {
+    rows: faultProfiles.map((p, i) => ({
+      profile: p.name,
+      pptpkit: ours[i]!,
+      reference: theirs[i]!,
+    })),
+    notes,
+  };
 }
 
 function report(
@@ -460,6 +592,17 @@ async function main(): Promise<number> {
     console.log('lab tunnel bench: pptpkit...');
     const ours = await pptpkitRun();
     report(ours, ref, nsDefault, loadBefore);
+    for (const stateful of [false, true]) {
+      console.log(
+        `\nlab tunnel bench: ${stateful ? 'stateful' : 'stateless'} MPPE-128 under wire faults (iperf3 ${seconds} s each way, 100 pings at 20 ms)...`,
+      );
+      const { rows, notes } = await faultRows(stateful);
+      console.log(formatFaultTable(rows));
+      console.log(notes.join('\n'));
+    }
+    console.log(
+      `Faults: netem in the pptpd guest on everything it sends (to either client), nft random drop of the clients' GRE in the lab namespace. Load average now: ${load()}.`,
+    );
     return 0;
   } finally {
     stopLab();

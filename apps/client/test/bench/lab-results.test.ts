@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cpuTicks,
   formatComparison,
+  formatFaultTable,
   parseIperf3Json,
   parsePingSummary,
   parsePingTimes,
@@ -154,6 +155,28 @@ describe('formatComparison', () => {
       '| ping avg ms   |   0.500 |     0.250 |                    2.00 |',
       '| CPU %         |    40.0 |       n/a |                     n/a |',
     ]);
+  });
+
+  it('formats fault profiles as shares of the clean row and pptpkit/reference ratios', () => {
+    const table = formatFaultTable([
+      {
+        profile: 'clean',
+        pptpkit: { down: 50, up: 20, pingLossPercent: 0 },
+        reference: { down: 25, up: 20, pingLossPercent: 0 },
+      },
+      {
+        profile: '3 % loss',
+        pptpkit: { down: 30, up: 19, pingLossPercent: 5 },
+        reference: { down: undefined, up: 4, pingLossPercent: undefined },
+      },
+    ]).split('\n');
+    expect(table[0]).toMatch(/^\| wire +\| pptpkit ↓ Mbit\/s \| of clean \|/);
+    expect(table[2]).toMatch(
+      /^\| clean +\| +50\.0 \| +100 % \| +20\.0 \| +100 % \| +0 % \| +25\.0 \| +100 % \|/,
+    );
+    expect(table[3]).toMatch(
+      /\| +30\.0 \| +60 % \| +19\.0 \| +95 % \| +5 % \| +n\/a \| +n\/a \| +4\.0 \| +20 % \| +n\/a \| +4\.75 \|$/,
+    );
   });
 
   it('has no ratio against a zero reference', () => {
