@@ -128,12 +128,60 @@ export async function reachable(host: string, tries = 20): Promise<boolean> {
 
 /**
  * TCP to the lab's echo service on the target, through the tunnel: sends `bytes` pseudo-random
- * octets and returns whether exactly the same came back.
+ * octets and returns true when exactly the same came back (so `bytes` cross each way), else what
+ * came back. The connection stays open until everything is back (the echo service, `socat
+ * PIPE`, gives up half a second after our end of the stream, which a lossy tunnel outlasts).
+ * Gives up after `idleMs` without progress or `timeoutMs` in all.
  */
-export async function tcpEcho(bytes: number): Promise<boolean> {
-  const script = `const c=require('crypto'),d=c.randomBytes(${bytes});const s=require('net').connect(7,'${target}',()=>s.end(d));const got=[];s.on('data',x=>got.push(x));s.on('close',()=>process.stdout.write(Buffer.concat(got).equals(d)?'same':'different '+Buffer.concat(got).length));s.setTimeout(15000,()=>s.destroy());`;
-  const run = await inNs(['node', '-e', script]);
-  return run.stdout === 'same';
+export async function tcpEcho(
+  bytes: number,
+  timeoutMs = 30_000,
+  idleMs = 15_000,
+): Promise<true | string> {
+  const script = `const d=require('crypto').randomBytes(${bytes});const got=[];let n=0,fin=false;const done=()=>{if(fin)return;fin=true;const b=Buffer.concat(got);process.stdout.write(b.equals(d)?'same':'different: '+b.length+' of ${bytes} bytes back')};const s=require('net').connect(7,'${target}',()=>s.write(d));s.on('data',x=>{got.push(x);n+=x.length;if(n>=d.length){done();s.destroy()}});s.on('close',done);s.on('error',e=>process.stderr.write(String(e)));s.setTimeout(${idleMs},()=>s.destroy());`;
+  const run = await inNs(['node', '-e', script], {}, timeoutMs);
+  return run.stdout === 'same' ? true : `${run.stdout} ${run.stderr}`.trim() || `exit ${run.code}`;
+}
+
+/** The lab's target serves these for {@link tcpTransfer} once {@link startTransferServices} ran. */
+const DOWNLOAD_PORT = 19;
+const UPLOAD_PORT = 9;
+/** `seq -w 1 600000`: 600 000 distinct 7-byte lines, 4.2 MB (more than 4 MiB). */
+const DOWNLOAD_LINES = 600_000;
+
+/**
+ * Starts two services on the lab's target (in the pptpd guest, through `lab.sh server-exec`):
+ * TCP 19 sends `seq -w 1 600000` and closes; TCP 9 reads to the end and answers `sha256sum`.
+ * Unlike the echo service (one `socat` relaying into a pipe and back, which can stall once both
+ * directions' buffers fill on a slow path), each direction here is flow-controlled on its own.
+ */
+export async function startTransferServices(
+  lab: (args: string[]) => Promise<{ code: number; stderr: string }>,
+): Promise<void> {
+  const r = await lab([
+    'server-exec',
+    `pkill -f 'TCP4-LISTEN:(${DOWNLOAD_PORT}|${UPLOAD_PORT}),' ; ` +
+      `(socat TCP4-LISTEN:${DOWNLOAD_PORT},reuseaddr,fork SYSTEM:'seq -w 1 ${DOWNLOAD_LINES}' </dev/null >/dev/null 2>&1 &) ; ` +
+      `(socat TCP4-LISTEN:${UPLOAD_PORT},reuseaddr,fork SYSTEM:sha256sum </dev/null >/dev/null 2>&1 &) ; sleep 0.3`,
+  ]);
+  if (r.code !== 0) throw new Error(`lab.sh server-exec failed: ${r.stderr}`);
+}
+
+/**
+ * A content-verified TCP transfer each way through the tunnel ({@link startTransferServices}):
+ * downloads the 4.2 MB of distinct numbered lines and compares them byte for byte, then uploads
+ * 4 MiB of pseudo-random bytes and compares the server's SHA-256 of what it received. Returns
+ * true, or what went wrong.
+ */
+export async function tcpTransfer(timeoutMs = 120_000, idleMs = 30_000): Promise<true | string> {
+  const script = `const net=require('net'),c=require('crypto');
+const want=Array.from({length:${DOWNLOAD_LINES}},(_,i)=>String(i+1).padStart(6,'0')+'\\n').join('');
+const fetch=(port,send)=>new Promise((resolve)=>{const got=[];const s=net.connect(port,'${target}',()=>{if(send)s.end(send)});s.on('data',x=>got.push(x));s.on('close',()=>resolve(Buffer.concat(got)));s.on('error',e=>process.stderr.write(String(e)));s.setTimeout(${idleMs},()=>s.destroy())});
+(async()=>{const down=await fetch(${DOWNLOAD_PORT});if(down.toString('latin1')!==want){process.stdout.write('download differs: '+down.length+' of '+want.length+' bytes');return}
+const d=c.randomBytes(4<<20);const up=(await fetch(${UPLOAD_PORT},d)).toString().split(' ')[0];
+process.stdout.write(up===c.createHash('sha256').update(d).digest('hex')?'same':'upload differs: server hash '+up)})();`;
+  const run = await inNs(['node', '-e', script], {}, timeoutMs);
+  return run.stdout === 'same' ? true : `${run.stdout} ${run.stderr}`.trim() || `exit ${run.code}`;
 }
 
 export const routes = async (): Promise<string> =>
