@@ -46,6 +46,9 @@ export interface NativeAddon {
   openTun(name: string, multiQueue: boolean): NativeTun;
   setMtu(name: string, mtu: number): void;
   openRawIp(protocol: number, peer: number, receiveBuffer: number): NativeRawSocket;
+  openNetlink(protocol: number): number;
+  netlinkSend(fd: number, request: Uint8Array): void;
+  netlinkReceive(fd: number, buffer: Uint8Array, timeoutMs: number): number;
   setNetns(fd: number): void;
   closeFd(fd: number): void;
   PacketChannel: new (fd: number, kind: number, stats: Float64Array) => NativePacketChannel;
