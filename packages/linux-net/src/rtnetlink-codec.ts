@@ -231,8 +231,9 @@ export function dumpAddressesRequest(seq: number, family: number): Uint8Array {
 export interface RouteFields {
   /** `AF_INET` or `AF_INET6`. */
   readonly family: number;
-  /** Destination network (network order) and its prefix length; absent bytes for length 0. */
+  /** Destination network, network order (not sent for a prefix length of 0). */
   readonly destination: Uint8Array;
+  /** Destination prefix length. */
   readonly destinationLength: number;
   /** Table id (above 255 it goes in `RTA_TABLE`). */
   readonly table: number;
