@@ -14,7 +14,7 @@
  */
 
 /** The addon's file name without `.node` (the `target_name` in `binding.gyp`). */
-export const ADDON_NAME = 'pptpkit_linux_net';
+const ADDON_NAME = 'pptpkit_linux_net';
 
 /** The C library a binary must be linked against to load here. */
 export type Libc = 'glibc' | 'musl';
@@ -35,7 +35,7 @@ export function prebuildPath(target: AddonTarget): string {
 }
 
 /** Where node-gyp puts a compiled addon, relative to the package directory. */
-export const COMPILED_PATH: string = `build/Release/${ADDON_NAME}.node`;
+const COMPILED_PATH: string = `build/Release/${ADDON_NAME}.node`;
 
 /** The files to try, in order, relative to the package directory. */
 export function addonCandidates(target: AddonTarget): readonly string[] {
