@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/test-deps.sh
+# linux-net's prebuilt addon, which its tests load from prebuilds/ (built, not committed).
+pnpm --filter @pptpkit/linux-net run prebuild
 pnpm test "$@"

@@ -4,6 +4,7 @@
       "target_name": "pptpkit_linux_net",
       "sources": [
         "src/native/addon.cc",
+        "src/native/netlink_socket.cc",
         "src/native/devices.cc",
         "src/native/packet_channel.cc"
       ],

@@ -1,7 +1,7 @@
 /**
  * `@pptpkit/linux-net`: the only pptpkit package that talks to the kernel. A TUN device and a
  * raw GRE socket with batched, event-driven I/O through a small N-API addon, and a typed
- * rtnetlink API (links, point-to-point addresses, routes, lookups) with an undo journal.
+ * rtnetlink API (links, addresses, routes, lookups; IPv4 and IPv6) with an undo journal.
  *
  * @module
  */
@@ -35,6 +35,7 @@ export {
   SLOT_SIZE,
 } from './packet-channel.js';
 export {
+  type AddressFamily,
   type AddressInfo,
   type DefaultRoute,
   defaultRouteSpec,

@@ -54,8 +54,3 @@ export function parseIpv4Prefix(text: string): Ipv4Prefix {
   }
   return { address, length };
 }
-
-/** Formats a prefix as `a.b.c.d/len`. */
-export function formatIpv4Prefix(prefix: Ipv4Prefix): string {
-  return `${prefix.address}/${prefix.length}`;
-}

@@ -5,6 +5,7 @@
  * @module
  */
 import { LinuxNetError } from './errors.js';
+import { canonicalPrefix, familyOf } from './ip-address.js';
 import type { PointToPointAddress, RouteInfo, RouteSpec, Rtnetlink } from './rtnetlink.js';
 
 /** One recorded change; plain JSON so it can be persisted and replayed after a crash. */
@@ -82,12 +83,12 @@ export class NetworkJournal {
 
   /**
    * Deletes the routes matching `route` (unset fields match anything) and records each as the
-   * kernel had it (gateway, device, metric, protocol, scope, source), so undo restores it
+   * kernel had it (gateway, device, metric, protocol, scope, source, MTU), so undo restores it
    * exactly. `LINUXNET_NOT_FOUND` when none matches.
    */
   async deleteRoute(route: RouteSpec): Promise<void> {
-    const matches = (await this.#rtnl.routes(route.table)).filter((candidate) =>
-      routeMatches(candidate, route),
+    const matches = (await this.#rtnl.routes(route.table, familyOf(route.destination))).filter(
+      (candidate) => routeMatches(candidate, route),
     );
     if (matches.length === 0) {
       throw new LinuxNetError(
@@ -186,9 +187,8 @@ function isAlreadyUndone(entry: JournalEntry, error: unknown): boolean {
 
 /** Whether a kernel route matches a (partial) spec. */
 function routeMatches(route: RouteInfo, spec: RouteSpec): boolean {
-  const destination = spec.destination.includes('/') ? spec.destination : `${spec.destination}/32`;
   return (
-    route.destination === destination &&
+    route.destination === canonicalPrefix(spec.destination) &&
     (spec.gateway === undefined || route.gateway === spec.gateway) &&
     (spec.device === undefined || route.device === spec.device) &&
     (spec.metric === undefined || route.metric === spec.metric)
@@ -202,6 +202,7 @@ function exactSpec(route: RouteInfo): RouteSpec {
     ...(route.gateway === undefined ? {} : { gateway: route.gateway }),
     ...(route.device === undefined ? {} : { device: route.device }),
     ...(route.source === undefined ? {} : { source: route.source }),
+    ...(route.mtu === undefined ? {} : { mtu: route.mtu }),
     metric: route.metric,
     table: route.table,
     protocol: route.protocol,

@@ -1,24 +1,54 @@
 /**
- * A small typed rtnetlink API (links, point-to-point addresses, IPv4 routes, route lookups)
- * over `netlink@0.3.0`, which stays hidden behind it. Creates are sent with NLM_F_CREATE |
- * NLM_F_EXCL (so an existing object is an error, not silently replaced) and route deletes with
- * scope RT_SCOPE_NOWHERE (which matches a route of any scope).
+ * A small typed rtnetlink API: links, point-to-point addresses, routes and route lookups, IPv4
+ * and IPv6 (the family is read from the addresses). Messages are encoded and decoded in
+ * TypeScript (`rtnetlink-codec.ts`) and exchanged over the addon's netlink socket. Creates are
+ * sent with NLM_F_CREATE | NLM_F_EXCL (so an existing object is an error, not silently
+ * replaced) and IPv4 route deletes with scope RT_SCOPE_NOWHERE (which matches a route of any
+ * scope).
  *
  * @module
  */
-/// <reference types="node" />
-import { errnoNumber, errorFromErrno, LinuxNetError } from './errors.js';
-import { formatIpv4Prefix, ipv4Bytes, ipv4FromBytes, parseIpv4Prefix } from './ipv4.js';
+import { nativeAddon } from './addon.js';
 import {
-  loadNetlink,
-  type NetlinkModule,
-  type NlRoute,
-  type NlRouteAttrs,
-  type NlRtSocket,
-} from './netlink-binding.js';
+  closedError,
+  errnoNumber,
+  errorFromErrno,
+  errorFromNative,
+  LinuxNetError,
+} from './errors.js';
+import {
+  type AddressFamily,
+  addressBits,
+  addressBytes,
+  addressFromBytes,
+  familyNumber,
+  familyOf,
+  formatPrefix,
+  parsePrefix,
+} from './ip-address.js';
+import { type NetlinkAnswer, NetlinkConnection } from './netlink-connection.js';
+import type { NetlinkMessage } from './netlink-message.js';
+import {
+  addressRequest,
+  decodeAddress,
+  decodeLink,
+  decodeRoute,
+  dumpAddressesRequest,
+  dumpLinksRequest,
+  dumpRoutesRequest,
+  getLinkRequest,
+  IFF_UP,
+  type RouteFields,
+  RTN_UNICAST,
+  routeLookupRequest,
+  routeRequest,
+  setLinkRequest,
+} from './rtnetlink-codec.js';
 
-/** `AF_INET`. */
-const AF_INET = 2;
+export type { AddressFamily } from './ip-address.js';
+
+/** `NETLINK_ROUTE`. */
+const NETLINK_ROUTE = 0;
 
 /** Well-known routing table ids (`/etc/iproute2/rt_tables`). */
 export const RouteTable: { readonly main: 254; readonly local: 255; readonly default: 253 } = {
@@ -44,24 +74,29 @@ export const RouteProtocol: {
   readonly dhcp: 16;
 } = { kernel: 2, boot: 3, static: 4, dhcp: 16 };
 
-/** An IPv4 route to add or delete. */
+/** A route to add or delete, IPv4 or IPv6 (every address in it of the same family). */
 export interface RouteSpec {
-  /** Destination prefix `a.b.c.d/len` (a bare address means `/32`); host bits must be zero. */
+  /**
+   * Destination prefix `a.b.c.d/len` or `x:x::/len` (a bare address means a host route);
+   * host bits must be zero.
+   */
   readonly destination: string;
   /** Next-hop gateway. */
   readonly gateway?: string;
   /** Output interface name. At least one of `gateway` and `device` is needed to add. */
   readonly device?: string;
-  /** Route metric (priority); lower wins. Default 0. */
+  /** Route metric (priority); lower wins. Default 0 (IPv6: the kernel then uses 1024). */
   readonly metric?: number;
   /** Routing table id (default {@link RouteTable}.main). */
   readonly table?: number;
   /** `RTPROT_*` to add with (default {@link RouteProtocol}.boot, like `ip route add`). */
   readonly protocol?: number;
-  /** Scope to add with (default universe with a gateway, link without). */
+  /** Scope to add with (default universe with a gateway, link without; IPv6: universe). */
   readonly scope?: number;
   /** Preferred source address. */
   readonly source?: string;
+  /** MTU metric (`ip route add ... mtu N`), 68 to 65535. */
+  readonly mtu?: number;
 }
 
 /** A route as read from the kernel's table. */
@@ -92,12 +127,18 @@ export interface RouteLookup {
   readonly destination: string;
   /** The gateway the kernel would use, if not on-link. */
   readonly gateway?: string;
-  /** The output interface. */
+  /** The output interface (its MTU: {@link Rtnetlink.link}). */
   readonly device: string;
   /** Its index. */
   readonly ifindex: number;
   /** The source address the kernel would pick. */
   readonly source?: string;
+  /**
+   * The path MTU, when the kernel reports one: a path MTU it learnt (ICMP "fragmentation
+   * needed", ICMPv6 "packet too big") and caches for this destination, or the matching route's
+   * `mtu` metric (`RTA_METRICS` → `RTAX_MTU`; `ip route get` prints it as `mtu`).
+   */
+  readonly mtu?: number;
 }
 
 /** The current default route. */
@@ -124,7 +165,10 @@ export interface LinkInfo {
   readonly up: boolean;
 }
 
-/** A point-to-point IPv4 address (`ip addr add LOCAL peer PEER dev DEVICE`). */
+/**
+ * A point-to-point address (`ip addr add LOCAL peer PEER dev DEVICE`), IPv4 or IPv6 (both
+ * addresses of the same family).
+ */
 export interface PointToPointAddress {
   /** Interface name. */
   readonly device: string;
@@ -132,13 +176,15 @@ export interface PointToPointAddress {
   readonly local: string;
   /** The peer's address. */
   readonly peer: string;
+  /** Prefix length of the peer (default 32, IPv6 128). */
+  readonly prefixLength?: number;
 }
 
-/** An IPv4 address as read from the kernel. */
+/** An address as read from the kernel. */
 export interface AddressInfo {
   /** Interface name. */
   readonly device: string;
-  /** Our address (`IFA_LOCAL`). */
+  /** Our address (`IFA_LOCAL`, else `IFA_ADDRESS`). */
   readonly local: string;
   /** Peer (point-to-point) or same as local (`IFA_ADDRESS`). */
   readonly address: string;
@@ -152,22 +198,25 @@ export interface RtnetlinkOptions {
   readonly timeoutMs?: number;
 }
 
-/** The operations pptpkit needs from rtnetlink (IPv4 only). */
+/**
+ * The operations pptpkit needs from rtnetlink. Addresses and routes of either family: the
+ * family of a change is that of its addresses; reads take a family (default `ipv4`).
+ */
 export interface Rtnetlink {
-  /** The main table's default route with the lowest metric, or `undefined`. */
-  defaultRoute(): Promise<DefaultRoute | undefined>;
-  /** The route the kernel would use to reach `host` (like `ip route get HOST`). */
+  /** The main table's default route (`0.0.0.0/0` or `::/0`) with the lowest metric, or `undefined`. */
+  defaultRoute(family?: AddressFamily): Promise<DefaultRoute | undefined>;
+  /** The route the kernel would use to reach `host`, IPv4 or IPv6 (like `ip route get HOST`). */
   routeTo(host: string): Promise<RouteLookup>;
-  /** The IPv4 routes of a table (default main). */
-  routes(table?: number): Promise<RouteInfo[]>;
+  /** The unicast routes of a table (default main) and family (default `ipv4`). */
+  routes(table?: number, family?: AddressFamily): Promise<RouteInfo[]>;
   /** An interface by name; `LINUXNET_NOT_FOUND` when there is none. */
   link(name: string): Promise<LinkInfo>;
   /** Sets an interface administratively up or down. */
   setLinkUp(name: string, up: boolean): Promise<void>;
   /** Sets an interface's MTU. */
   setMtu(name: string, mtu: number): Promise<void>;
-  /** The IPv4 addresses, optionally of one interface. */
-  addresses(device?: string): Promise<AddressInfo[]>;
+  /** The addresses of a family (default `ipv4`), optionally of one interface. */
+  addresses(device?: string, family?: AddressFamily): Promise<AddressInfo[]>;
   /** Adds a point-to-point address (`LINUXNET_EXISTS` if present). */
   addPointToPointAddress(address: PointToPointAddress): Promise<void>;
   /** Deletes a point-to-point address (`LINUXNET_NOT_FOUND` if absent). */
@@ -176,13 +225,13 @@ export interface Rtnetlink {
   addRoute(route: RouteSpec): Promise<void>;
   /** Deletes a route; unset fields match anything (`LINUXNET_NOT_FOUND` if none matches). */
   deleteRoute(route: RouteSpec): Promise<void>;
-  /** Closes the netlink socket. */
+  /** Closes the netlink socket; any later call rejects with `LINUXNET_CLOSED`. */
   close(): void;
 }
 
-/** A host route (`/32`) to `host`. */
+/** A host route (`/32`, IPv6 `/128`) to `host`. */
 export function hostRoute(host: string, via: RouteVia): RouteSpec {
-  return { destination: `${host}/32`, ...via };
+  return { destination: `${host}/${addressBits(familyOf(host))}`, ...via };
 }
 
 /** The two routes `0.0.0.0/1` and `128.0.0.0/1` that override a default route without replacing it. */
@@ -200,268 +249,281 @@ export function defaultRouteSpec(via: RouteVia, metric = 0): RouteSpec {
 
 /** Opens an rtnetlink socket in the calling thread's network namespace. */
 export function openRtnetlink(options: RtnetlinkOptions = {}): Rtnetlink {
-  return new NetlinkRtnetlink(loadNetlink(), options.timeoutMs ?? 5000);
-}
-
-/** Maps an error of `netlink@0.3.0` (`Request rejected: EEXIST`, timeouts) to ours. */
-function netlinkError(
-  error: unknown,
-  operation: string,
-  extra: Readonly<Record<string, string | number | undefined>>,
-): unknown {
-  if (!(error instanceof Error)) return error;
-  const rejected = /Request rejected: (\w+)/.exec(error.message);
-  let errno: number | undefined;
-  if (rejected !== null) {
-    const code = rejected[1] ?? '';
-    errno = /^\d+$/.test(code) ? Number(code) : errnoNumber(code);
-  } else if (error.message.includes('Timeout')) {
-    errno = errnoNumber('ETIMEDOUT');
-  } else {
-    const raw: unknown = (error as { errno?: unknown }).errno;
-    if (typeof raw === 'number') errno = Math.abs(raw);
+  const addon = nativeAddon();
+  let fd: number;
+  try {
+    fd = addon.openNetlink(NETLINK_ROUTE);
+  } catch (error) {
+    throw errorFromNative(error, { operation: 'openRtnetlink', capability: 'CAP_NET_ADMIN' });
   }
-  if (errno === undefined) return error;
-  return errorFromErrno(
-    errno,
-    'rtnetlink',
-    { operation, capability: 'CAP_NET_ADMIN', extra },
-    error,
+  const connection = new NetlinkConnection(
+    {
+      send: (request) => addon.netlinkSend(fd, request),
+      receive: (buffer, timeoutMs) => addon.netlinkReceive(fd, buffer, timeoutMs),
+    },
+    { timeoutMs: options.timeoutMs ?? 5000 },
   );
+  return new KernelRtnetlink(connection, () => addon.closeFd(fd));
 }
 
-/** Reads an enum value that netlink@0.3.0 may give as a name. */
-function enumValue(
-  table: Readonly<Record<string, number | string>>,
-  value: number | string | undefined,
-): number {
-  if (typeof value === 'number') return value;
-  if (value === undefined) return 0;
-  const mapped = table[value];
-  return typeof mapped === 'number' ? mapped : 0;
+/** Non-secret context for an error. */
+type Details = Readonly<Record<string, string | number | undefined>>;
+
+/** The error for a reply that could not be decoded. */
+function malformed(operation: string, details: Details): LinuxNetError {
+  return errorFromErrno(errnoNumber('EPROTO') ?? 71, 'rtnetlink', {
+    operation,
+    capability: 'CAP_NET_ADMIN',
+    extra: { ...details, reason: 'malformed reply' },
+  });
 }
 
-class NetlinkRtnetlink implements Rtnetlink {
-  readonly #nl: NetlinkModule;
-  readonly #socket: NlRtSocket;
-  readonly #timeout: number;
+/** Checks that every address of a change has the family of its first. */
+function sameFamily(family: AddressFamily, what: string, address: string | undefined): void {
+  if (address !== undefined && familyOf(address) !== family) {
+    throw new RangeError(`${what} ${address} is not ${family} like the rest`);
+  }
+}
 
-  constructor(nl: NetlinkModule, timeout: number) {
-    this.#nl = nl;
-    this.#socket = nl.createRtNetlink();
-    this.#timeout = timeout;
+class KernelRtnetlink implements Rtnetlink {
+  #connection: NetlinkConnection | undefined;
+  readonly #closeSocket: () => void;
+
+  constructor(connection: NetlinkConnection, closeSocket: () => void) {
+    this.#connection = connection;
+    this.#closeSocket = closeSocket;
   }
 
-  async #call<T>(
+  /** One exchange; a failure becomes the package's error for `operation`. */
+  #exchange(
     operation: string,
-    extra: Readonly<Record<string, string | number | undefined>>,
-    run: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw netlinkError(error, operation, extra);
-    }
+    details: Details,
+    build: (seq: number) => Uint8Array,
+    answer: NetlinkAnswer,
+  ): readonly NetlinkMessage[] {
+    if (this.#connection === undefined) throw closedError(operation);
+    const result = this.#connection.exchange(build, answer);
+    if (result.errno === 0 && 'messages' in result) return result.messages;
+    const kernelMessage = 'kernelMessage' in result ? result.kernelMessage : undefined;
+    const syscall = 'syscall' in result ? result.syscall : undefined;
+    throw errorFromErrno(result.errno, syscall ?? 'rtnetlink', {
+      operation,
+      capability: 'CAP_NET_ADMIN',
+      extra: { ...details, ...(kernelMessage === undefined ? {} : { kernelMessage }) },
+    });
   }
 
-  async #linkNames(): Promise<Map<number, string>> {
-    const links = await this.#call('listLinks', {}, () =>
-      this.#socket.getLinks(undefined, undefined, { timeout: this.#timeout }),
-    );
+  #linkNames(operation: string): Map<number, string> {
     const names = new Map<number, string>();
-    for (const link of links) {
-      if (link.data.index !== undefined && link.attrs.ifname !== undefined)
-        names.set(link.data.index, link.attrs.ifname);
+    for (const message of this.#exchange(operation, {}, dumpLinksRequest, 'dump')) {
+      const link = decodeLink(message);
+      if (link === undefined) throw malformed(operation, {});
+      if (link.name !== undefined) names.set(link.index, link.name);
     }
     return names;
   }
 
-  async #linkIndex(name: string): Promise<number> {
-    return (await this.link(name)).index;
+  async link(name: string): Promise<LinkInfo> {
+    return this.#link('link', name);
   }
 
-  async link(name: string): Promise<LinkInfo> {
-    const links = await this.#call('link', { device: name }, () =>
-      this.#socket.getLinks(undefined, undefined, { timeout: this.#timeout }),
-    );
-    for (const link of links) {
-      if (link.attrs.ifname === name && link.data.index !== undefined) {
-        return {
-          index: link.data.index,
-          name,
-          mtu: link.attrs.mtu ?? 0,
-          up: link.data.flags?.up === true,
-        };
+  #link(operation: string, name: string): LinkInfo {
+    let messages: readonly NetlinkMessage[];
+    try {
+      messages = this.#exchange(
+        operation,
+        { device: name },
+        (seq) => getLinkRequest(seq, name),
+        'reply',
+      );
+    } catch (error) {
+      if (error instanceof LinuxNetError && error.code === 'LINUXNET_NOT_FOUND') {
+        throw new LinuxNetError('LINUXNET_NOT_FOUND', `no interface named ${name}`, {
+          operation,
+          device: name,
+        });
       }
+      throw error;
     }
-    throw new LinuxNetError('LINUXNET_NOT_FOUND', `no interface named ${name}`, {
-      operation: 'link',
-      device: name,
-    });
+    const link = messages[0] === undefined ? undefined : decodeLink(messages[0]);
+    if (link === undefined) throw malformed(operation, { device: name });
+    return { index: link.index, name, mtu: link.mtu ?? 0, up: (link.flags & IFF_UP) !== 0 };
   }
 
   async setLinkUp(name: string, up: boolean): Promise<void> {
-    const index = await this.#linkIndex(name);
-    await this.#call('setLinkUp', { device: name }, () =>
-      this.#socket.setLink(
-        { family: 0, index, change: { up: true }, flags: up ? { up: true } : {} },
-        {},
-        { timeout: this.#timeout },
-      ),
+    this.#exchange(
+      'setLinkUp',
+      { device: name },
+      (seq) => setLinkRequest(seq, { name, up }),
+      'ack',
     );
   }
 
   async setMtu(name: string, mtu: number): Promise<void> {
     if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
       throw new RangeError('mtu must be an integer from 68 to 65535');
-    const index = await this.#linkIndex(name);
-    await this.#call('setMtu', { device: name, mtu }, () =>
-      this.#socket.setLink({ family: 0, index }, { mtu }, { timeout: this.#timeout }),
+    this.#exchange(
+      'setMtu',
+      { device: name, mtu },
+      (seq) => setLinkRequest(seq, { name, mtu }),
+      'ack',
     );
   }
 
-  async addresses(device?: string): Promise<AddressInfo[]> {
-    const names = await this.#linkNames();
-    const messages = await this.#call('addresses', {}, () =>
-      this.#socket.getAddresses({ family: AF_INET }, undefined, { timeout: this.#timeout }),
+  async addresses(device?: string, family: AddressFamily = 'ipv4'): Promise<AddressInfo[]> {
+    const names = this.#linkNames('addresses');
+    const messages = this.#exchange(
+      'addresses',
+      { family },
+      (seq) => dumpAddressesRequest(seq, familyNumber[family]),
+      'dump',
     );
     const result: AddressInfo[] = [];
     for (const message of messages) {
-      const name = names.get(message.data.index ?? -1);
-      if (message.data.family !== AF_INET || name === undefined) continue;
+      const decoded = decodeAddress(message);
+      if (decoded === undefined) throw malformed('addresses', { family });
+      const name = names.get(decoded.index);
+      if (decoded.family !== familyNumber[family] || name === undefined) continue;
       if (device !== undefined && name !== device) continue;
-      const local = message.attrs.local ?? message.attrs.address;
-      const address = message.attrs.address ?? message.attrs.local;
+      const local = decoded.local ?? decoded.address;
+      const address = decoded.address ?? decoded.local;
       if (local === undefined || address === undefined) continue;
       result.push({
         device: name,
-        local: ipv4FromBytes(local),
-        address: ipv4FromBytes(address),
-        prefixLength: message.data.prefixlen ?? 32,
+        local: addressFromBytes(local),
+        address: addressFromBytes(address),
+        prefixLength: decoded.prefixLength,
       });
     }
     return result;
   }
 
-  async #address(kind: 'add' | 'delete', address: PointToPointAddress): Promise<void> {
-    const local = Buffer.from(ipv4Bytes(address.local));
-    const peer = Buffer.from(ipv4Bytes(address.peer));
-    const index = await this.#linkIndex(address.device);
+  #address(kind: 'add' | 'delete', address: PointToPointAddress): void {
+    const family = familyOf(address.local);
+    sameFamily(family, 'peer', address.peer);
+    const local = addressBytes(address.local);
+    const peer = addressBytes(address.peer);
+    const prefixLength = address.prefixLength ?? addressBits(family);
+    if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > addressBits(family))
+      throw new RangeError(`prefixLength must be an integer from 0 to ${addressBits(family)}`);
     const operation = kind === 'add' ? 'addPointToPointAddress' : 'deletePointToPointAddress';
-    const data = { family: AF_INET, prefixlen: 32, scope: RouteScope.universe, index };
-    const { CREATE, EXCL } = this.#nl.FlagsNew;
-    await this.#call(operation, { ...address }, () =>
-      kind === 'add'
-        ? this.#socket.newAddress(
-            data,
-            { local, address: peer },
-            { flags: CREATE | EXCL, timeout: this.#timeout },
-          )
-        : this.#socket.delAddress(data, { local, address: peer }, { timeout: this.#timeout }),
+    const index = this.#link(operation, address.device).index;
+    const fields = { family: familyNumber[family], prefixLength, index, local, address: peer };
+    this.#exchange(
+      operation,
+      { device: address.device, local: address.local, peer: address.peer },
+      (seq) => addressRequest(seq, kind, fields),
+      'ack',
     );
   }
 
-  addPointToPointAddress(address: PointToPointAddress): Promise<void> {
-    return this.#address('add', address);
+  async addPointToPointAddress(address: PointToPointAddress): Promise<void> {
+    this.#address('add', address);
   }
 
-  deletePointToPointAddress(address: PointToPointAddress): Promise<void> {
-    return this.#address('delete', address);
+  async deletePointToPointAddress(address: PointToPointAddress): Promise<void> {
+    this.#address('delete', address);
   }
 
-  async #routeMessage(
-    route: RouteSpec,
-    forDelete: boolean,
-  ): Promise<{ data: NlRoute; attrs: NlRouteAttrs }> {
-    const prefix = parseIpv4Prefix(route.destination);
+  #routeFields(operation: string, route: RouteSpec, forDelete: boolean): RouteFields {
+    const prefix = parsePrefix(route.destination);
+    sameFamily(prefix.family, 'gateway', route.gateway);
+    sameFamily(prefix.family, 'source', route.source);
     const metric = route.metric ?? 0;
     if (!Number.isInteger(metric) || metric < 0 || metric > 0xffffffff)
       throw new RangeError('metric must be a 32-bit unsigned integer');
+    if (
+      route.mtu !== undefined &&
+      (!Number.isInteger(route.mtu) || route.mtu < 68 || route.mtu > 65535)
+    )
+      throw new RangeError('mtu must be an integer from 68 to 65535');
     if (!forDelete && route.gateway === undefined && route.device === undefined) {
       throw new TypeError('a route needs a gateway, a device or both');
     }
-    const table = route.table ?? RouteTable.main;
-    const attrs: NlRouteAttrs = { table };
-    if (prefix.length > 0) attrs.dst = Buffer.from(ipv4Bytes(prefix.address));
-    if (route.gateway !== undefined) attrs.gateway = Buffer.from(ipv4Bytes(route.gateway));
-    if (route.device !== undefined) attrs.oif = await this.#linkIndex(route.device);
-    if (route.source !== undefined) attrs.prefsrc = Buffer.from(ipv4Bytes(route.source));
-    if (metric !== 0) attrs.priority = metric;
-    const data: NlRoute = {
-      family: AF_INET,
-      dstLen: prefix.length,
-      table: table < 256 ? table : 252,
-      scope: forDelete
-        ? RouteScope.nowhere
-        : (route.scope ?? (route.gateway === undefined ? RouteScope.link : RouteScope.universe)),
+    const ipv4 = prefix.family === 'ipv4';
+    return {
+      family: familyNumber[prefix.family],
+      destination: prefix.bytes,
+      destinationLength: prefix.length,
+      table: route.table ?? RouteTable.main,
+      protocol: route.protocol ?? RouteProtocol.boot,
+      scope:
+        route.scope ??
+        (ipv4 && route.gateway === undefined ? RouteScope.link : RouteScope.universe),
+      ...(route.gateway === undefined ? {} : { gateway: addressBytes(route.gateway) }),
+      priority: metric,
+      ...(route.source === undefined ? {} : { source: addressBytes(route.source) }),
+      ...(route.device === undefined ? {} : { oif: this.#link(operation, route.device).index }),
+      ...(route.mtu === undefined ? {} : { mtu: route.mtu }),
     };
-    if (!forDelete) {
-      data.protocol = route.protocol ?? RouteProtocol.boot;
-      data.type = 1;
-    }
-    return { data, attrs };
   }
 
   async addRoute(route: RouteSpec): Promise<void> {
-    const { data, attrs } = await this.#routeMessage(route, false);
-    const { CREATE, EXCL } = this.#nl.FlagsNew;
-    await this.#call('addRoute', routeDetails(route), () =>
-      this.#socket.newRoute(data, attrs, { flags: CREATE | EXCL, timeout: this.#timeout }),
+    const fields = this.#routeFields('addRoute', route, false);
+    this.#exchange(
+      'addRoute',
+      routeDetails(route),
+      (seq) => routeRequest(seq, 'add', fields),
+      'ack',
     );
   }
 
   async deleteRoute(route: RouteSpec): Promise<void> {
-    const { data, attrs } = await this.#routeMessage(route, true);
-    await this.#call('deleteRoute', routeDetails(route), () =>
-      this.#socket.delRoute(data, attrs, { timeout: this.#timeout }),
+    const fields = this.#routeFields('deleteRoute', route, true);
+    this.#exchange(
+      'deleteRoute',
+      routeDetails(route),
+      (seq) => routeRequest(seq, 'delete', fields),
+      'ack',
     );
   }
 
-  async routes(table: number = RouteTable.main): Promise<RouteInfo[]> {
-    const names = await this.#linkNames();
-    const messages = await this.#call('routes', { table }, () =>
-      this.#socket.getRoutes({ family: AF_INET }, undefined, { timeout: this.#timeout }),
+  async routes(
+    table: number = RouteTable.main,
+    family: AddressFamily = 'ipv4',
+  ): Promise<RouteInfo[]> {
+    const names = this.#linkNames('routes');
+    const messages = this.#exchange(
+      'routes',
+      { table, family },
+      (seq) => dumpRoutesRequest(seq, familyNumber[family]),
+      'dump',
     );
-    const { rt } = this.#nl;
     const result: RouteInfo[] = [];
-    for (const { data, attrs } of messages) {
-      const routeTable = attrs.table ?? data.table ?? 0;
+    for (const message of messages) {
+      const route = decodeRoute(message);
+      if (route === undefined) throw malformed('routes', { table, family });
       if (
-        data.family !== AF_INET ||
-        routeTable !== table ||
-        enumValue(rt.RouteType, data.type) !== 1
+        route.family !== familyNumber[family] ||
+        route.table !== table ||
+        route.type !== RTN_UNICAST
       )
         continue;
-      const length = data.dstLen ?? 0;
-      const destination = formatIpv4Prefix({
-        address: attrs.dst === undefined ? '0.0.0.0' : ipv4FromBytes(attrs.dst),
-        length,
-      });
-      const device = attrs.oif === undefined ? undefined : names.get(attrs.oif);
+      const destination = formatPrefix(
+        route.destination ?? new Uint8Array(addressBits(family) / 8),
+        route.destinationLength,
+      );
+      const device = route.oif === undefined ? undefined : names.get(route.oif);
       result.push({
         destination,
-        ...(attrs.gateway === undefined ? {} : { gateway: ipv4FromBytes(attrs.gateway) }),
+        ...(route.gateway === undefined ? {} : { gateway: addressFromBytes(route.gateway) }),
         ...(device === undefined ? {} : { device }),
-        ...(attrs.oif === undefined ? {} : { ifindex: attrs.oif }),
-        ...(attrs.prefsrc === undefined ? {} : { source: ipv4FromBytes(attrs.prefsrc) }),
-        metric: attrs.priority ?? 0,
-        table: routeTable,
-        protocol: enumValue(rt.RouteProtocol, data.protocol),
-        scope: enumValue(rt.RouteScope, data.scope),
+        ...(route.oif === undefined ? {} : { ifindex: route.oif }),
+        ...(route.source === undefined ? {} : { source: addressFromBytes(route.source) }),
+        ...(route.mtu === undefined ? {} : { mtu: route.mtu }),
+        metric: route.priority ?? 0,
+        table: route.table,
+        protocol: route.protocol,
+        scope: route.scope,
       });
     }
     return result;
   }
 
-  async defaultRoute(): Promise<DefaultRoute | undefined> {
+  async defaultRoute(family: AddressFamily = 'ipv4'): Promise<DefaultRoute | undefined> {
     let best: RouteInfo | undefined;
-    for (const route of await this.routes()) {
-      if (
-        route.destination !== '0.0.0.0/0' ||
-        route.device === undefined ||
-        route.ifindex === undefined
-      )
-        continue;
+    for (const route of await this.routes(RouteTable.main, family)) {
+      if (!route.destination.endsWith('/0') || route.device === undefined) continue;
       if (best === undefined || route.metric < best.metric) best = route;
     }
     if (best?.device === undefined || best.ifindex === undefined) return undefined;
@@ -474,14 +536,19 @@ class NetlinkRtnetlink implements Rtnetlink {
   }
 
   async routeTo(host: string): Promise<RouteLookup> {
-    const dst = Buffer.from(ipv4Bytes(host));
-    const messages = await this.#call('routeTo', { destination: host }, () =>
-      this.#socket.getRoute({ family: AF_INET, dstLen: 32 }, { dst }, { timeout: this.#timeout }),
+    const family = familyOf(host);
+    const destination = addressBytes(host);
+    const messages = this.#exchange(
+      'routeTo',
+      { destination: host },
+      (seq) => routeLookupRequest(seq, familyNumber[family], destination),
+      'reply',
     );
-    const attrs = messages[0]?.attrs;
-    const names = await this.#linkNames();
-    const device = attrs?.oif === undefined ? undefined : names.get(attrs.oif);
-    if (attrs?.oif === undefined || device === undefined) {
+    const route = messages[0] === undefined ? undefined : decodeRoute(messages[0]);
+    if (messages[0] !== undefined && route === undefined)
+      throw malformed('routeTo', { destination: host });
+    const device = route?.oif === undefined ? undefined : this.#linkNames('routeTo').get(route.oif);
+    if (route?.oif === undefined || device === undefined) {
       throw new LinuxNetError('LINUXNET_NO_ROUTE', `routeTo: no route to ${host}`, {
         operation: 'routeTo',
         destination: host,
@@ -489,20 +556,23 @@ class NetlinkRtnetlink implements Rtnetlink {
     }
     return {
       destination: host,
-      ...(attrs.gateway === undefined ? {} : { gateway: ipv4FromBytes(attrs.gateway) }),
+      ...(route.gateway === undefined ? {} : { gateway: addressFromBytes(route.gateway) }),
       device,
-      ifindex: attrs.oif,
-      ...(attrs.prefsrc === undefined ? {} : { source: ipv4FromBytes(attrs.prefsrc) }),
+      ifindex: route.oif,
+      ...(route.source === undefined ? {} : { source: addressFromBytes(route.source) }),
+      ...(route.mtu === undefined ? {} : { mtu: route.mtu }),
     };
   }
 
   close(): void {
-    this.#socket.socket.close();
+    if (this.#connection === undefined) return;
+    this.#connection = undefined;
+    this.#closeSocket();
   }
 }
 
 /** Non-secret details of a route for errors. */
-function routeDetails(route: RouteSpec): Readonly<Record<string, string | number | undefined>> {
+function routeDetails(route: RouteSpec): Details {
   return {
     destination: route.destination,
     gateway: route.gateway,

@@ -1,13 +1,8 @@
 import { formatIpv4 } from '@pptpkit/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  formatIpv4Prefix,
-  ipv4Bytes,
-  ipv4FromBytes,
-  parseIpv4Prefix,
-  requireIpv4,
-} from '../src/ipv4.js';
+import { canonicalPrefix } from '../src/ip-address.js';
+import { ipv4Bytes, ipv4FromBytes, parseIpv4Prefix, requireIpv4 } from '../src/ipv4.js';
 
 describe('IPv4 addresses and prefixes', () => {
   it('bytes round-trip every 32-bit address, in network order', () => {
@@ -68,9 +63,7 @@ describe('IPv4 addresses and prefixes', () => {
       fc.property(fc.nat({ max: 0xffffffff }), fc.integer({ min: 0, max: 32 }), (value, length) => {
         const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
         const network = formatIpv4((value & mask) >>> 0);
-        expect(formatIpv4Prefix(parseIpv4Prefix(`${network}/${length}`))).toBe(
-          `${network}/${length}`,
-        );
+        expect(canonicalPrefix(`${network}/${length}`)).toBe(`${network}/${length}`);
       }),
     );
   });

@@ -10,7 +10,7 @@ import {
   type Rtnetlink,
   splitDefaultRoutes,
 } from '../src/index.js';
-import { isRoot, leaveNetns, Netns } from './netns.js';
+import { isRoot, leaveNetns, Netns, until } from './netns.js';
 
 /** A route as `ip -j route show` prints it (iproute2 is the independent reader). */
 interface IpRoute {
@@ -52,6 +52,13 @@ describe.skipIf(!isRoot)('rtnetlink operations, read back from the kernel with i
 
   beforeAll(() => {
     ns = new Netns('rt');
+    // No duplicate address detection: IPv6 addresses are usable (not "tentative") at once.
+    ns.exec(
+      'sysctl',
+      '-qw',
+      'net.ipv6.conf.all.accept_dad=0',
+      'net.ipv6.conf.default.accept_dad=0',
+    );
     ns.ip('link', 'add', 'pkln-r0', 'type', 'veth', 'peer', 'name', 'pkln-r1');
     ns.ip('link', 'add', 'pkln-r2', 'type', 'veth', 'peer', 'name', 'pkln-r3');
     ns.ip('addr', 'add', '10.202.0.1/24', 'dev', 'pkln-r0');
@@ -181,6 +188,148 @@ describe.skipIf(!isRoot)('rtnetlink operations, read back from the kernel with i
     expect((await rejection(rtnl.deleteRoute(host))).code).toBe('LINUXNET_NOT_FOUND');
   });
 
+  it('reports a route’s MTU metric (RTAX_MTU) in routes() and routeTo(), like `ip route get`', async () => {
+    const route = { destination: '10.210.0.0/24', device: 'pkln-r0', mtu: 1400 };
+    await rtnl.addRoute(route);
+    const shown = ns.json<{ metrics?: { mtu?: number }[] }[]>('route', 'show', '10.210.0.0/24');
+    expect(shown[0]?.metrics).toEqual([{ mtu: 1400 }]);
+    expect((await rtnl.routes()).find((r) => r.destination === '10.210.0.0/24')).toMatchObject({
+      device: 'pkln-r0',
+      mtu: 1400,
+    });
+    const [got] = ns.json<{ metrics?: { mtu?: number }[] }[]>('route', 'get', '10.210.0.9');
+    expect(got?.metrics?.[0]?.mtu).toBe(1400);
+    expect((await rtnl.routeTo('10.210.0.9')).mtu).toBe(1400);
+    expect((await rtnl.routeTo(SERVER)).mtu).toBeUndefined();
+    // The journal records the MTU of a route it deletes, so undo puts it back with it.
+    const journal = new NetworkJournal(rtnl);
+    await journal.deleteRoute({ destination: '10.210.0.0/24' });
+    expect(routeTo('10.210.0.0/24')).toBeUndefined();
+    await journal.undo();
+    expect(ns.json<{ metrics?: unknown }[]>('route', 'show', '10.210.0.0/24')[0]?.metrics).toEqual([
+      { mtu: 1400 },
+    ]);
+    await rtnl.deleteRoute(route);
+  });
+
+  it('IPv6: plain and point-to-point addresses, routes, lookups, the default route, journal undo', async () => {
+    const plain = {
+      device: 'pkln-r0',
+      local: '2001:db8:202::1',
+      peer: '2001:db8:202::1',
+      prefixLength: 64,
+    };
+    const pointToPoint = { device: 'pkln-r1', local: 'fe80::1', peer: 'fe80::2' };
+    await rtnl.addPointToPointAddress(plain);
+    await rtnl.addPointToPointAddress(pointToPoint);
+    const addrInfo = (dev: string) =>
+      ns.json<{ addr_info: { local: string; address?: string; prefixlen: number }[] }[]>(
+        '-6',
+        'addr',
+        'show',
+        'dev',
+        dev,
+      )[0]?.addr_info ?? [];
+    expect(addrInfo('pkln-r0')).toContainEqual(
+      expect.objectContaining({ local: '2001:db8:202::1', prefixlen: 64 }),
+    );
+    expect(addrInfo('pkln-r1')).toContainEqual(
+      expect.objectContaining({ local: 'fe80::1', address: 'fe80::2', prefixlen: 128 }),
+    );
+    expect(await rtnl.addresses('pkln-r1', 'ipv6')).toContainEqual({
+      device: 'pkln-r1',
+      local: 'fe80::1',
+      address: 'fe80::2',
+      prefixLength: 128,
+    });
+    expect(await rtnl.addresses('pkln-r0', 'ipv6')).toContainEqual({
+      device: 'pkln-r0',
+      local: '2001:db8:202::1',
+      address: '2001:db8:202::1',
+      prefixLength: 64,
+    });
+    expect((await rtnl.addresses()).every((a) => a.local.includes('.'))).toBe(true);
+    expect((await rejection(rtnl.addPointToPointAddress(pointToPoint))).code).toBe(
+      'LINUXNET_EXISTS',
+    );
+
+    const route = {
+      destination: '2001:db8:1::/48',
+      gateway: '2001:db8:202::2',
+      device: 'pkln-r0',
+      metric: 5,
+    };
+    const fallback = { destination: '::/0', gateway: 'fe80::2', device: 'pkln-r1', metric: 10 };
+    await rtnl.addRoute(route);
+    await rtnl.addRoute(fallback);
+    expect(ns.json<IpRoute[]>('-6', 'route', 'show', '2001:db8:1::/48')[0]).toMatchObject({
+      gateway: '2001:db8:202::2',
+      dev: 'pkln-r0',
+      metric: 5,
+    });
+    expect(
+      (await rtnl.routes(undefined, 'ipv6')).find((r) => r.destination === '2001:db8:1::/48'),
+    ).toMatchObject({
+      gateway: '2001:db8:202::2',
+      device: 'pkln-r0',
+      metric: 5,
+      protocol: RouteProtocol.boot,
+    });
+    for (const host of ['2001:db8:1::5', '2001:db8:202::9', '2001:db8:ffff::1']) {
+      const [expected] = ns.json<{ gateway?: string; dev: string; prefsrc?: string }[]>(
+        '-6',
+        'route',
+        'get',
+        host,
+      );
+      const lookup = await rtnl.routeTo(host);
+      expect({ device: lookup.device, gateway: lookup.gateway, source: lookup.source }).toEqual({
+        device: expected?.dev,
+        gateway: expected?.gateway,
+        source: expected?.prefsrc,
+      });
+    }
+    expect(await rtnl.defaultRoute('ipv6')).toEqual({
+      gateway: 'fe80::2',
+      device: 'pkln-r1',
+      ifindex: expect.any(Number),
+      metric: 10,
+    });
+    expect((await rtnl.defaultRoute())?.gateway).toBe(GATEWAY);
+    const journal = new NetworkJournal(rtnl);
+    await journal.deleteRoute({ destination: '2001:DB8:1:0::/48' });
+    expect(ns.json<IpRoute[]>('-6', 'route', 'show', '2001:db8:1::/48')).toEqual([]);
+    expect(await journal.undo()).toEqual({ undone: 1, alreadyUndone: 0, failures: [] });
+    expect(ns.json<IpRoute[]>('-6', 'route', 'show', '2001:db8:1::/48')[0]).toMatchObject({
+      metric: 5,
+    });
+    expect((await rejection(rtnl.addRoute(route))).code).toBe('LINUXNET_EXISTS');
+
+    await expect(rtnl.addRoute({ ...route, gateway: '10.202.0.254' })).rejects.toThrow(RangeError);
+    await expect(
+      rtnl.addPointToPointAddress({ ...pointToPoint, peer: '10.0.0.1' }),
+    ).rejects.toThrow(RangeError);
+    for (const r of [route, fallback]) await rtnl.deleteRoute(r);
+    for (const a of [plain, pointToPoint]) await rtnl.deletePointToPointAddress(a);
+    expect(addrInfo('pkln-r1').filter((a) => a.local === 'fe80::1')).toEqual([]);
+    expect((await rejection(rtnl.deleteRoute(route))).code).toBe('LINUXNET_NOT_FOUND');
+  });
+
+  it('explains kernel refusals with the extended ack, and is closed for good after close()', async () => {
+    // `ip route add 10.99.0.0/16 via 10.77.0.1` says: "Error: Nexthop has invalid gateway."
+    const error = await rejection(
+      rtnl.addRoute({ destination: '10.99.0.0/16', gateway: '10.77.0.1' }),
+    );
+    expect(error.code).toBe('LINUXNET_NO_ROUTE');
+    expect(error.details.errnoName).toBe('ENETUNREACH');
+    expect(error.details.kernelMessage).toBe('Nexthop has invalid gateway');
+    expect((await rejection(rtnl.setLinkUp('pkln-none', true))).code).toBe('LINUXNET_NOT_FOUND');
+    const other = openRtnetlink();
+    other.close();
+    other.close();
+    expect((await rejection(other.link('lo'))).code).toBe('LINUXNET_CLOSED');
+  });
+
   it('rejects malformed route arguments before touching the kernel', async () => {
     await expect(rtnl.addRoute({ destination: '10.0.0.1/8', device: 'pkln-r1' })).rejects.toThrow(
       RangeError,
@@ -239,5 +388,66 @@ describe.skipIf(!isRoot)('rtnetlink operations, read back from the kernel with i
     const recovered = new NetworkJournal(openRtnetlink(), { entries: JSON.parse(persisted) });
     expect(await recovered.undo()).toEqual({ undone: 7, alreadyUndone: 1, failures: [] });
     expect(snapshot()).toBe(before);
+  });
+});
+
+describe.skipIf(!isRoot)('the path MTU the kernel learnt (ICMP "fragmentation needed")', () => {
+  let host: Netns;
+  let router: Netns;
+  let rtnl: Rtnetlink;
+  const FAR = '10.212.0.5';
+
+  beforeAll(() => {
+    // host (10.211.0.1) ── router (10.211.0.2) ── a 1300-byte link towards 10.212.0.0/24
+    host = new Netns('pmtu');
+    router = new Netns('pmtr');
+    host.ip(
+      'link',
+      'add',
+      'pkln-pa',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'pkln-pb',
+      'netns',
+      router.name,
+    );
+    host.ip('addr', 'add', '10.211.0.1/24', 'dev', 'pkln-pa');
+    host.ip('link', 'set', 'pkln-pa', 'up');
+    host.ip('route', 'add', '10.212.0.0/24', 'via', '10.211.0.2');
+    router.exec('sysctl', '-qw', 'net.ipv4.ip_forward=1');
+    router.ip('addr', 'add', '10.211.0.2/24', 'dev', 'pkln-pb');
+    router.ip('link', 'add', 'pkln-pc', 'mtu', '1300', 'type', 'veth', 'peer', 'name', 'pkln-pd');
+    for (const dev of ['pkln-pb', 'pkln-pc', 'pkln-pd']) router.ip('link', 'set', dev, 'up');
+    router.ip('route', 'add', '10.212.0.0/24', 'dev', 'pkln-pc');
+    host.enter();
+    rtnl = openRtnetlink();
+  });
+
+  afterAll(() => {
+    rtnl?.close();
+    leaveNetns();
+    host?.delete();
+    router?.delete();
+  });
+
+  it('routeTo() reports the cached path MTU as `ip route get` does, and none before', async () => {
+    expect((await rtnl.routeTo(FAR)).mtu).toBeUndefined();
+    // A 1428-byte packet with DF set: the router answers "fragmentation needed, MTU 1300".
+    try {
+      host.exec('ping', '-M', 'do', '-s', '1400', '-c', '1', '-W', '1', FAR);
+    } catch {
+      // no echo reply comes back; the ICMP error is what we want
+    }
+    await until(
+      () => host.json<{ metrics?: unknown[] }[]>('route', 'get', FAR)[0]?.metrics !== undefined,
+      'the kernel to cache the path MTU',
+    );
+    const [expected] = host.json<{ metrics: { mtu: number }[] }[]>('route', 'get', FAR);
+    expect(expected?.metrics[0]?.mtu).toBe(1300);
+    const lookup = await rtnl.routeTo(FAR);
+    expect(lookup).toMatchObject({ device: 'pkln-pa', gateway: '10.211.0.2', mtu: 1300 });
+    expect((await rtnl.link(lookup.device)).mtu).toBe(1500);
   });
 });

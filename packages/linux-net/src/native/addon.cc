@@ -7,6 +7,7 @@
 
 #include "devices.h"
 #include "errno_error.h"
+#include "netlink_socket.h"
 #include "packet_channel.h"
 
 namespace pptpkit {
@@ -26,6 +27,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openTun", Napi::Function::New(env, pptpkit::OpenTun, "openTun"));
   exports.Set("setMtu", Napi::Function::New(env, pptpkit::SetMtu, "setMtu"));
   exports.Set("openRawIp", Napi::Function::New(env, pptpkit::OpenRawIp, "openRawIp"));
+  pptpkit::RegisterNetlink(env, exports);
   exports.Set("setNetns", Napi::Function::New(env, pptpkit::SetNetns, "setNetns"));
   exports.Set("closeFd", Napi::Function::New(env, pptpkit::CloseFd, "closeFd"));
   pptpkit::PacketChannel::Init(env, exports);
