@@ -101,7 +101,7 @@ export class LinuxHost implements TunnelHost {
     const path = await rtnl.routeTo(server);
     const device = (await rtnl.link(path.device)).mtu;
     // The route cache's MTU: what ICMP "fragmentation needed" taught the kernel (RFC 1191).
-    const learned = (path as { readonly mtu?: number }).mtu;
+    const learned = path.mtu;
     return learned !== undefined && learned > 0 && learned < device ? learned : device;
   }
 
