@@ -151,7 +151,9 @@ const DOWNLOAD_LINES = 600_000;
 
 /**
  * Starts two services on the lab's target (in the pptpd guest, through `lab.sh server-exec`):
- * TCP 19 sends `seq -w 1 600000` and closes; TCP 9 reads to the end and answers `sha256sum`.
+ * TCP 19 sends `seq -w 1 600000` and closes once the client closed (were it to close first, its
+ * kernel would hold the unsent rest as an orphan and abort it after a few backed-off
+ * retransmissions on a lossy path); TCP 9 reads to the end and answers `sha256sum`.
  * Unlike the echo service (one `socat` relaying into a pipe and back, which can stall once both
  * directions' buffers fill on a slow path), each direction here is flow-controlled on its own.
  */
@@ -161,7 +163,7 @@ export async function startTransferServices(
   const r = await lab([
     'server-exec',
     `pkill -f 'TCP4-LISTEN:(${DOWNLOAD_PORT}|${UPLOAD_PORT}),' ; ` +
-      `(socat TCP4-LISTEN:${DOWNLOAD_PORT},reuseaddr,fork SYSTEM:'seq -w 1 ${DOWNLOAD_LINES}' </dev/null >/dev/null 2>&1 &) ; ` +
+      `(socat TCP4-LISTEN:${DOWNLOAD_PORT},reuseaddr,fork SYSTEM:'seq -w 1 ${DOWNLOAD_LINES}; cat >/dev/null' </dev/null >/dev/null 2>&1 &) ; ` +
       `(socat TCP4-LISTEN:${UPLOAD_PORT},reuseaddr,fork SYSTEM:sha256sum </dev/null >/dev/null 2>&1 &) ; sleep 0.3`,
   ]);
   if (r.code !== 0) throw new Error(`lab.sh server-exec failed: ${r.stderr}`);
@@ -176,8 +178,8 @@ export async function startTransferServices(
 export async function tcpTransfer(timeoutMs = 120_000, idleMs = 30_000): Promise<true | string> {
   const script = `const net=require('net'),c=require('crypto');
 const want=Array.from({length:${DOWNLOAD_LINES}},(_,i)=>String(i+1).padStart(6,'0')+'\\n').join('');
-const fetch=(port,send)=>new Promise((resolve)=>{const got=[];const s=net.connect(port,'${target}',()=>{if(send)s.end(send)});s.on('data',x=>got.push(x));s.on('close',()=>resolve(Buffer.concat(got)));s.on('error',e=>process.stderr.write(String(e)));s.setTimeout(${idleMs},()=>s.destroy())});
-(async()=>{const down=await fetch(${DOWNLOAD_PORT});if(down.toString('latin1')!==want){process.stdout.write('download differs: '+down.length+' of '+want.length+' bytes');return}
+const fetch=(port,send,until)=>new Promise((resolve)=>{const got=[];let n=0;const s=net.connect(port,'${target}',()=>{if(send)s.end(send)});s.on('data',x=>{got.push(x);n+=x.length;if(until&&n>=until)s.end()});s.on('close',()=>resolve(Buffer.concat(got)));s.on('error',e=>process.stderr.write(String(e)));s.setTimeout(${idleMs},()=>s.destroy())});
+(async()=>{const down=await fetch(${DOWNLOAD_PORT},undefined,want.length);if(down.toString('latin1')!==want){process.stdout.write('download differs: '+down.length+' of '+want.length+' bytes');return}
 const d=c.randomBytes(4<<20);const up=(await fetch(${UPLOAD_PORT},d)).toString().split(' ')[0];
 process.stdout.write(up===c.createHash('sha256').update(d).digest('hex')?'same':'upload differs: server hash '+up)})();`;
   const run = await inNs(['node', '-e', script], {}, timeoutMs);
