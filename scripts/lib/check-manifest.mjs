@@ -9,7 +9,8 @@ const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
   .split('\n')
   .filter(Boolean)
   .map((f) => f.replace(/^package\//, ''));
-const read = (file) => execFileSync('tar', ['-xzOf', tarball, `package/${file}`], { encoding: 'utf8' });
+const read = (file) =>
+  execFileSync('tar', ['-xzOf', tarball, `package/${file}`], { encoding: 'utf8' });
 const pkg = JSON.parse(read('package.json'));
 const problems = [];
 const expect = (ok, what) => {
