@@ -53,7 +53,10 @@ version=$(node -p "require('./apps/client/package.json').version")
 step "npm install -g --prefix <empty dir> pptpkit-$version.tgz"
 prefix="$work/prefix"
 npm_ install -g --prefix "$prefix" "${scope[@]}" "$work/tarballs/pptpkit-$version.tgz"
-du -sk "$prefix/lib/node_modules/pptpkit" | awk '{ print "installed size: " $1 " KiB" }'
+echo "installed: $(du -sk "$prefix/lib/node_modules/pptpkit" | cut -f1) KiB, of which pptpkit's own" \
+  "files $(du -sk --exclude=node_modules "$prefix/lib/node_modules/pptpkit" | cut -f1) KiB;" \
+  "dependencies: $(cd "$prefix/lib/node_modules/pptpkit/node_modules" && du -sk -- * @*/* 2>/dev/null |
+    grep -v '\s@[^/]*$' | awk '{ printf "%s %s KiB, ", $2, $1 }')"
 pptpkit="$prefix/bin/pptpkit"
 
 step "pptpkit --version, --help, status --json"
