@@ -40,6 +40,11 @@ if (files.includes('README.md')) {
   const readme = read('README.md');
   const install = pkg.bin ? `npm install -g ${pkg.name}` : `npm install ${pkg.name}`;
   expect(readme.includes(install), `README has no "${install}" line`);
+  if (pkg.exports?.['.'] !== undefined) {
+    // The page `pnpm api-docs` writes for this package (scripts/typedoc/package-names.mjs).
+    const page = `docs/api/modules/${pkg.name.replace(/[@/]/g, '_')}.html`;
+    expect(readme.includes(page), `README does not link its API reference (${page})`);
+  }
 }
 
 for (const p of problems) console.log(`${pkg.name}: ${p}`);
