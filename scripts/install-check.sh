@@ -55,8 +55,8 @@ prefix="$work/prefix"
 npm_ install -g --prefix "$prefix" "${scope[@]}" "$work/tarballs/pptpkit-$version.tgz"
 echo "installed: $(du -sk "$prefix/lib/node_modules/pptpkit" | cut -f1) KiB, of which pptpkit's own" \
   "files $(du -sk --exclude=node_modules "$prefix/lib/node_modules/pptpkit" | cut -f1) KiB;" \
-  "dependencies: $(cd "$prefix/lib/node_modules/pptpkit/node_modules" && du -sk -- * @*/* 2>/dev/null |
-    grep -v '\s@[^/]*$' | awk '{ printf "%s %s KiB, ", $2, $1 }')"
+  "dependencies (KiB): $(cd "$prefix/lib/node_modules/pptpkit/node_modules" &&
+    for d in [!@.]* @*/*; do printf '%s %s, ' "$d" "$(du -sk "$d" | cut -f1)"; done)"
 pptpkit="$prefix/bin/pptpkit"
 
 step "pptpkit --version, --help, status --json"
