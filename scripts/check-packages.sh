@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "== check-packages: pnpm run build"
-pnpm run build >"$work/build.log" 2>&1 || { cat "$work/build.log"; echo "check-packages: build failed"; exit 1; }
+timeout 600 pnpm run build >"$work/build.log" 2>&1 || { cat "$work/build.log"; echo "check-packages: build failed"; exit 1; }
 
 failed=0
 for dir in $(node scripts/lib/publishable.mjs); do

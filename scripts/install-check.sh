@@ -27,18 +27,19 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 step() { echo "== install-check: $*"; }
 fail() { echo "install-check: FAILED: $*" >&2; exit 1; }
 npm_() { timeout 300 npm --no-audit --no-fund --no-update-notifier --loglevel=error "$@"; }
 
 step "pnpm run build"
-pnpm run build >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build"; }
+timeout 600 pnpm run build >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build"; }
 
 step "pack"
 mkdir -p "$work/tarballs"
 for dir in $(node scripts/lib/publishable.mjs); do
-  (cd "$dir" && pnpm pack --pack-destination "$work/tarballs" >/dev/null)
+  (cd "$dir" && timeout 120 pnpm pack --pack-destination "$work/tarballs" >/dev/null)
 done
 ls -l "$work/tarballs" | tail -n +2
 
