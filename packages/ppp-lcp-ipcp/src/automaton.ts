@@ -112,13 +112,13 @@ export interface AutomatonCounters {
   malformed: number;
   /**
    * Copies of a Configure-Request we had already answered, dropped: the one we Acked arriving
-   * again in Opened within the Restart timer of our Ack, or one the peer has since replaced
-   * by a newer request, within the Restart timer of our answer to it.
+   * again in Opened within half the Restart timer of our Ack, or one the peer has since
+   * replaced by a newer request, within the Restart timer of our answer to it.
    */
   duplicateRequests: number;
   /**
-   * The Configure-Request we Acked arriving again in Opened after the Restart timer (the peer
-   * missed our Ack and retransmitted): Acked again, no renegotiation.
+   * The Configure-Request we Acked arriving again in Opened later than that (the peer missed
+   * our Ack and retransmitted): Acked again, no renegotiation.
    */
   reackedRequests: number;
   /**
@@ -384,10 +384,12 @@ export class Automaton {
    *   Nak'd, after we Acked its second) can only be a copy the network duplicated or delayed:
    *   dropped while younger than the Restart timer, in every state where the table would act
    *   on it (without this, a late copy in Opened renegotiates: tld,scr,scn/6);
-   * - the newest one, in Opened (we Acked it): within the Restart timer of our Ack the peer
-   *   cannot have timed out yet (its timer is the same order: RFC 1661 §4.6 suggests 3 s), so
-   *   it is a network duplicate and is dropped; later it is a retransmission — the peer missed
-   *   our Ack — and is Acked again without leaving Opened. The RFC table would renegotiate
+   * - the newest one, in Opened (we Acked it): within half the Restart timer of our Ack it is
+   *   a network duplicate and is dropped; later it is a retransmission — the peer missed our
+   *   Ack — and is Acked again without leaving Opened. A peer retransmits a Restart period
+   *   after its first copy (RFC 1661 §4.6 suggests 3 s, pppd and we use that), which reaches us
+   *   about one Restart period after our Ack, give or take the jitter: half of it separates
+   *   the two with room either way. The RFC table would renegotiate
    *   (RCR in Opened: tld,scr,sca/8), and so does pppd (fsm_rconfreq in OPENED); but a peer
    *   that renegotiates must use a new Identifier (§5.1), and renegotiating here would bring
    *   our layer down for an Ack that was merely lost;
@@ -410,7 +412,7 @@ export class Automaton {
         return undefined;
       }
       if (s !== OPENED) break;
-      if (now - a.at < restart) {
+      if (now - a.at < restart / 2) {
         this.counters.duplicateRequests++;
         return undefined;
       }
