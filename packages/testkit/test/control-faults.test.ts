@@ -109,8 +109,15 @@ interface Side {
   echoUnanswered: number;
 }
 
-/** Two PPP links over sequence-less wires with `faults`, on a fake clock, for `RUN_MS`. */
-function runLinks(mode: keyof typeof modes, seed: number): { client: Side; server: Side } {
+/**
+ * Two PPP links over sequence-less wires with {@link FAULTS}, on a fake clock, for `RUN_MS`;
+ * with `deferAck` the client Acks the server's requests only once its own are Acked.
+ */
+function runLinks(
+  mode: keyof typeof modes,
+  seed: number,
+  deferAck: boolean,
+): { client: Side; server: Side } {
   const random = new SeededRandom(seed);
   const clientRandom = new SeededRandom(random.next());
   const serverRandom = new SeededRandom(random.next());
@@ -124,11 +131,14 @@ function runLinks(mode: keyof typeof modes, seed: number): { client: Side; serve
     echoRequests: 0,
     echoUnanswered: 0,
   });
+  const clientOptions = testClient(noSink, (n) => clientRandom.bytes(n), {
+    mppe: modes[mode].client,
+    echoIntervalMs: ECHO_MS,
+  });
   const client = make(
-    testClient(noSink, (n) => clientRandom.bytes(n), {
-      mppe: modes[mode].client,
-      echoIntervalMs: ECHO_MS,
-    }),
+    deferAck
+      ? { ...clientOptions, link: { ...clientOptions.link, automaton: { deferAck } } }
+      : clientOptions,
     random.next(),
   );
   const server = make(
@@ -199,13 +209,19 @@ function dropped(sides: readonly Side[]): Record<string, number> {
 }
 
 describe('PPP control frames duplicated and reordered on the wire (no GRE sequence numbers)', () => {
-  for (const mode of Object.keys(modes) as (keyof typeof modes)[]) {
-    it(`${mode}: ${SEEDS} seeds, up once, never renegotiated, every Echo-Request answered`, () => {
+  for (const [mode, deferAck] of [
+    ['stateless', false],
+    ['stateful', false],
+    ['stateless', true],
+    ['stateful', true],
+  ] as const) {
+    const name = `${mode}${deferAck ? ', client with deferAck' : ''}`;
+    it(`${name}: ${SEEDS} seeds, up once, never renegotiated, every Echo-Request answered`, () => {
       const totals: Record<string, number> = {};
       let copies = 0;
       let echoes = 0;
       for (let seed = 1; seed <= SEEDS; seed++) {
-        const { client, server } = runLinks(mode, seed);
+        const { client, server } = runLinks(mode, seed, deferAck);
         for (const [name, side] of Object.entries({ client, server })) {
           const ctx = `seed ${seed}, ${name}`;
           expect(side.ups, ctx).toBe(1);
@@ -232,6 +248,7 @@ describe('PPP control frames duplicated and reordered on the wire (no GRE sequen
       expect(echoes).toBeGreaterThan(SEEDS * 2 * (RUN_MS / ECHO_MS - 5));
       expect(totals.duplicateRequests).toBeGreaterThan(0);
       expect(totals.staleReplies).toBeGreaterThan(0);
+      if (deferAck) expect(totals.deferredRequests).toBeGreaterThan(0);
     });
   }
 });
