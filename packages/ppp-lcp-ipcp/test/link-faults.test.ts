@@ -246,6 +246,25 @@ describe('the lost final Configure-Ack (pppd\'s "MPPE disabled")', () => {
     expect(run(false).reachedOpened).toBe(1);
   });
 
+  it('two links that both defer meet at the first Restart timeout', () => {
+    const b = new BackToBack(
+      { randomBytes: seededRandom(73), policy: MPPE, automaton: { deferAck: true } },
+      {
+        randomBytes: seededRandom(74),
+        policy: MPPE,
+        ipcp: addresses,
+        automaton: { deferAck: true },
+      },
+    );
+    b.start();
+    b.run(30_000);
+    const up = b.log.filter((l) => l.action.type === 'up');
+    expect(up.map((l) => l.side).sort()).toEqual(['client', 'server']);
+    // LCP waits one 3 s Restart period, then CCP and IPCP (negotiated side by side) one more.
+    expect(up.map((l) => l.at)).toEqual([6000, 6000]);
+    expect(b.actions('client', 'down')).toHaveLength(0);
+  });
+
   it('with deferAck, it never does, and the link is up one Restart period later', () => {
     const { reachedOpened, up, upAt } = run(true);
     expect(reachedOpened).toBe(0);
