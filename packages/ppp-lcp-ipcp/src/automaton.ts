@@ -29,9 +29,9 @@ export interface AutomatonConfig {
   readonly maxFailure: number;
   /**
    * Hold an acceptable Configure-Request of the peer that arrives while our own request is
-   * still unanswered (Req-Sent), and Ack it only once our request is Acked, or when our Restart
-   * timer fires (then after the retransmitted request). Default `false`: Ack at once, as the
-   * RFC 1661 §4.1 table says (RCR+ in Req-Sent: sca/8).
+   * still unanswered (Req-Sent), and Ack it only once our request is Acked, or at the second
+   * Restart timeout of the hold (then after the retransmitted request). Default `false`: Ack
+   * at once, as the RFC 1661 §4.1 table says (RCR+ in Req-Sent: sca/8).
    *
    * Why: the peer reaches Opened when it has both Acked our request and received our Ack. If
    * its Ack of our request is lost after that, our retransmitted request reaches a peer in
@@ -40,8 +40,10 @@ export interface AutomatonConfig {
    * our Ack until the peer's Ack has arrived means the peer cannot be Opened while our request
    * is outstanding, so no retransmission of ours can reach it there. To the peer this is
    * indistinguishable from its request being delayed on the wire, which every implementation
-   * must tolerate; releasing at the Restart timer bounds the delay (two peers that both hold
-   * meet at the first timeout).
+   * must tolerate. The timeout bounds the delay for a peer that holds too (two such peers meet
+   * at the second timeout); it is the second, not the first, so that the retransmission the
+   * first one sends gets its Ack before we answer: a pppd peer is then only reached in Opened
+   * when three Acks in a row are lost.
    */
   readonly deferAck?: boolean;
 }
@@ -151,6 +153,9 @@ interface SentRequest {
  */
 const REMEMBERED = 8;
 
+/** `deferAck`: the Restart timeout of a hold at which the held request is answered anyway. */
+const DEFER_TIMEOUTS = 2;
+
 const TIMER_STATES = new Set([4, 5, 6, 7, 8]);
 const REQ_SENT = 6;
 const ACK_RCVD = 7;
@@ -177,6 +182,8 @@ export class Automaton {
   readonly #sent: SentRequest[] = [];
   /** `deferAck`: the peer's acceptable request, held while ours is unanswered in Req-Sent. */
   #held: ControlPacket | undefined;
+  /** Restart timeouts since the current hold began. */
+  #heldTimeouts = 0;
   #releasing = false;
   /** Discard counters. */
   readonly counters: AutomatonCounters = {
@@ -273,8 +280,14 @@ export class Automaton {
     } finally {
       this.#retransmitting = false;
     }
-    // `deferAck`: our request went out again; the held request is answered after it.
-    if (this.#held !== undefined && this.#state === REQ_SENT) this.#release(now);
+    // `deferAck`: at the second timeout of a hold our request went out again; the held request
+    // is answered after it.
+    if (
+      this.#held !== undefined &&
+      this.#state === REQ_SENT &&
+      ++this.#heldTimeouts >= DEFER_TIMEOUTS
+    )
+      this.#release(now);
   }
 
   /** Feeds one received control packet of this protocol. */
@@ -432,6 +445,7 @@ export class Automaton {
     const acceptable = verdict.code === CP_CODE.CONFIGURE_ACK;
     if (acceptable && s === REQ_SENT && this.#config.deferAck === true && !this.#releasing) {
       this.counters.deferredRequests++;
+      if (this.#held === undefined) this.#heldTimeouts = 0;
       this.#held = { code: packet.code, identifier: packet.identifier, data: packet.data.slice() };
       return undefined;
     }

@@ -394,14 +394,35 @@ describe('deferAck: Ack the peer only once our own request is Acked', () => {
     expect(r.hooks.sent.at(-1)).toEqual({ code: CP_CODE.CONFIGURE_ACK, identifier: 1 });
   });
 
-  it('releases it at the Restart timer, after our retransmitted request', () => {
+  it('releases it at the second Restart timeout, after our retransmitted request', () => {
     const r = rigIn('Req-Sent', { deferAck: true });
     const id = r.ourId;
     r.request(1, GOOD);
+    expect(r.expire()).toEqual(['Configure-Request']);
+    // The peer retransmits: the copy is held in its place, the count of timeouts goes on.
+    expect(r.request(1, GOOD)).toEqual([]);
     expect(r.expire()).toEqual(['Configure-Request', 'Configure-Ack']);
     expect(r.ourId).toBe(id);
     expect(r.state).toBe('Ack-Sent');
     expect(r.ack()).toEqual(['tlu']);
+  });
+
+  it('the Ack of our first retransmission releases it before the second timeout', () => {
+    const r = rigIn('Req-Sent', { deferAck: true });
+    r.request(1, GOOD);
+    expect(r.expire()).toEqual(['Configure-Request']);
+    expect(r.ack()).toEqual(['Configure-Ack', 'tlu']);
+    expect(r.state).toBe('Opened');
+  });
+
+  it('a new hold counts its timeouts afresh', () => {
+    const r = rigIn('Req-Sent', { deferAck: true, maxConfigure: 10 });
+    r.request(1, GOOD);
+    expect(r.expire()).toEqual(['Configure-Request']);
+    expect(r.request(2, BAD)).toEqual(['Configure-Nak']);
+    expect(r.request(3, GOOD)).toEqual([]);
+    expect(r.expire()).toEqual(['Configure-Request']);
+    expect(r.expire()).toEqual(['Configure-Request', 'Configure-Ack']);
   });
 
   it('a retransmission of the held request replaces it; a newer unacceptable one supersedes it', () => {

@@ -246,7 +246,7 @@ describe('the lost final Configure-Ack (pppd\'s "MPPE disabled")', () => {
     expect(run(false).reachedOpened).toBe(1);
   });
 
-  it('two links that both defer meet at the first Restart timeout', () => {
+  it('two links that both defer meet at the second Restart timeout', () => {
     const b = new BackToBack(
       { randomBytes: seededRandom(73), policy: MPPE, automaton: { deferAck: true } },
       {
@@ -260,8 +260,8 @@ describe('the lost final Configure-Ack (pppd\'s "MPPE disabled")', () => {
     b.run(30_000);
     const up = b.log.filter((l) => l.action.type === 'up');
     expect(up.map((l) => l.side).sort()).toEqual(['client', 'server']);
-    // LCP waits one 3 s Restart period, then CCP and IPCP (negotiated side by side) one more.
-    expect(up.map((l) => l.at)).toEqual([6000, 6000]);
+    // LCP waits two 3 s Restart periods, then CCP and IPCP (negotiated side by side) two more.
+    expect(up.map((l) => l.at)).toEqual([12_000, 12_000]);
     expect(b.actions('client', 'down')).toHaveLength(0);
   });
 
