@@ -9,9 +9,11 @@
  * of the same two link set-ups (the client's and the fake pptpd's, as the tunnel core builds
  * them) over a wire with no sequence numbers — what a transport without them, or a GRE receiver
  * that delivers on arrival, hands the automaton — so the automaton itself meets the copies. It
- * is the suite that failed before the automaton recognised copies: a late copy of the server's
- * first CCP request (Nak'd in stateful mode), a late Configure-Nak or Terminate-Ack in Opened,
- * each made one side renegotiate.
+ * is the suite that failed before the automaton recognised copies (29 of 100 stateless and 24
+ * of 100 stateful seeds): late copies of the server's IPCP Configure-Nak reached the client's
+ * Opened IPCP, which renegotiated. The second suite runs the tunnel cores, with traffic both
+ * ways, over GRE wires that duplicate and reorder, and with the lab's combined faults toward
+ * the client (the profile under which a stateful tunnel to pppd died).
  */
 import {
   CP_CODE,
@@ -25,6 +27,7 @@ import type { TunnelOptions, TunnelSink } from '@pptpkit/tunnel';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_MPPE, testClient } from '../src/client-options.js';
 import { fakePptpd, PPTPD_MPPE } from '../src/fake-pptpd.js';
+import { udpPacket } from '../src/packets.js';
 import { TunnelPair } from '../src/pair.js';
 import { SeededRandom } from '../src/random.js';
 import { SimulatedWire, type WireFaults } from '../src/wire.js';
@@ -253,24 +256,59 @@ describe('PPP control frames duplicated and reordered on the wire (no GRE sequen
   }
 });
 
-describe('the same faults on the GRE wire, through the tunnel cores', () => {
-  for (const mode of Object.keys(modes) as (keyof typeof modes)[]) {
-    it(`${mode}: up once, no control packet starts over after up, every Echo-Request answered`, () => {
-      for (let seed = 1; seed <= 30; seed++) {
+/** The lab's combined profile toward the client: loss, delay, reordering, duplication. */
+const LAB: WireFaults = {
+  loss: 0.03,
+  delayMs: 2,
+  reorder: { probability: 0.25, depth: 3 },
+  duplicate: 0.01,
+};
+
+describe('faulty GRE wires through the tunnel cores, with traffic both ways', () => {
+  const cases = [
+    {
+      name: 'stateless, copies and reordering both ways',
+      mode: 'stateless',
+      toClient: FAULTS,
+      toServer: FAULTS,
+    },
+    {
+      name: 'stateful, copies and reordering both ways',
+      mode: 'stateful',
+      toClient: FAULTS,
+      toServer: FAULTS,
+    },
+    {
+      name: "stateful, the lab's combined faults toward the client",
+      mode: 'stateful',
+      toClient: LAB,
+      toServer: {},
+    },
+  ] as const;
+  for (const c of cases) {
+    it(`${c.name}: up once, nothing starts over after up, every Echo-Request answered`, () => {
+      for (let seed = 1; seed <= 12; seed++) {
         const p = new TunnelPair({
           seed,
-          toClient: FAULTS,
-          toServer: FAULTS,
+          toClient: c.toClient,
+          toServer: c.toServer,
           client: (sink, random) =>
-            testClient(sink, random, { mppe: modes[mode].client, echoIntervalMs: ECHO_MS }),
+            testClient(sink, random, { mppe: modes[c.mode].client, echoIntervalMs: ECHO_MS }),
           server: (sink, random) =>
-            fakePptpd(sink, random, { mppe: modes[mode].server, echoIntervalMs: ECHO_MS }),
+            fakePptpd(sink, random, { mppe: modes[c.mode].server, echoIntervalMs: ECHO_MS }),
         });
         p.start();
         const up = (): boolean => p.client.tunnel.state === 'up' && p.server.tunnel.state === 'up';
         expect(p.runUntil(up, 60_000), `seed ${seed}`).toBe(true);
         const marks = [p.client.frames.length, p.server.frames.length] as const;
-        p.runFor(RUN_MS);
+        // The data paths stay busy (stateful: Reset-Requests after every loss) meanwhile.
+        for (let i = 0; i < RUN_MS / 20; i++) {
+          const down = udpPacket('192.168.77.1', '192.168.77.10', i, 200 + (i % 7) * 150);
+          const upward = udpPacket('192.168.77.10', '192.168.77.1', i, 100 + (i % 5) * 200);
+          p.server.tunnel.sendIp(down, 0, down.length, p.clock.now);
+          p.client.tunnel.sendIp(upward, 0, upward.length, p.clock.now);
+          p.runFor(20);
+        }
         for (const [i, side] of [p.client, p.server].entries()) {
           const ctx = `seed ${seed}, ${i === 0 ? 'client' : 'server'}`;
           const after = side.frames.slice(marks[i]);
@@ -279,10 +317,13 @@ describe('the same faults on the GRE wire, through the tunnel cores', () => {
             .filter((f) => f.direction === 'received')
             .map((f) => control(f.frame));
           expect(sent.filter(startsOver), ctx).toEqual([]);
-          const requests = received.filter((c) => isEcho(c, CP_CODE.ECHO_REQUEST));
-          const replies = sent.filter((c) => isEcho(c, CP_CODE.ECHO_REPLY));
-          expect(requests.length, ctx).toBeGreaterThanOrEqual(RUN_MS / ECHO_MS - 1);
-          expect(replies.map((c) => c?.identifier)).toEqual(requests.map((c) => c?.identifier));
+          const requests = received.filter((r) => isEcho(r, CP_CODE.ECHO_REQUEST));
+          const replies = sent.filter((r) => isEcho(r, CP_CODE.ECHO_REPLY));
+          expect(requests.length, ctx).toBeGreaterThanOrEqual((RUN_MS / ECHO_MS) * 0.8);
+          expect(
+            replies.map((r) => r?.identifier),
+            ctx,
+          ).toEqual(requests.map((r) => r?.identifier));
           expect(
             side.events.filter((e) => e.type === 'up'),
             ctx,
@@ -291,6 +332,9 @@ describe('the same faults on the GRE wire, through the tunnel cores', () => {
             side.events.filter((e) => e.type === 'down'),
             ctx,
           ).toHaveLength(0);
+          // Traffic flowed (how much of it survives stateful MPPE under loss is the data
+          // path's business: stateful-recovery.test.ts).
+          expect(side.delivered.length, ctx).toBeGreaterThan(0);
         }
       }
     });
