@@ -10,7 +10,8 @@
  * them) over a wire with no sequence numbers — what a transport without them, or a GRE receiver
  * that delivers on arrival, hands the automaton — so the automaton itself meets the copies. It
  * is the suite that failed before the automaton recognised copies (29 of 100 stateless and 24
- * of 100 stateful seeds): late copies of the server's IPCP Configure-Nak reached the client's
+ * of 100 stateful seeds): late copies of IPCP Configure-Naks, -Rejects and -Acks of earlier
+ * requests, and of the client's first IPCP request (Nak'd: it asks for 0.0.0.0), reached an
  * Opened IPCP, which renegotiated. The second suite runs the tunnel cores, with traffic both
  * ways, over GRE wires that duplicate and reorder, and with the lab's combined faults toward
  * the client (the profile under which a stateful tunnel to pppd died).
