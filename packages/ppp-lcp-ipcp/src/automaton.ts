@@ -4,6 +4,12 @@
  * injected clock (callers pass `now` and read `nextDeadline()`), and leaves option semantics to
  * {@link AutomatonHooks}.
  *
+ * It follows the RFC 1661 §4.1 table except for packets that are copies or late: replies that
+ * answer no outstanding request, copies of requests already answered, and Terminate-Acks that
+ * answer a request from before the peer Acked us are dropped and counted rather than taken to
+ * renegotiate an Opened layer (see {@link AutomatonCounters}); `deferAck` optionally holds our
+ * Ack of the peer's request until ours is Acked.
+ *
  * @module
  */
 
@@ -42,8 +48,8 @@ export interface AutomatonConfig {
    * indistinguishable from its request being delayed on the wire, which every implementation
    * must tolerate. The timeout bounds the delay for a peer that holds too (two such peers meet
    * at the second timeout); it is the second, not the first, so that the retransmission the
-   * first one sends gets its Ack before we answer: a pppd peer is then only reached in Opened
-   * when three Acks in a row are lost.
+   * first one sends gets its Ack before we answer: a pppd peer is then reached in Opened only
+   * when its Ack and its answers to both our retransmissions are all lost.
    */
   readonly deferAck?: boolean;
 }
