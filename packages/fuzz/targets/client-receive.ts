@@ -289,7 +289,7 @@ function generate(rng: Rng): Uint8Array {
 function receiveTarget(mode: Mode): FuzzTarget {
   return {
     name: `client-rx-${mode.name}`,
-    packageName: '@pptpkit/client',
+    packageName: 'pptpkit',
     entry: `DataPath.receiveFrame with ${mode.mppe === 'none' ? 'no MPPE' : `MPPE-128 ${mode.mppe}`}${mode.mppc ? ' + MPPC' : ''}, set up as Tunnel does`,
     invariants: [
       'no typed error escapes; a genuine data frame is always taken',

@@ -1,6 +1,6 @@
 /**
  * `config-peer` and `config-secrets`: the client's pppd-compatible configuration parsers
- * (apps/client/src/config, imported by relative path: `@pptpkit/client` has no exports map),
+ * (apps/client/src/config, imported by relative path: the `pptpkit` package exports no modules),
  * on bundles of files (a peer file, `file`/`call` includes, /etc/ppp/options, secrets).
  *
  * @module
@@ -95,7 +95,7 @@ function healthyServer(settings: PeerSettings, credentials: Credentials, timer: 
 /** Peer options, includes and secrets, and the link they configure. */
 export const configPeerTarget: FuzzTarget = {
   name: 'config-peer',
-  packageName: '@pptpkit/client',
+  packageName: 'pptpkit',
   entry:
     'loadPeer (strict and --lenient) on a bundle of option files, resolveCredentials, then the PppLink the session builds from them against a healthy server',
   invariants: [
@@ -285,7 +285,7 @@ function matches(e: SecretEntry, client: string, server: string | undefined): bo
 /** chap-secrets / pap-secrets parsing and lookup. */
 export const configSecretsTarget: FuzzTarget = {
   name: 'config-secrets',
-  packageName: '@pptpkit/client',
+  packageName: 'pptpkit',
   entry: 'parseSecrets, findSecret for the names in the file and wildcards, resolveCredentials',
   invariants: [
     'parseSecrets never throws; entries have a line from 1',

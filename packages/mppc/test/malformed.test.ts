@@ -35,7 +35,7 @@ describe('malformed bitstreams give negative statuses, never exceptions', () => 
     expect(mppcStatusMessage(MPPC_STATUS.BAD_OFFSET)).toMatch(/offset/);
   });
 
-  // RFC 2118 §4.2.1 (shared/design/mppc-encoding.md): offsets 320–8191 are `110` + 13 bits of
+  // RFC 2118 §4.2.1 (docs/mppc-encoding.md): offsets 320–8191 are `110` + 13 bits of
   // (offset − 320). The same 13 bits can spell 8192..8511, which the 8192-byte history cannot
   // hold; 8192 would copy the byte being written and the rest read before the buffer.
   describe('the 13-bit offset class: 8191 is the last offset, 8192..8511 are BAD_OFFSET', () => {

@@ -1,6 +1,6 @@
 /**
  * An independent RFC 2118 encoder for tests, written from the bit sheet in
- * `shared/design/mppc-encoding.md` (RFC 2118 §4.2) and not from `src/`: tokens become strings
+ * `docs/mppc-encoding.md` (RFC 2118 §4.2) and not from `src/`: tokens become strings
  * of '0'/'1' characters, then bytes. It keeps its own model of the receiver's history (8192
  * bytes, zeroed on a flush — "histories are initialised to zeroes" — a write pointer and how
  * far it was written since the last flush; a copy reaching back past the front reads forward

@@ -1,7 +1,7 @@
 /**
  * Regression tests for what FreeRDP's cross-check found: the receiver's history reads as zeros
  * where nothing was written since the last flush ("histories are initialised to zeroes",
- * `shared/design/mppc-encoding.md`), and a copy reaching back past the front reads forward,
+ * `docs/mppc-encoding.md`), and a copy reaching back past the front reads forward,
  * with zeros past index 8191. FreeRDP's encoder (libfreerdp/codec/mppc.c) emits both: after a
  * B restart, a match against the older pass may run one byte past the end of what was written
  * (into the zeros there); our decompressor used to refuse the first with MPPC_BAD_OFFSET and to

@@ -60,7 +60,7 @@ describe('RFC 3079 §3.5 (MS-CHAPv2)', () => {
     expect(toHex(server.send)).toBe('8b7cdc149b993a1b');
     const session = initialSessionKey(server.send, 56);
     expect(toHex(session)).toBe('d15c00c49fa62e3e');
-    // Erratum (b), shared/design/test-vectors.md §3: the RFC prints "... 57 58" and labels the
+    // Erratum (b), docs/test-vectors.md (RFC 3079): the RFC prints "... 57 58" and labels the
     // line rc4(SendSessionKey40, ...). Two independent RC4 implementations (and ours, which also
     // passes RFC 6229 and the OpenSSL cross-check) give "... 57 B8" for SendSessionKey56, so we
     // assert the corrected value and not the RFC's last byte.
@@ -177,7 +177,7 @@ describe('RFC 3079 §2.5 (MS-CHAPv1)', () => {
   it('§2.5.3 128-bit: Get_Start_Key (erratum c: ...ac c1...) and Get_Key', () => {
     const challenge = fromHex('10 2d b5 df 08 5d 30 41');
     // Erratum (c): step 3 prints "...cf c0 ac ca d1 78..." but step 4 copies "...ac c1...";
-    // SHA-1 gives ac c1 (shared/design/test-vectors.md §3).
+    // SHA-1 gives ac c1 (docs/test-vectors.md, RFC 3079 erratum (c)).
     const start = deriveMsChapV1StartKey({ keyBits: 128, passwordHashHash, challenge });
     expect(toHex(start)).toBe('a8947850cfc0acc1d1789fb62ddcddb0');
     expect(toHex(getStartKey(challenge, passwordHashHash))).toBe(toHex(start));

@@ -12,7 +12,7 @@ function keystream(key: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
-describe('RC4 against RFC 6229 (shared/design/test-vectors.md §5)', () => {
+describe('RC4 against RFC 6229 (docs/test-vectors.md)', () => {
   it('40-bit key 0102030405 at offsets 0, 16, 240', () => {
     const ks = keystream(fromHex('0102030405'), 256);
     expect(toHex(ks.subarray(0, 16))).toBe('b2396305f03dc027ccc3524a0a1118a8');

@@ -4,6 +4,12 @@
  * injected clock (callers pass `now` and read `nextDeadline()`), and leaves option semantics to
  * {@link AutomatonHooks}.
  *
+ * It follows the RFC 1661 §4.1 table except for packets that are copies or late: replies that
+ * answer no outstanding request, copies of requests already answered, and Terminate-Acks that
+ * answer a request from before the peer Acked us are dropped and counted rather than taken to
+ * renegotiate an Opened layer (see {@link AutomatonCounters}); `deferAck` optionally holds our
+ * Ack of the peer's request until ours is Acked.
+ *
  * @module
  */
 
@@ -27,6 +33,25 @@ export interface AutomatonConfig {
   readonly maxTerminate: number;
   /** Configure-Naks sent in a row before Naks turn into Rejects (RFC default 5). */
   readonly maxFailure: number;
+  /**
+   * Hold an acceptable Configure-Request of the peer that arrives while our own request is
+   * still unanswered (Req-Sent), and Ack it only once our request is Acked, or at the second
+   * Restart timeout of the hold (then after the retransmitted request). Default `false`: Ack
+   * at once, as the RFC 1661 §4.1 table says (RCR+ in Req-Sent: sca/8).
+   *
+   * Why: the peer reaches Opened when it has both Acked our request and received our Ack. If
+   * its Ack of our request is lost after that, our retransmitted request reaches a peer in
+   * Opened, which renegotiates (RCR in Opened: tld,scr,sca/8) — and pppd takes the whole link
+   * down when its CCP leaves Opened with MPPE negotiated (`ccp_down`: "MPPE disabled"). Holding
+   * our Ack until the peer's Ack has arrived means the peer cannot be Opened while our request
+   * is outstanding, so no retransmission of ours can reach it there. To the peer this is
+   * indistinguishable from its request being delayed on the wire, which every implementation
+   * must tolerate. The timeout bounds the delay for a peer that holds too (two such peers meet
+   * at the second timeout); it is the second, not the first, so that the retransmission the
+   * first one sends gets its Ack before we answer: a pppd peer is then reached in Opened only
+   * when its Ack and its answers to both our retransmissions are all lost.
+   */
+  readonly deferAck?: boolean;
 }
 
 /** RFC 1661 §4.6 defaults. */
@@ -82,17 +107,60 @@ export interface AutomatonHooks {
   maxPacket(): number;
 }
 
-/** Counters of input the automaton discarded. */
+/** Counters of input the automaton discarded or answered without a transition. */
 export interface AutomatonCounters {
-  /** Acks/Naks/Rejects whose Identifier did not match our outstanding request. */
+  /**
+   * Configure-Acks/Naks/Rejects that answer no outstanding request of ours: a wrong Identifier
+   * in Req-Sent/Ack-Sent, any reply in Ack-Rcvd/Opened (RFC 1661 §5.2–§5.4).
+   */
   staleReplies: number;
   /** Events that are illegal (`-`) in the current state. */
   illegalEvents: number;
   /** Packets discarded as malformed by the hooks. */
   malformed: number;
-  /** Retransmitted Configure-Requests re-Acked in Opened without renegotiating. */
+  /**
+   * Copies of a Configure-Request we had already answered, dropped: the one we Acked arriving
+   * again in Opened within half the Restart timer of our Ack, or one the peer has since
+   * replaced by a newer request, within the Restart timer of our answer to it.
+   */
   duplicateRequests: number;
+  /**
+   * The Configure-Request we Acked arriving again in Opened later than that (the peer missed
+   * our Ack and retransmitted): Acked again, no renegotiation.
+   */
+  reackedRequests: number;
+  /**
+   * Terminate-Acks in Ack-Rcvd or Opened that answer a Configure- or Terminate-Request we
+   * sent within the Restart timer: late answers from before the peer Acked us, dropped.
+   */
+  staleTerminateAcks: number;
+  /** Acceptable Configure-Requests held until our own request was Acked (`deferAck`). */
+  deferredRequests: number;
 }
+
+/** A Configure-Request of the peer we answered, for recognising copies of it. */
+interface AnsweredRequest {
+  readonly identifier: number;
+  readonly data: Uint8Array;
+  /** When we last answered it. */
+  at: number;
+}
+
+/** A Configure- or Terminate-Request we sent. */
+interface SentRequest {
+  readonly identifier: number;
+  /** When we last sent it. */
+  at: number;
+}
+
+/**
+ * Requests remembered on each side for duplicate detection. Only those younger than the
+ * Restart timer count, and a peer needs several round trips per request, so a few suffice.
+ */
+const REMEMBERED = 8;
+
+/** `deferAck`: the Restart timeout of a hold at which the held request is answered anyway. */
+const DEFER_TIMEOUTS = 2;
 
 const TIMER_STATES = new Set([4, 5, 6, 7, 8]);
 const REQ_SENT = 6;
@@ -114,13 +182,24 @@ export class Automaton {
   #retransmitting = false;
   #verdict: RequestVerdict | undefined;
   #rx: ControlPacket | undefined;
-  #ackedRequest: { identifier: number; data: Uint8Array } | undefined;
+  /** The peer's requests we answered, oldest first; the last is the peer's newest. */
+  readonly #answered: AnsweredRequest[] = [];
+  /** Our recent Configure-/Terminate-Requests, oldest first. */
+  readonly #sent: SentRequest[] = [];
+  /** `deferAck`: the peer's acceptable request, held while ours is unanswered in Req-Sent. */
+  #held: ControlPacket | undefined;
+  /** Restart timeouts since the current hold began. */
+  #heldTimeouts = 0;
+  #releasing = false;
   /** Discard counters. */
   readonly counters: AutomatonCounters = {
     staleReplies: 0,
     illegalEvents: 0,
     malformed: 0,
     duplicateRequests: 0,
+    reackedRequests: 0,
+    staleTerminateAcks: 0,
+    deferredRequests: 0,
   };
 
   /**
@@ -207,18 +286,40 @@ export class Automaton {
     } finally {
       this.#retransmitting = false;
     }
+    // `deferAck`: at the second timeout of a hold our request went out again; the held request
+    // is answered after it.
+    if (
+      this.#held !== undefined &&
+      this.#state === REQ_SENT &&
+      ++this.#heldTimeouts >= DEFER_TIMEOUTS
+    )
+      this.#release(now);
   }
 
   /** Feeds one received control packet of this protocol. */
   receive(packet: ControlPacket, now: number): void {
     const event = this.#classify(packet, now);
-    if (event === undefined) return;
-    this.#rx = packet;
+    if (event !== undefined) {
+      this.#rx = packet;
+      try {
+        this.#event(event, now);
+      } finally {
+        this.#rx = undefined;
+        this.#verdict = undefined;
+      }
+    }
+    // `deferAck`: our request was Acked; now answer the peer's, as if it arrived just now.
+    if (this.#held !== undefined && this.#state === ACK_RCVD) this.#release(now);
+  }
+
+  #release(now: number): void {
+    const held = this.#held!;
+    this.#held = undefined;
+    this.#releasing = true;
     try {
-      this.#event(event, now);
+      this.receive(held, now);
     } finally {
-      this.#rx = undefined;
-      this.#verdict = undefined;
+      this.#releasing = false;
     }
   }
 
@@ -229,54 +330,30 @@ export class Automaton {
 
   #classify(packet: ControlPacket, now: number): FsmEvent | undefined {
     switch (packet.code) {
-      case CP_CODE.CONFIGURE_REQUEST: {
-        // A retransmission of the request we already Acked (same Identifier and options) does
-        // not restart negotiation in Opened: the Ack was lost or the frame duplicated.
-        const acked = this.#ackedRequest;
-        if (
-          this.#state === OPENED &&
-          acked !== undefined &&
-          acked.identifier === packet.identifier &&
-          bytesEqual(acked.data, packet.data)
-        ) {
-          this.counters.duplicateRequests++;
-          this.#hooks.send(CP_CODE.CONFIGURE_ACK, packet.identifier, packet.data);
-          return undefined;
-        }
-        // Judge only where the table answers with sca/scn (RFC 1661 §4.1 states 3, 6–9).
-        if (this.#state === 3 || this.#state >= REQ_SENT) {
-          const verdict = this.#hooks.judgeRequest(
-            packet.data,
-            this.#failureCounter >= this.#config.maxFailure,
-          );
-          if (verdict === undefined) {
-            this.counters.malformed++;
-            return undefined;
-          }
-          this.#verdict = verdict;
-          return verdict.code === CP_CODE.CONFIGURE_ACK ? 'RCR+' : 'RCR-';
-        }
-        return 'RCR+';
-      }
+      case CP_CODE.CONFIGURE_REQUEST:
+        return this.#classifyRequest(packet, now);
       case CP_CODE.CONFIGURE_ACK:
       case CP_CODE.CONFIGURE_NAK:
       case CP_CODE.CONFIGURE_REJECT: {
-        // RFC 1661 §5.2–5.4: while a request is outstanding (Req-Sent, Ack-Sent) a reply must
-        // carry its Identifier; once it is answered (Ack-Rcvd, Opened) another reply with that
-        // Identifier is a duplicate. Both are discarded, as pppd does.
+        // RFC 1661 §5.2–§5.4: a reply is valid only with the Identifier of the last request we
+        // transmitted, while that request is unanswered (Req-Sent, Ack-Sent); anything else is
+        // silently discarded. In Ack-Rcvd and Opened our request has already been answered, so
+        // every reply there is a duplicate or a late one (§4.3, RCA: "all invalid Ack/Nak/Rej
+        // packets are silently discarded, and do not affect the transitions of the
+        // automaton"). pppd does the same (fsm.c: a reply with `id != f->reqid || f->seen_ack`
+        // is tossed). Without this a late Configure-Nak of an earlier request would take an
+        // Opened link down to renegotiate (tld,scr/6).
         const s = this.#state;
-        const outstanding = s === REQ_SENT || s === ACK_SENT;
-        const answered = s === ACK_RCVD || s === OPENED;
         if (
-          (outstanding && packet.identifier !== this.#requestId) ||
-          (answered && packet.identifier === this.#requestId)
+          s === ACK_RCVD ||
+          s === OPENED ||
+          ((s === REQ_SENT || s === ACK_SENT) && packet.identifier !== this.#requestId)
         ) {
           this.counters.staleReplies++;
           return undefined;
         }
-        if (this.#state < REQ_SENT || this.#state === OPENED) {
-          return packet.code === CP_CODE.CONFIGURE_ACK ? 'RCA' : 'RCN';
-        }
+        // Closed/Stopped answer with Terminate-Ack, Closing/Stopping ignore it (the table).
+        if (s < REQ_SENT) return packet.code === CP_CODE.CONFIGURE_ACK ? 'RCA' : 'RCN';
         const ok =
           packet.code === CP_CODE.CONFIGURE_ACK
             ? this.#hooks.receiveAck(packet.data)
@@ -290,6 +367,19 @@ export class Automaton {
       case CP_CODE.TERMINATE_REQUEST:
         return 'RTR';
       case CP_CODE.TERMINATE_ACK:
+        // RFC 1661 §5.5: an unelicited Terminate-Ack means the peer is Closed or Stopped and
+        // needs renegotiating (the table: tld,scr/6 in Opened; pppd's fsm_rtermack does the
+        // same). One that carries the Identifier of a request we sent within the Restart timer
+        // is elicited: a late answer (e.g. pppd's Terminate-Ack of an IPCP request that
+        // arrived before its IPCP was opened) from before the peer Acked us. In Ack-Rcvd or
+        // Opened it is dropped, not taken as the peer's state now.
+        if (
+          (this.#state === ACK_RCVD || this.#state === OPENED) &&
+          this.#sentRecently(packet.identifier, now)
+        ) {
+          this.counters.staleTerminateAcks++;
+          return undefined;
+        }
         return 'RTA';
       case CP_CODE.CODE_REJECT: {
         const rejected = packet.data[0];
@@ -302,6 +392,106 @@ export class Automaton {
     }
   }
 
+  /**
+   * Classifies a Configure-Request, recognising copies of requests already answered.
+   *
+   * RFC 1661 §5.1: the peer changes the Identifier whenever the options change and whenever it
+   * received a valid reply, and may keep it only for a retransmission. So a request with the
+   * Identifier and options of one we answered is that request again, not a new one:
+   *
+   * - one the peer has since replaced by a newer request (e.g. its first CCP request, which we
+   *   Nak'd, after we Acked its second) can only be a copy the network duplicated or delayed:
+   *   dropped while younger than the Restart timer, in every state where the table would act
+   *   on it (without this, a late copy in Opened renegotiates: tld,scr,scn/6);
+   * - the newest one, in Opened (we Acked it): within half the Restart timer of our Ack it is
+   *   a network duplicate and is dropped; later it is a retransmission — the peer missed our
+   *   Ack — and is Acked again without leaving Opened. A peer retransmits a Restart period
+   *   after its first copy (RFC 1661 §4.6 suggests 3 s, pppd and we use that), which reaches us
+   *   about one Restart period after our Ack, give or take the jitter: half of it separates
+   *   the two with room either way. The RFC table would renegotiate
+   *   (RCR in Opened: tld,scr,sca/8), and so does pppd (fsm_rconfreq in OPENED); but a peer
+   *   that renegotiates must use a new Identifier (§5.1), and renegotiating here would bring
+   *   our layer down for an Ack that was merely lost;
+   * - the newest one in another state is answered again as the table says (same answer, same
+   *   state).
+   */
+  #classifyRequest(packet: ControlPacket, now: number): FsmEvent | undefined {
+    const s = this.#state;
+    // Judge only where the table answers with sca/scn (RFC 1661 §4.1 states 3, 6–9).
+    if (s !== 3 && s < REQ_SENT) return 'RCR+';
+    const restart = this.#config.restartMs;
+    const answered = this.#answered;
+    const newest = answered.length - 1;
+    for (let i = newest; i >= 0; i--) {
+      const a = answered[i]!;
+      if (a.identifier !== packet.identifier || !bytesEqual(a.data, packet.data)) continue;
+      if (i < newest) {
+        if (now - a.at >= restart) break;
+        this.counters.duplicateRequests++;
+        return undefined;
+      }
+      if (s !== OPENED) break;
+      if (now - a.at < restart / 2) {
+        this.counters.duplicateRequests++;
+        return undefined;
+      }
+      this.counters.reackedRequests++;
+      a.at = now;
+      this.#hooks.send(CP_CODE.CONFIGURE_ACK, packet.identifier, packet.data);
+      return undefined;
+    }
+    const verdict = this.#hooks.judgeRequest(
+      packet.data,
+      this.#failureCounter >= this.#config.maxFailure,
+    );
+    if (verdict === undefined) {
+      this.counters.malformed++;
+      return undefined;
+    }
+    const acceptable = verdict.code === CP_CODE.CONFIGURE_ACK;
+    if (acceptable && s === REQ_SENT && this.#config.deferAck === true && !this.#releasing) {
+      this.counters.deferredRequests++;
+      if (this.#held === undefined) this.#heldTimeouts = 0;
+      this.#held = { code: packet.code, identifier: packet.identifier, data: packet.data.slice() };
+      return undefined;
+    }
+    // A newer request supersedes one we were holding.
+    this.#held = undefined;
+    this.#verdict = verdict;
+    return acceptable ? 'RCR+' : 'RCR-';
+  }
+
+  /** Whether we sent a Configure- or Terminate-Request with `identifier` within the Restart timer. */
+  #sentRecently(identifier: number, now: number): boolean {
+    for (const r of this.#sent)
+      if (r.identifier === identifier && now - r.at < this.#config.restartMs) return true;
+    return false;
+  }
+
+  /** Remembers that we answered the request being processed. */
+  #rememberAnswer(rx: ControlPacket, now: number): void {
+    const list = this.#answered;
+    const last = list[list.length - 1];
+    if (last !== undefined && last.identifier === rx.identifier && bytesEqual(last.data, rx.data)) {
+      last.at = now;
+      return;
+    }
+    if (list.length === REMEMBERED) list.shift();
+    list.push({ identifier: rx.identifier, data: rx.data.slice(), at: now });
+  }
+
+  /** Remembers a Configure- or Terminate-Request we are sending. */
+  #rememberSent(identifier: number, now: number): void {
+    const list = this.#sent;
+    const last = list[list.length - 1];
+    if (last !== undefined && last.identifier === identifier) {
+      last.at = now;
+      return;
+    }
+    if (list.length === REMEMBERED) list.shift();
+    list.push({ identifier, at: now });
+  }
+
   #event(event: FsmEvent, now: number): void {
     const transition = FSM_TRANSITIONS[event][this.#state];
     if (transition === undefined) {
@@ -311,6 +501,8 @@ export class Automaton {
     const next = transition.next;
     for (const action of transition.actions) this.#act(action, next, now);
     this.#state = next;
+    // A held request only waits in Req-Sent for our Ack (Ack-Rcvd releases it).
+    if (next !== REQ_SENT && next !== ACK_RCVD) this.#held = undefined;
   }
 
   #act(action: FsmAction, next: number, now: number): void {
@@ -348,27 +540,33 @@ export class Automaton {
         this.#requestData = options;
         this.#restartCounter--;
         this.#timerAt = now + this.#config.restartMs;
+        this.#rememberSent(this.#requestId, now);
         h.send(CP_CODE.CONFIGURE_REQUEST, this.#requestId, options);
         return;
       }
       case 'sca': {
         const rx = this.#rx!;
         this.#failureCounter = 0;
-        this.#ackedRequest = { identifier: rx.identifier, data: rx.data.slice() };
+        this.#rememberAnswer(rx, now);
         h.send(CP_CODE.CONFIGURE_ACK, rx.identifier, rx.data);
         return;
       }
       case 'scn': {
         const verdict = this.#verdict!;
+        const rx = this.#rx!;
         if (verdict.code === CP_CODE.CONFIGURE_NAK) this.#failureCounter++;
-        h.send(verdict.code, this.#rx!.identifier, verdict.data);
+        this.#rememberAnswer(rx, now);
+        h.send(verdict.code, rx.identifier, verdict.data);
         return;
       }
-      case 'str':
+      case 'str': {
         this.#restartCounter--;
         this.#timerAt = now + this.#config.restartMs;
-        h.send(CP_CODE.TERMINATE_REQUEST, this.nextIdentifier(), new Uint8Array(0));
+        const identifier = this.nextIdentifier();
+        this.#rememberSent(identifier, now);
+        h.send(CP_CODE.TERMINATE_REQUEST, identifier, new Uint8Array(0));
         return;
+      }
       case 'sta':
         h.send(
           CP_CODE.TERMINATE_ACK,

@@ -51,7 +51,7 @@ export interface CcpPolicy {
 
 /** CCP signals to the link. */
 export interface CcpEvents {
-  /** The peer sent a Reset-Request (RFC 1962 §1.2); a Reset-Ack was already sent. */
+  /** The peer sent a Reset-Request (RFC 1962 §3.1); a Reset-Ack was already sent. */
   resetRequested(identifier: number): void;
   /** The peer acknowledged our Reset-Request. */
   resetAcked(identifier: number): void;
@@ -66,6 +66,10 @@ export class Ccp extends ControlProtocol {
   #agreement: CompressionAgreement | undefined;
   readonly #maxFallbacks: number;
   #fallbacks = 0;
+  /** Identifier of our Reset-Request that awaits its Reset-Ack. */
+  #resetId: number | undefined;
+  /** Counters of CCP input that was ignored. */
+  readonly ccpCounters: { staleResetAcks: number } = { staleResetAcks: 0 };
 
   /**
    * @param sink - the link.
@@ -164,6 +168,7 @@ export class Ccp extends ControlProtocol {
 
   override thisLayerDown(now: number): void {
     this.#agreement = undefined;
+    this.#resetId = undefined;
     super.thisLayerDown(now);
   }
 
@@ -172,12 +177,25 @@ export class Ccp extends ControlProtocol {
     super.thisLayerStarted(now);
   }
 
-  /** Sends a Reset-Request (RFC 1962 §1.2), e.g. when the MPPE decryptor lost sync. */
+  /**
+   * Sends a Reset-Request (RFC 1962 §3.1), e.g. when the MPPE decryptor lost sync. Until its
+   * Reset-Ack arrives, further Reset-Requests repeat its Identifier, as §3.1 says ("another
+   * Reset-Request is sent with the same Identifier, until a valid Reset-Ack is received"), so
+   * an Ack of any copy answers them all.
+   */
   resetRequest(): void {
-    if (this.fsm.state === 'Opened')
-      this.send(CP_CODE.RESET_REQUEST, this.fsm.nextIdentifier(), new Uint8Array(0));
+    if (this.fsm.state !== 'Opened') return;
+    this.#resetId ??= this.fsm.nextIdentifier();
+    this.send(CP_CODE.RESET_REQUEST, this.#resetId, new Uint8Array(0));
   }
 
+  /**
+   * Reset-Request and Reset-Ack (RFC 1962 §3.1). Every Reset-Request in Opened is answered and
+   * reported, copies included: resetting the compressor again is harmless (for MPPE it only
+   * flushes once more). A Reset-Ack is reported only when it carries the Identifier of our
+   * outstanding Reset-Request, once, as pppd does (`RACK_PENDING`); a duplicated, late or
+   * unsolicited one is counted (`staleResetAcks`) and dropped. Outside Opened both are ignored.
+   */
   override extendedCode(packet: ControlPacket, state: FsmState): FsmEvent | undefined {
     if (packet.code === CP_CODE.RESET_REQUEST) {
       if (state === 'Opened') {
@@ -187,7 +205,10 @@ export class Ccp extends ControlProtocol {
       return undefined;
     }
     if (packet.code === CP_CODE.RESET_ACK) {
-      if (state === 'Opened') this.#events.resetAcked(packet.identifier);
+      if (state === 'Opened' && packet.identifier === this.#resetId) {
+        this.#resetId = undefined;
+        this.#events.resetAcked(packet.identifier);
+      } else this.ccpCounters.staleResetAcks++;
       return undefined;
     }
     return 'RUC';

@@ -30,7 +30,7 @@ export const PPP_PROTOCOL = {
   EAP: 0xc227,
 } as const;
 
-/** Control-packet codes (RFC 1661 §5, RFC 1570 §2, RFC 1962 §1.2). */
+/** Control-packet codes (RFC 1661 §5, RFC 1570 §2, RFC 1962 §3). */
 export const CP_CODE = {
   /** Configure-Request (RFC 1661 §5.1). */
   CONFIGURE_REQUEST: 1,
@@ -58,9 +58,9 @@ export const CP_CODE = {
   IDENTIFICATION: 12,
   /** Time-Remaining, LCP only (RFC 1570 §2.2). */
   TIME_REMAINING: 13,
-  /** Reset-Request, CCP only (RFC 1962 §1.2). */
+  /** Reset-Request, CCP only (RFC 1962 §3). */
   RESET_REQUEST: 14,
-  /** Reset-Ack, CCP only (RFC 1962 §1.2). */
+  /** Reset-Ack, CCP only (RFC 1962 §3). */
   RESET_ACK: 15,
 } as const;
 

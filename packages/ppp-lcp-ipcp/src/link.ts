@@ -121,7 +121,7 @@ export type PppAction =
       readonly payload: Uint8Array;
     }
   | {
-      /** CCP: the peer asked to reset (RFC 1962 §1.2); the encryptor must flush. */
+      /** CCP: the peer asked to reset (RFC 1962 §3.1); the encryptor must flush. */
       readonly type: 'ccp-reset-request';
       /** The Reset-Request's Identifier. */
       readonly identifier: number;
@@ -413,6 +413,8 @@ export class PppLink {
       lcp: { ...this.#lcp.fsm.counters, ...this.#lcp.lcpCounters },
     };
     for (const cp of this.#ncps()) out[`0x${cp.protocol.toString(16)}`] = { ...cp.fsm.counters };
+    const ccp = this.#ccp;
+    if (ccp !== undefined) out['0x80fd'] = { ...ccp.fsm.counters, ...ccp.ccpCounters };
     return out;
   }
 

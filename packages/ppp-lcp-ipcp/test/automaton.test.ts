@@ -53,6 +53,8 @@ const RESTART = 1000;
 class Probe implements AutomatonHooks {
   actions: string[] = [];
   lastRequestId = 0;
+  /** Identifier of the last Configure- or Terminate-Request sent. */
+  lastSentId = 0;
   nextVerdictGood = true;
   requestOptions(): Uint8Array {
     return new Uint8Array(0);
@@ -92,6 +94,7 @@ class Probe implements AutomatonHooks {
       { 1: 'scr', 2: 'sca', 3: 'scn', 4: 'scn', 5: 'str', 6: 'sta', 7: 'scj' }[code] ??
       `code${code}`;
     if (code === 1) this.lastRequestId = identifier;
+    if (code === 1 || code === 5) this.lastSentId = identifier;
     this.actions.push(name);
   }
   maxPacket(): number {
@@ -113,14 +116,14 @@ interface Driver {
 }
 
 /**
- * The Identifier of a reply that RFC 1661 §5.2 counts as valid: the outstanding request's in
- * Req-Sent/Ack-Sent; in Ack-Rcvd/Opened, where our request is already answered, any other one
- * (a reply with the answered Identifier is a duplicate and is discarded, as in pppd).
+ * Cells where the automaton departs from the table on purpose. RFC 1661 §5.2–§5.4: a reply is
+ * valid only with the Identifier of the last request transmitted, and invalid ones are silently
+ * discarded; §4.3 (RCA): "all invalid Ack/Nak/Rej packets are silently discarded, and do not
+ * affect the transitions of the automaton". In Ack-Rcvd and Opened our request has already been
+ * answered, so no reply can be valid there (pppd tosses them too: `f->seen_ack`); the table's
+ * cells describe a "crossed connection" that a discarding automaton never sees.
  */
-function replyId(d: Driver): number {
-  const s = d.fsm.stateIndex;
-  return s === 7 || s === 9 ? (d.probe.lastRequestId + 1) & 0xff : d.probe.lastRequestId;
-}
+const DISCARDED_REPLIES = new Set(['RCA@7', 'RCN@7', 'RCA@9', 'RCN@9']);
 
 function newDriver(): Driver {
   const probe = new Probe();
@@ -163,8 +166,9 @@ function fire(d: Driver, event: FsmEvent): void {
       break;
     case 'RCA':
     case 'RCN':
+      // The Identifier of our last request: the one valid reply where one is outstanding.
       fsm.receive(
-        pkt(event === 'RCA' ? CP_CODE.CONFIGURE_ACK : CP_CODE.CONFIGURE_NAK, replyId(d)),
+        pkt(event === 'RCA' ? CP_CODE.CONFIGURE_ACK : CP_CODE.CONFIGURE_NAK, probe.lastRequestId),
         d.now,
       );
       break;
@@ -172,7 +176,9 @@ function fire(d: Driver, event: FsmEvent): void {
       fsm.receive(pkt(CP_CODE.TERMINATE_REQUEST, 9), d.now);
       break;
     case 'RTA':
-      fsm.receive(pkt(CP_CODE.TERMINATE_ACK, 9), d.now);
+      // Unelicited: an Identifier far from any request of ours (a Terminate-Ack answering a
+      // recent request of ours is a late one; control-faults.test.ts covers those).
+      fsm.receive(pkt(CP_CODE.TERMINATE_ACK, (probe.lastSentId + 128) & 0xff), d.now);
       break;
     case 'RUC':
       fsm.receive(pkt(99, 9), d.now);
@@ -203,6 +209,14 @@ function step(d: Driver, event: FsmEvent): boolean {
   const expected = parseFsmCell(cell!);
   probe.actions = [];
   const illegalBefore = fsm.counters.illegalEvents;
+  if (DISCARDED_REPLIES.has(`${event}@${from}`)) {
+    const staleBefore = fsm.counters.staleReplies;
+    fire(d, event);
+    expect(fsm.stateIndex, `${event} in ${FSM_STATES[from]} is discarded`).toBe(from);
+    expect(probe.actions).toEqual([]);
+    expect(fsm.counters.staleReplies).toBe(staleBefore + 1);
+    return true;
+  }
   fire(d, event);
   if (expected === undefined) {
     expect(fsm.stateIndex, `${event} is illegal in ${FSM_STATES[from]}`).toBe(from);
@@ -254,17 +268,21 @@ const TIMEOUT_PATHS: Record<string, FsmEvent[]> = {
 };
 
 describe('RFC 1661 §4.1 automaton (model-based, table parsed from the RFC text)', () => {
-  it('discards duplicate replies and re-Acks a retransmitted request in Opened (§5.2)', () => {
+  it('in Opened, drops a copy of the Acked request within half the Restart timer and re-Acks a later one (§5.1)', () => {
     const d = newDriver();
     for (const e of PATHS[9]!) step(d, e);
     d.probe.actions = [];
-    d.fsm.receive(pkt(CP_CODE.CONFIGURE_ACK, d.probe.lastRequestId), 0);
+    d.fsm.receive(pkt(CP_CODE.CONFIGURE_ACK, d.probe.lastRequestId), d.now);
     expect(d.fsm.state).toBe('Opened');
     expect(d.fsm.counters.staleReplies).toBe(1);
-    d.fsm.receive(pkt(CP_CODE.CONFIGURE_REQUEST, d.peerId), 0);
+    d.fsm.receive(pkt(CP_CODE.CONFIGURE_REQUEST, d.peerId), d.now + RESTART / 2 - 1);
+    expect(d.fsm.state).toBe('Opened');
+    expect(d.probe.actions).toEqual([]);
+    expect(d.fsm.counters.duplicateRequests).toBe(1);
+    d.fsm.receive(pkt(CP_CODE.CONFIGURE_REQUEST, d.peerId), d.now + RESTART / 2);
     expect(d.fsm.state).toBe('Opened');
     expect(d.probe.actions).toEqual(['sca']);
-    expect(d.fsm.counters.duplicateRequests).toBe(1);
+    expect(d.fsm.counters.reackedRequests).toBe(1);
   });
 
   it('parses all 160 cells from the RFC', () => {

@@ -24,6 +24,7 @@ import {
 } from '@pptpkit/ppp-lcp-ipcp';
 import { isIpv4Datagram } from '@pptpkit/wire';
 import { innerChecksumsValid } from './inner-checksums.js';
+import { clampTcpMss, ipv4MssForMtu } from './mss-clamp.js';
 
 /** Writes `buf[offset, offset + length)` to a device or socket; false when it was refused. */
 export type PacketWriter = (buf: Uint8Array, offset: number, length: number) => boolean;
@@ -206,8 +207,9 @@ export class DataPath {
   #ipBuf: Uint8Array = this.#rx;
   #ipStart = 0;
   #ipEnd = 0;
-  /** The tunnel's MTU (the TUN's), set by the tunnel. */
+  /** The tunnel's MTU (the TUN's), set by the tunnel, and the TCP MSS that fits it. */
   #mtu = MAX_PACKET;
+  #mss = ipv4MssForMtu(MAX_PACKET);
   /** Bytes `#open` decompressed, and what they gave (0 when the packet was not compressed). */
   #mppcIn = 0;
   #mppcOut = 0;
@@ -273,6 +275,7 @@ export class DataPath {
    */
   setMtu(mtu: number): void {
     this.#mtu = Math.min(mtu, this.maxIpPacket);
+    this.#mss = ipv4MssForMtu(this.#mtu);
   }
 
   /**
@@ -294,6 +297,8 @@ export class DataPath {
       c.txDropped++;
       return;
     }
+    // A SYN from a host behind us (we route for it) may offer an MSS that does not fit.
+    clampTcpMss(buf, start, end, this.#mss);
     const tx = this.#tx;
     const body = GRE_MAX_HEADER_LENGTH + this.#pppHeaderLength;
     let payload: number;
@@ -467,7 +472,7 @@ export class DataPath {
     this.#mppcOut = n;
     // Garbage (damaged on the wire: MPPC has no integrity check) is in the history now, and the
     // packets that copy from it will be garbage too: the peer's next packet must be flushed.
-    if (!this.#settle(this.#checkInner(this.#unpacked, 0, n))) this.#requestReset();
+    if (!this.#settle(this.#checkInner(this.#unpacked, 0, n, true))) this.#requestReset();
   }
 
   /**
@@ -489,7 +494,7 @@ export class DataPath {
     if (n < 0) return n;
     this.#mppcIn = length;
     this.#mppcOut = n;
-    return this.#checkInner(this.#unpacked, 0, n);
+    return this.#checkInner(this.#unpacked, 0, n, true);
   }
 
   /**
@@ -507,12 +512,19 @@ export class DataPath {
   /**
    * Checks a PPP packet inside MPPE/MPPC: the inner protocol field alone (RFC 3078 §3: no FF 03
    * address and control), possibly compressed to one byte (RFC 1661 §6.5), then the datagram.
+   *
+   * @param decompressed - MPPC output: it must be the datagram exactly. A compressor compresses
+   *   the packet it was given, so nothing follows the datagram; a damaged copy offset or length
+   *   (MPPC has no integrity check) mostly decodes to a different length, and the Internet
+   *   checksum cannot catch what it often decodes to instead: the same 16-bit words in another
+   *   order (RFC 1071 §2: the sum is commutative).
    */
-  #checkInner(buf: Uint8Array, start: number, end: number): number {
+  #checkInner(buf: Uint8Array, start: number, end: number, decompressed = false): number {
     const h = this.#inner;
     if (buf[start] === 0xff || !readPppHeader(buf, start, end, h)) return OPENED.NOT_IP;
     if (h.protocol !== PPP_PROTOCOL.IPV4) return OPENED.NOT_IP;
-    return this.#checkIp(buf, h.offset, end);
+    const opened = this.#checkIp(buf, h.offset, end);
+    return decompressed && opened === OPENED.IP && this.#ipEnd !== end ? OPENED.NOT_IP : opened;
   }
 
   /**
@@ -547,6 +559,8 @@ export class DataPath {
           c.mppcRxPlainBytes += this.#mppcOut;
         }
         const length = this.#ipEnd - this.#ipStart;
+        // The peer's SYNs: what our hosts send back must fit the tunnel too.
+        clampTcpMss(this.#ipBuf, this.#ipStart, this.#ipEnd, this.#mss);
         if (!this.#o.toTun(this.#ipBuf, this.#ipStart, length)) {
           c.rxDropped++;
           return true;

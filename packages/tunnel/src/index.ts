@@ -39,6 +39,7 @@ export type {
   TunnelOwnCode,
   TunnelUp,
 } from './events.js';
+export { clampTcpMss, ipv4MssForMtu } from './mss-clamp.js';
 export type {
   ClientRoleOptions,
   ServerRoleOptions,

@@ -385,7 +385,10 @@ export class Tunnel {
       },
       ...(lcp === undefined ? {} : { lcp }),
       ...(link.ipcp === undefined ? {} : { ipcp: link.ipcp }),
-      ...(link.automaton === undefined ? {} : { automaton: link.automaton }),
+      // A client Acks the server's Configure-Requests only once its own was Acked: were our
+      // request's Ack lost, a pppd server would be Opened already and take our retransmitted
+      // request for a renegotiation ("MPPE disabled", hang-up).
+      automaton: { ...(this.#role === 'client' ? { deferAck: true } : {}), ...link.automaton },
     };
   }
 

@@ -2,8 +2,8 @@ import { requestControl } from '../control/control-client.js';
 import { formatStatus } from '../control/status-format.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { showLog } from './commands/log.js';
-import { up } from './commands/up.js';
 import { type Command, parseArgs, USAGE, UsageError } from './parse-args.js';
+import { packageVersion } from './version.js';
 
 /** Runs one command; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<ExitCode> {
@@ -22,10 +22,14 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       process.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     case 'version':
-      process.stdout.write('pptpkit 0.0.0\n');
+      process.stdout.write(`pptpkit ${packageVersion()}\n`);
       return EXIT.ok;
-    case 'up':
+    case 'up': {
+      // Loaded on demand: only `up` needs the native addon and the protocol stack, so the
+      // other commands start without them.
+      const { up } = await import('./commands/up.js');
       return up(command, argv);
+    }
     case 'down':
       return requestControl(command.peer, 'down', process.stdout);
     case 'status':

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import {
   clientAuthMethods,
   mppeCcpPolicy,
@@ -84,4 +85,6 @@ packet.set([0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0x5f, 0x75, 192, 168, 77, 10, 19
 packet.set([0, 7, 0, 7, 0, 8, 0, 0], 20);
 client.sendIp(packet, 0, packet.length, now);
 for (const deliver of inFlight.splice(0)) deliver();
+assert.deepEqual(client.status(now).mppe, { keyBits: 128, stateless: true, mppc: false });
+assert.equal(received.length, 1);
 console.log(client.status(now).mppe, received.length); // { keyBits: 128, stateless: true, mppc: false } 1
