@@ -212,7 +212,11 @@ function dropped(sides: readonly Side[]): Record<string, number> {
   return sum;
 }
 
-describe('PPP control frames duplicated and reordered on the wire (no GRE sequence numbers)', () => {
+// Hundreds of seeded scenarios: bounded by their count, not by the default 20 s (a loaded
+// 2-core CI machine takes up to 20 s for some).
+describe('PPP control frames duplicated and reordered on the wire (no GRE sequence numbers)', {
+  timeout: 180_000,
+}, () => {
   for (const [mode, deferAck] of [
     ['stateless', false],
     ['stateful', false],
@@ -265,7 +269,11 @@ const LAB: WireFaults = {
   duplicate: 0.01,
 };
 
-describe('faulty GRE wires through the tunnel cores, with traffic both ways', () => {
+// Hundreds of seeded scenarios: bounded by their count, not by the default 20 s (a loaded
+// 2-core CI machine takes up to 20 s for some).
+describe('faulty GRE wires through the tunnel cores, with traffic both ways', {
+  timeout: 180_000,
+}, () => {
   const cases = [
     {
       name: 'stateless, copies and reordering both ways',

@@ -48,7 +48,9 @@ const modes = {
 
 const key = (p: Uint8Array) => Array.from(p).join(',');
 
-describe('a faulty wire, every mode (fast-check, seeded)', () => {
+// Hundreds of seeded scenarios: bounded by their count, not by the default 20 s (a loaded
+// 2-core CI machine takes up to 20 s for some).
+describe('a faulty wire, every mode (fast-check, seeded)', { timeout: 180_000 }, () => {
   for (const [name, mode] of Object.entries(modes)) {
     it(`${name}: up, exactly once and intact or lost, recovers when the faults stop`, () => {
       fc.assert(

@@ -180,7 +180,11 @@ function scenario(mode: keyof typeof modes, seed: number, toServer: Faults, toCl
 /** Packets 10050..10099: sent from one second after the faults stopped. */
 const afterOneSecond = Array.from({ length: 50 }, (_, k) => 10_050 + k);
 
-describe('stateful MPPE recovers within a second once the faults stop (RFC 3078 §8.2)', () => {
+// Hundreds of seeded scenarios: bounded by their count, not by the default 20 s (a loaded
+// 2-core CI machine takes up to 20 s for some).
+describe('stateful MPPE recovers within a second once the faults stop (RFC 3078 §8.2)', {
+  timeout: 180_000,
+}, () => {
   for (const mode of Object.keys(modes) as (keyof typeof modes)[]) {
     for (const [type, draw] of Object.entries(faultTypes)) {
       it(`${mode}, ${type}: 5 seeded scenarios, both ways`, () => {
