@@ -362,10 +362,23 @@ async function pptpkitRun(): Promise<Figures> {
   }
 }
 
-/** Sets the lab's wire faults (`lab.sh faults`). */
+/**
+ * Sets the lab's wire faults (`lab.sh faults`), and restarts the iperf3 server in the pptpd
+ * guest: a test that a bad wire stalled keeps it busy (refusing every later test) until its
+ * own timeout.
+ */
 async function setFaults(netem: string, upLoss: string): Promise<void> {
   const r = await lab(['faults'], 60_000, { ...labEnv, PKL_NETEM: netem, PKL_UP_LOSS: upLoss });
   if (r.code !== 0) throw new Error(`lab.sh faults failed:\n${r.stderr}`);
+  const restart = await lab(
+    [
+      'server-exec',
+      'pkill -x iperf3; sleep 0.2; iperf3 -s -D --logfile /lab/iperf3.log; sleep 0.3',
+    ],
+    60_000,
+  );
+  if (restart.code !== 0)
+    throw new Error(`restarting iperf3 in the guest failed:\n${restart.stderr}`);
 }
 
 /** Mbit/s received, or undefined when iperf3 did not complete (a dead or stalled tunnel). */
