@@ -30,6 +30,8 @@ export interface GreCounters extends ReorderCounters {
   windowBlocked: number;
   /** Data packets sent while the peer's receive window was full (policy `ignore`). */
   windowOverruns: number;
+  /** Data packets resent because the peer's acknowledgments were stuck (`retransmit`). */
+  retransmits: number;
 }
 
 /** Returns zeroed session counters. */
@@ -45,5 +47,6 @@ export function createGreCounters(): GreCounters {
     foreignCall: 0,
     windowBlocked: 0,
     windowOverruns: 0,
+    retransmits: 0,
   };
 }

@@ -20,6 +20,7 @@ import {
   type ReorderOutcome,
   type ReorderPolicy,
 } from './reorder-buffer.js';
+import { RetransmitRing } from './retransmit-ring.js';
 import { seqAdd, seqDiff } from './serial.js';
 
 /**
@@ -62,6 +63,18 @@ export interface GreSessionOptions {
   readonly initialSequence?: number;
   /** Reorder buffer tuning. */
   readonly reorder?: ReorderOptions;
+  /**
+   * Resend the first data packet the peer has not acknowledged when its acknowledgments stop
+   * short of what was sent for longer than a retransmission timeout (twice the measured
+   * acknowledgment round trip, 10..250 ms, doubling while they stay stuck). RFC 2637 has no
+   * retransmission, and a receiver drops a copy it already has (§4.3), so this costs a peer
+   * nothing; but peers that deliver in order hold everything behind a lost packet until a
+   * timeout of their own (pptpd and pptp-linux "buffering packet … lost or reordered": 0.3 s or
+   * more, dropping what runs 300 ahead meanwhile), which collapses TCP through the tunnel at a
+   * few percent of loss toward them. The resent copy fills their gap at once. Keeps copies of
+   * the last 64 data packets (128 KiB). Default `false`.
+   */
+  readonly retransmit?: boolean;
 }
 
 /**
@@ -75,6 +88,13 @@ export type ReceiveOutcome = ReorderOutcome | 'ack' | 'malformed' | 'foreign-cal
 
 /** Length of an acknowledgment-only packet (header with A, without S). */
 const LONE_ACK_LENGTH = GRE_BASE_HEADER_LENGTH + 4;
+
+/** Retransmission timeout bounds and the round trip assumed before one is measured, ms. */
+const MIN_RTO_MS = 10;
+const MAX_RTO_MS = 250;
+const INITIAL_RTT_MS = 50;
+/** The most the retransmission timeout is doubled while the peer stays stuck. */
+const MAX_BACKOFF = 8;
 
 function checkInteger(value: number, min: number, max: number, name: string): number {
   if (!Number.isInteger(value) || value < min || value > max)
@@ -117,6 +137,11 @@ export class GreSession {
   #pendingSince = 0;
   #now = 0;
   #lastMalformed: GreErrorCode | undefined;
+  readonly #ring: RetransmitRing | undefined;
+  /** Smoothed acknowledgment round trip, ms (RFC 6298 §2 style, no variance term). */
+  #srtt = INITIAL_RTT_MS;
+  #backoff = 1;
+  #lastResendAt = Number.NEGATIVE_INFINITY;
 
   /**
    * @throws RangeError on an option out of range — never for a value a peer can advertise: the
@@ -154,6 +179,7 @@ export class GreSession {
     this.#ackedThrough = seqAdd(this.#nextSequence, -1);
     this.#c = createGreCounters();
     this.counters = this.#c;
+    this.#ring = options.retransmit === true ? new RetransmitRing() : undefined;
     const deliver = options.deliver;
     this.#reorder = new ReorderBuffer(
       (bytes, start, end, sequence) => {
@@ -298,6 +324,7 @@ export class GreSession {
       hasAck ? this.#reorder.lastDelivered : 0,
     );
     if (hasAck) this.#ackSent();
+    this.#ring?.keep(this.#nextSequence, buf, at, payloadStart + payloadLength, now);
     this.#nextSequence = seqAdd(this.#nextSequence, 1);
     this.#hasSent = true;
     c.sent++;
@@ -306,18 +333,30 @@ export class GreSession {
 
   /**
    * Call at (or after) {@link GreSession.nextDeadline}: skips reorder gaps that timed out
-   * (delivering what follows) and, when an acknowledgment is due, writes an
-   * acknowledgment-only packet to `out` and returns its length (12). Returns 0 when there is
-   * nothing to send.
+   * (delivering what follows) and writes to `out` at most one packet to send, returning its
+   * length (0: nothing to send): with `retransmit`, the copy of the first unacknowledged data
+   * packet when the peer's acknowledgments are stuck; else, when an acknowledgment is due, an
+   * acknowledgment-only packet (12 bytes). Call again while `nextDeadline()` is not in the
+   * future: each call moves the deadline on.
    *
    * @param now - monotonic time in ms.
-   * @param out - room for the acknowledgment-only packet (at least 12 bytes).
-   * @throws RangeError when `out` is shorter than 12 bytes.
+   * @param out - room for the packet: 12 bytes for an acknowledgment, the largest data packet
+   *   sent (GRE header included) with `retransmit`.
+   * @throws RangeError when `out` is shorter than 12 bytes, or than a packet to resend.
    */
   timeout(now: number, out: Uint8Array): number {
     if (out.length < LONE_ACK_LENGTH) throw new RangeError('out must hold 12 bytes');
     this.#now = now;
     this.#reorder.timeout(now);
+    if (now >= this.#resendDeadline()) {
+      const n = this.#ring!.copy(seqAdd(this.#ackedThrough, 1), out);
+      this.#lastResendAt = now;
+      this.#backoff = Math.min(MAX_BACKOFF, this.#backoff * 2);
+      if (n > 0) {
+        this.#c.retransmits++;
+        return n;
+      }
+    }
     if (!this.#ackPending || now < this.#ackDeadline()) return 0;
     // RFC 2637 §4.1: S clear, A set, no payload; the acknowledgment takes the sequence's place.
     writeGreHeader(out, 0, this.#peerCallId, 0, false, 0, true, this.#reorder.lastDelivered);
@@ -327,15 +366,26 @@ export class GreSession {
   }
 
   /**
+   * `retransmit`: when the first unacknowledged data packet is due to be resent (its send, or
+   * the last resend, plus the timeout), or `Infinity`.
+   */
+  #resendDeadline(): number {
+    const ring = this.#ring;
+    if (ring === undefined || this.outstanding === 0) return Number.POSITIVE_INFINITY;
+    const sentAt = ring.sentAt(seqAdd(this.#ackedThrough, 1));
+    if (sentAt === undefined) return Number.POSITIVE_INFINITY;
+    const rto = Math.min(MAX_RTO_MS, Math.max(MIN_RTO_MS, 2 * this.#srtt));
+    return Math.max(sentAt, this.#lastResendAt) + rto * this.#backoff;
+  }
+
+  /**
    * When {@link GreSession.timeout} must next be called, in the caller's monotonic ms, or
    * `Number.POSITIVE_INFINITY` when nothing is waiting (the reorder buffer holds nothing and no
    * acknowledgment is owed). Read it again after every other call.
    */
   nextDeadline(): number {
-    const reorder = this.#reorder.nextDeadline();
-    if (!this.#ackPending) return reorder;
-    const ack = this.#ackDeadline();
-    return Math.min(ack, reorder);
+    const due = Math.min(this.#reorder.nextDeadline(), this.#resendDeadline());
+    return this.#ackPending ? Math.min(this.#ackDeadline(), due) : due;
   }
 
   #ackDeadline(): number {
@@ -359,6 +409,13 @@ export class GreSession {
       c.badAcks++;
       return;
     }
-    if (seqDiff(ack, this.#ackedThrough) > 0) this.#ackedThrough = ack;
+    if (seqDiff(ack, this.#ackedThrough) <= 0) return;
+    this.#ackedThrough = ack;
+    // A round-trip sample from the acknowledged packet's send time, unless a resend makes it
+    // ambiguous (Karn's algorithm, RFC 6298 §3).
+    const sentAt = this.#ring?.sentAt(ack);
+    if (sentAt !== undefined && this.#backoff === 1)
+      this.#srtt += (Math.max(0, this.#now - sentAt) - this.#srtt) / 8;
+    this.#backoff = 1;
   }
 }

@@ -409,3 +409,76 @@ describe('two sessions back to back', () => {
     );
   });
 });
+
+describe('retransmit: resending the first unacknowledged packet when acknowledgments stall', () => {
+  it('resends it after twice the measured round trip, backs off, and stops once acknowledged', () => {
+    const { s } = session({ retransmit: true });
+    const sent = [0, 1, 2, 3, 4].map((i) => send(s, Uint8Array.of(0x21, i), i)!.slice());
+    // Nothing acknowledged yet: the first resend waits the initial timeout (2 × 50 ms).
+    expect(s.nextDeadline()).toBe(100);
+    // The peer acknowledges 0 and 1 after 10 ms each: the round trip estimate falls.
+    recv(s, ackOnly(1), 11);
+    const rto = s.nextDeadline() - 2;
+    expect(rto).toBeGreaterThanOrEqual(10);
+    expect(rto).toBeLessThan(100);
+    const out = new Uint8Array(64);
+    expect(s.timeout(s.nextDeadline() - 0.5, out)).toBe(0);
+    const at = s.nextDeadline();
+    const n = s.timeout(at, out);
+    // Byte for byte the packet sent first: same sequence number, same payload.
+    expect(out.subarray(0, n)).toEqual(sent[2]);
+    expect(s.counters.retransmits).toBe(1);
+    // Still stuck: the next resend waits twice as long.
+    expect(s.nextDeadline()).toBeCloseTo(at + 2 * rto);
+    recv(s, ackOnly(4), at + 1);
+    expect(s.outstanding).toBe(0);
+    expect(s.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('without the option nothing is kept or resent', () => {
+    const { s } = session();
+    send(s, Uint8Array.of(0x21, 0), 0);
+    expect(s.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
+    expect(s.timeout(1000, new Uint8Array(64))).toBe(0);
+    expect(s.counters.retransmits).toBe(0);
+  });
+
+  it('fills the gap of a receiver that holds everything behind a lost packet (as pptpd does)', () => {
+    // A receiver delivering in order with a fixed 300 ms hold, acknowledging what it delivered.
+    const got: number[] = [];
+    const peer = new GreSession({
+      localCallId: PEER,
+      peerCallId: LOCAL,
+      deliver: (_b, _s, _e, seq) => got.push(seq),
+      reorder: { holdMs: 300 },
+      ackImmediatelyAfter: 1,
+      ackDelayMs: 0,
+    });
+    const { s } = session({ retransmit: true });
+    const wire = (packet: Uint8Array, now: number) => peer.receive(packet, 0, packet.length, now);
+    const ackBack = (now: number) => {
+      const out = new Uint8Array(64);
+      const n = peer.timeout(now, out);
+      if (n > 0) s.receive(out, 0, n, now);
+    };
+    for (let i = 0; i < 20; i++) {
+      const p = send(s, Uint8Array.of(0x21, i), i)!;
+      if (i !== 5) wire(p, i + 1); // packet 5 is lost
+      ackBack(i + 1);
+    }
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+    // Our resend fills the gap long before the peer's own 300 ms timeout would skip it.
+    let now = 20;
+    while (got.length < 20 && now < 300) {
+      now = Math.max(now + 1, Math.min(s.nextDeadline(), 300));
+      const out = new Uint8Array(64);
+      const n = s.timeout(now, out);
+      if (n > 0) wire(out.subarray(0, n), now);
+      ackBack(now);
+    }
+    expect(got).toEqual([...Array(20).keys()]);
+    expect(now).toBeLessThan(100);
+    expect(peer.counters.lost).toBe(0);
+    expect(s.counters.retransmits).toBe(1);
+  });
+});

@@ -29,6 +29,8 @@ export interface TestClientOptions {
   readonly mppcAlone?: boolean;
   /** LCP echo interval, ms (default 0: none) and failures. */
   readonly echoIntervalMs?: number;
+  /** Resend GRE packets the peer's acknowledgments stop at (the tunnel's default: yes). */
+  readonly greRetransmit?: boolean;
   /** LCP echo failures before the link is declared dead. */
   readonly echoFailure?: number;
   /** `idle`, ms. */
@@ -68,6 +70,7 @@ export function testClient(
     },
     randomBytes,
     sink,
+    ...(options.greRetransmit === undefined ? {} : { greRetransmit: options.greRetransmit }),
     link: {
       ccp: options.mppcAlone ? mppcOnlyCcpPolicy() : mppeCcpPolicy(mppe),
       ...(options.mtu === undefined ? {} : { mtu: options.mtu }),

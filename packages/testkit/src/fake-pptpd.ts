@@ -36,6 +36,8 @@ export interface FakePptpdOptions {
   readonly dns?: readonly string[];
   /** LCP echo interval, ms. Default 0 (pptpd's options have none). */
   readonly echoIntervalMs?: number;
+  /** Resend GRE packets the peer's acknowledgments stop at (the tunnel's default: yes). */
+  readonly greRetransmit?: boolean;
 }
 
 /** MPPE as pptpd's stock options ask: 128-bit required, stateless. */
@@ -74,6 +76,7 @@ export function fakePptpd(
     },
     randomBytes,
     sink,
+    ...(options.greRetransmit === undefined ? {} : { greRetransmit: options.greRetransmit }),
     hostName: 'fake-pptpd',
     link: {
       ccp,

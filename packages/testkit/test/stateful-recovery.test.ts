@@ -247,7 +247,8 @@ describe('the Reset-Request is repeated (RFC 1962 §2.1)', () => {
             },
           },
           randomBytes,
-          { mppe: modes.stateful.client },
+          // The lost Reset-Request must be repeated by CCP, not resent by GRE.
+          { mppe: modes.stateful.client, greRetransmit: false },
         ),
       server: (sink, randomBytes) => fakePptpd(sink, randomBytes, { mppe: modes.stateful.server }),
     });

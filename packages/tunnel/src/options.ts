@@ -77,6 +77,12 @@ export interface TunnelOptions {
   readonly hostName?: string;
   /** Control-plane reply timeout (PPTP replies, each teardown step), ms. Default 10 000. */
   readonly replyTimeoutMs?: number;
+  /**
+   * Resend a GRE data packet the peer's acknowledgments stop at (`@pptpkit/gre`'s `retransmit`):
+   * peers that deliver in order (pptpd, pptp-linux) otherwise hold everything behind a lost
+   * packet until their own timeout. Default `true`.
+   */
+  readonly greRetransmit?: boolean;
   /** End the tunnel after this long without an IP packet either way, ms (pppd `idle`). */
   readonly idleMs?: number;
   /** End the tunnel this long after it came up, ms (pppd `maxconnect`). */

@@ -25,6 +25,10 @@ import { DataPath, type MppeCiphers } from './data-path.js';
 import type { TunnelDown, TunnelEvent, TunnelLayer, TunnelUp } from './events.js';
 import type { TunnelOptions, TunnelSink } from './options.js';
 import { tunnelSizesForPath } from './path-mtu.js';
+
+/** Room for a resent GRE data packet: the header and the largest frame the GRE session keeps. */
+const GRE_RESEND_ROOM = 2048;
+
 import type { TunnelStatus } from './status.js';
 
 /** Where a tunnel is. */
@@ -89,7 +93,8 @@ export class Tunnel {
   #ipDroppedNotUp = 0;
   /** The path MTU to the server the shell measured, when it did. */
   #pathMtu: number | undefined;
-  readonly #ack = new Uint8Array(GRE_MAX_HEADER_LENGTH);
+  /** What the GRE session's timer sends: a lone acknowledgment or a resent data packet. */
+  readonly #greOut = new Uint8Array(GRE_RESEND_ROOM);
   readonly #ctlTx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 4096);
 
   /** @param options - role, randomness, sink and settings. */
@@ -209,9 +214,10 @@ export class Tunnel {
     if (this.#state === 'closed') return;
     this.#now = now;
     const gre = this.#gre;
-    if (gre !== undefined && now >= gre.nextDeadline()) {
-      const n = gre.timeout(now, this.#ack);
-      if (n > 0) this.#sink.gre(this.#ack, 0, n);
+    // At most a resend and an acknowledgment are due at once; each call moves the deadline on.
+    for (let i = 0; i < 3 && gre !== undefined && now >= gre.nextDeadline(); i++) {
+      const n = gre.timeout(now, this.#greOut);
+      if (n > 0) this.#sink.gre(this.#greOut, 0, n);
     }
     const link = this.#link;
     if (link !== undefined && !this.#pppDown && now >= link.nextDeadline()) {
@@ -355,6 +361,9 @@ export class Tunnel {
       // Until the data path says otherwise, nothing needs order: PPP's control protocols match
       // replies by Identifier and never wait behind a lost frame.
       reorder: { policy: 'arrival' },
+      // pptpd holds everything behind a packet of ours that was lost until its own timeout:
+      // resend the packet its acknowledgments stop at instead.
+      retransmit: this.#o.greRetransmit ?? true,
     });
     this.#link = new PppLink(this.#linkOptions());
     this.#state = 'ppp';
