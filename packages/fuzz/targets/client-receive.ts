@@ -23,6 +23,8 @@ interface Mode {
   readonly name: string;
   readonly mppe: 'none' | 'stateless' | 'stateful';
   readonly mppc: boolean;
+  /** Stateful: the client's decryptor crosses short gaps (`recoverGaps`, as the tunnel sets it). */
+  readonly recover?: boolean;
 }
 
 const MODES: readonly Mode[] = [
@@ -30,6 +32,7 @@ const MODES: readonly Mode[] = [
   { name: 'mppc', mppe: 'none', mppc: true },
   { name: 'stateless', mppe: 'stateless', mppc: false },
   { name: 'stateful', mppe: 'stateful', mppc: false },
+  { name: 'stateful-recover', mppe: 'stateful', mppc: false, recover: true },
   { name: 'stateless-mppc', mppe: 'stateless', mppc: true },
   { name: 'stateful-mppc', mppe: 'stateful', mppc: true },
 ];
@@ -43,9 +46,10 @@ const SERVER_TO_CLIENT_KEY = Uint8Array.from({ length: 16 }, (_, k) => (k * 29 +
 function ciphers(mode: Mode, send: Uint8Array, receive: Uint8Array): MppeCiphers | undefined {
   if (mode.mppe === 'none') return undefined;
   const stateless = mode.mppe === 'stateless';
+  const recoverGaps = mode.recover === true;
   return {
     encryptor: new MppeEncryptor({ startKey: send, keyBits: 128, stateless }),
-    decryptor: new MppeDecryptor({ startKey: receive, keyBits: 128, stateless }),
+    decryptor: new MppeDecryptor({ startKey: receive, keyBits: 128, stateless, recoverGaps }),
   };
 }
 

@@ -46,7 +46,16 @@ export function statusLines(status: Record<string, unknown>): string[] {
   if (gre !== undefined) {
     add(
       'gre',
-      `reordered ${gre['reordered']}, lost ${gre['lost']}, duplicates ${gre['duplicates']}`,
+      `reordered ${gre['reordered']}, lost ${gre['lost']}, duplicates ${gre['duplicates']}, resent ${gre['retransmits'] ?? 0}`,
+    );
+  }
+  const reorder = status['reorder'] as { policy: string; ms: number; depth: number } | undefined;
+  if (reorder !== undefined) {
+    add(
+      'reorder',
+      reorder.policy === 'arrival'
+        ? 'none: each packet delivered as it arrives'
+        : `in sequence, a gap waited for ${reorder.ms.toFixed(1)} ms or ${reorder.depth} packets`,
     );
   }
   return lines;

@@ -28,7 +28,8 @@ const status = {
   mppe: { keyBits: 128, stateless: true, mppc: false },
   uptimeMs: 4200,
   data: { txPackets: 3, txBytes: 252, rxPackets: 3, rxBytes: 252 },
-  gre: { reordered: 0, lost: 1, duplicates: 0 },
+  gre: { reordered: 0, lost: 1, duplicates: 0, retransmits: 2 },
+  reorder: { policy: 'sequence', ms: 4.6875, depth: 3 },
 };
 
 function sink(): { write(s: string): void; text: string } {
@@ -125,7 +126,8 @@ describe('statusLines', () => {
       '  uptime: 4 s',
       '  sent: 3 packets, 252 bytes',
       '  received: 3 packets, 252 bytes',
-      '  gre: reordered 0, lost 1, duplicates 0',
+      '  gre: reordered 0, lost 1, duplicates 0, resent 2',
+      '  reorder: in sequence, a gap waited for 4.7 ms or 3 packets',
     ]);
   });
 });
