@@ -207,8 +207,7 @@ export class DataPath {
   #ipBuf: Uint8Array = this.#rx;
   #ipStart = 0;
   #ipEnd = 0;
-  /** The tunnel's MTU (the TUN's), set by the tunnel, and the TCP MSS that fits it. */
-  #mtu = MAX_PACKET;
+  /** The TCP MSS that fits the tunnel's MTU (`setMtu`). */
   #mss = ipv4MssForMtu(MAX_PACKET);
   /** Bytes `#open` decompressed, and what they gave (0 when the packet was not compressed). */
   #mppcIn = 0;
@@ -264,18 +263,12 @@ export class DataPath {
     return this.#compressing ? Math.min(max, MPPC_HISTORY_SIZE - 2) : max;
   }
 
-  /** The tunnel's MTU now. */
-  get mtu(): number {
-    return this.#mtu;
-  }
-
   /**
    * Sets the tunnel's MTU (at most {@link DataPath.maxIpPacket}): the TCP MSS of SYNs crossing
    * the tunnel either way is clamped to fit it.
    */
   setMtu(mtu: number): void {
-    this.#mtu = Math.min(mtu, this.maxIpPacket);
-    this.#mss = ipv4MssForMtu(this.#mtu);
+    this.#mss = ipv4MssForMtu(Math.min(mtu, this.maxIpPacket));
   }
 
   /**
