@@ -92,6 +92,7 @@ export abstract class PacketChannel {
   readonly #stats: Float64Array;
   readonly #capability: LinuxCapability;
   readonly #what: string;
+  readonly #sources: Uint32Array | undefined;
   #batch: ReusedBatch | undefined;
   #sent = 0;
   #reading = false;
@@ -103,11 +104,13 @@ export abstract class PacketChannel {
     stats: Float64Array,
     capability: LinuxCapability,
     what: string,
+    sources?: Uint32Array,
   ) {
     this.#native = native;
     this.#stats = stats;
     this.#capability = capability;
     this.#what = what;
+    this.#sources = sources;
   }
 
   /** True after {@link PacketChannel.close}. */
@@ -156,6 +159,7 @@ export abstract class PacketChannel {
           onError(error);
         }
       },
+      this.#sources,
     );
     this.#reading = true;
   }
@@ -172,14 +176,7 @@ export abstract class PacketChannel {
    * refused it (counted in `sendDropped`); never blocks.
    */
   write(packet: Uint8Array, offset = 0, length: number = packet.length - offset): boolean {
-    if (this.#closed) throw closedError(`${this.#what}.write`);
-    try {
-      const ok = this.#native.writeOne(packet, offset, length);
-      if (ok) this.#sent++;
-      return ok;
-    } catch (error) {
-      throw this.#mapError(error, 'write');
-    }
+    return this.send('write', (native) => native.writeOne(packet, offset, length));
   }
 
   /**
@@ -193,13 +190,26 @@ export abstract class PacketChannel {
     lengths: Uint32Array,
     count: number,
   ): number {
-    if (this.#closed) throw closedError(`${this.#what}.writeBatch`);
+    return this.send('writeBatch', (native) => native.writeBatch(buffer, offsets, lengths, count));
+  }
+
+  /**
+   * Runs one send call into the addon: refuses a closed channel, counts what the kernel
+   * accepted (`true` is one packet) and maps a fatal error to the package's error.
+   *
+   * @internal
+   */
+  protected send<T extends boolean | number>(
+    operation: string,
+    call: (native: NativePacketChannel) => T,
+  ): T {
+    if (this.#closed) throw closedError(`${this.#what}.${operation}`);
     try {
-      const sent = this.#native.writeBatch(buffer, offsets, lengths, count);
-      this.#sent += sent;
+      const sent = call(this.#native);
+      this.#sent += sent === true ? 1 : sent === false ? 0 : (sent as number);
       return sent;
     } catch (error) {
-      throw this.#mapError(error, 'writeBatch');
+      throw this.#mapError(error, operation);
     }
   }
 
