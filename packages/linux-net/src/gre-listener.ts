@@ -71,7 +71,7 @@ export class GreListener extends PacketChannel {
    *
    * @throws TypeError always; use {@link GreListener.writeTo}.
    */
-  override write(): boolean {
+  override write(_packet: Uint8Array, _offset?: number, _length?: number): boolean {
     throw new TypeError('a GreListener has no peer: use writeTo()');
   }
 
@@ -80,7 +80,12 @@ export class GreListener extends PacketChannel {
    *
    * @throws TypeError always; use {@link GreListener.writeBatchTo}.
    */
-  override writeBatch(): number {
+  override writeBatch(
+    _buffer: Uint8Array,
+    _offsets: Uint32Array,
+    _lengths: Uint32Array,
+    _count: number,
+  ): number {
     throw new TypeError('a GreListener has no peer: use writeBatchTo()');
   }
 
@@ -98,7 +103,7 @@ export class GreListener extends PacketChannel {
     if (!isIpv4Number(destination)) {
       throw new RangeError('destination must be an IPv4 address as an unsigned 32-bit integer');
     }
-    return this.send('writeTo', (native) => native.writeOneTo(packet, offset, length, destination));
+    return this.writeOneTo(packet, offset, length, destination);
   }
 
   /**
@@ -117,9 +122,7 @@ export class GreListener extends PacketChannel {
     destinations: Uint32Array,
     count: number,
   ): number {
-    return this.send('writeBatchTo', (native) =>
-      native.writeBatchTo(buffer, offsets, lengths, destinations, count),
-    );
+    return this.writeManyTo(buffer, offsets, lengths, destinations, count);
   }
 }
 

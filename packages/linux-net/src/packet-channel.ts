@@ -176,7 +176,14 @@ export abstract class PacketChannel {
    * refused it (counted in `sendDropped`); never blocks.
    */
   write(packet: Uint8Array, offset = 0, length: number = packet.length - offset): boolean {
-    return this.send('write', (native) => native.writeOne(packet, offset, length));
+    if (this.#closed) throw closedError(`${this.#what}.write`);
+    try {
+      const ok = this.#native.writeOne(packet, offset, length);
+      if (ok) this.#sent++;
+      return ok;
+    } catch (error) {
+      throw this.#mapError(error, 'write');
+    }
   }
 
   /**
@@ -190,26 +197,58 @@ export abstract class PacketChannel {
     lengths: Uint32Array,
     count: number,
   ): number {
-    return this.send('writeBatch', (native) => native.writeBatch(buffer, offsets, lengths, count));
+    if (this.#closed) throw closedError(`${this.#what}.writeBatch`);
+    try {
+      const sent = this.#native.writeBatch(buffer, offsets, lengths, count);
+      this.#sent += sent;
+      return sent;
+    } catch (error) {
+      throw this.#mapError(error, 'writeBatch');
+    }
   }
 
   /**
-   * Runs one send call into the addon: refuses a closed channel, counts what the kernel
-   * accepted (`true` is one packet) and maps a fatal error to the package's error.
+   * {@link PacketChannel.write} to an IPv4 destination (unsigned 32-bit, host order): for the
+   * unconnected raw socket.
    *
    * @internal
    */
-  protected send<T extends boolean | number>(
-    operation: string,
-    call: (native: NativePacketChannel) => T,
-  ): T {
-    if (this.#closed) throw closedError(`${this.#what}.${operation}`);
+  protected writeOneTo(
+    packet: Uint8Array,
+    offset: number,
+    length: number,
+    destination: number,
+  ): boolean {
+    if (this.#closed) throw closedError(`${this.#what}.writeTo`);
     try {
-      const sent = call(this.#native);
-      this.#sent += sent === true ? 1 : sent === false ? 0 : (sent as number);
+      const ok = this.#native.writeOneTo(packet, offset, length, destination);
+      if (ok) this.#sent++;
+      return ok;
+    } catch (error) {
+      throw this.#mapError(error, 'writeTo');
+    }
+  }
+
+  /**
+   * {@link PacketChannel.writeBatch} with a destination per packet: for the unconnected raw
+   * socket.
+   *
+   * @internal
+   */
+  protected writeManyTo(
+    buffer: Uint8Array,
+    offsets: Uint32Array,
+    lengths: Uint32Array,
+    destinations: Uint32Array,
+    count: number,
+  ): number {
+    if (this.#closed) throw closedError(`${this.#what}.writeBatchTo`);
+    try {
+      const sent = this.#native.writeBatchTo(buffer, offsets, lengths, destinations, count);
+      this.#sent += sent;
       return sent;
     } catch (error) {
-      throw this.#mapError(error, operation);
+      throw this.#mapError(error, 'writeBatchTo');
     }
   }
 
