@@ -43,6 +43,7 @@ export {
   defaultRouteSpec,
   hostRoute,
   type LinkInfo,
+  type NeighbourProxy,
   openRtnetlink,
   type PointToPointAddress,
   type RouteInfo,
