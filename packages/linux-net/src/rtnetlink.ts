@@ -238,7 +238,10 @@ export interface Rtnetlink {
   addPointToPointAddress(address: PointToPointAddress): Promise<void>;
   /** Deletes a point-to-point address (`LINUXNET_NOT_FOUND` if absent). */
   deletePointToPointAddress(address: PointToPointAddress): Promise<void>;
-  /** The proxy neighbour entries of a family (default `ipv4`), optionally of one interface. */
+  /**
+   * The proxy neighbour entries of a family (default `ipv4`), optionally of one interface
+   * (entries on no interface, `ip neigh add proxy X` without `dev`, are left out).
+   */
   neighbourProxies(device?: string, family?: AddressFamily): Promise<NeighbourProxy[]>;
   /**
    * Adds a proxy neighbour entry (`LINUXNET_EXISTS` if present: checked with a dump first,
