@@ -85,7 +85,9 @@ describe('pptpd address lists', () => {
     expect(list).toHaveLength(16);
     expect(addressCount(list)).toBe(16 * 256);
     expect(addressAt(list, 16 * 256 - 1)).toBe(ip('25.255.0.1'));
-    const config = load(`option /etc/ppp/o\nconnections 65535\nlocalip 10.0.0.1\nremoteip ${value}\n`);
+    const config = load(
+      `option /etc/ppp/o\nconnections 65535\nlocalip 10.0.0.1\nremoteip ${value}\n`,
+    );
     expect(config.remoteIp).toHaveLength(16);
     expect(config.maxSessions).toBe(4096);
   });
@@ -150,7 +152,11 @@ describe('pptpd.conf keywords', () => {
   });
 
   it('with lenient, an unknown keyword or skipped line is a warning and pptpd skips it', () => {
-    const conf = parsePptpdConf('chapms-strip-domain\n remoteip 10.0.0.9\nbcrelay eth1\n', 'c', true);
+    const conf = parsePptpdConf(
+      'chapms-strip-domain\n remoteip 10.0.0.9\nbcrelay eth1\n',
+      'c',
+      true,
+    );
     expect(conf.remoteIp).toBeUndefined();
     expect(conf.warnings.map((w) => w.line)).toEqual([1, 2, 3]);
   });
@@ -203,7 +209,9 @@ describe("pptpd's pairing of localip and remoteip", () => {
   });
 
   it('connections below the address count leaves the extra addresses unused', () => {
-    const config = load('option /etc/ppp/o\nconnections 2\nlocalip 10.0.0.1\nremoteip 10.0.1.1-9\n');
+    const config = load(
+      'option /etc/ppp/o\nconnections 2\nlocalip 10.0.0.1\nremoteip 10.0.1.1-9\n',
+    );
     expect(config.maxSessions).toBe(2);
     expect(config.warnings).toEqual([]);
   });

@@ -6,7 +6,10 @@ import { loadServerConfig, serverOption } from '../../../src/serve/config/index.
 const ip = (text: string): number => text.split('.').reduce((a, o) => a * 256 + Number(o), 0);
 
 /** Loads a pptpd.conf naming `/etc/ppp/o`, with `global` as /etc/ppp/options. */
-const load = (options: string, extra: { global?: string; lenient?: boolean; hostname?: string } = {}) =>
+const load = (
+  options: string,
+  extra: { global?: string; lenient?: boolean; hostname?: string } = {},
+) =>
   loadServerConfig({
     configFile: '/etc/pptpd.conf',
     read: (p) =>
@@ -63,8 +66,14 @@ describe('MPPE (pppd ccp.c)', () => {
     ['require-mschap-v2', { required: false, allow128: false, allow40: false }],
     ['require-mschap-v2 require-mppe', { required: true, allow128: true, allow40: true }],
     ['require-mschap-v2 require-mppe-40', { required: true, allow128: false, allow40: true }],
-    ['require-mschap-v2 require-mppe nomppe-40', { required: true, allow128: true, allow40: false }],
-    ['require-mschap-v2 require-mppe-40 require-mppe-128', { required: true, allow128: true, allow40: true }],
+    [
+      'require-mschap-v2 require-mppe nomppe-40',
+      { required: true, allow128: true, allow40: false },
+    ],
+    [
+      'require-mschap-v2 require-mppe-40 require-mppe-128',
+      { required: true, allow128: true, allow40: true },
+    ],
     ['require-mschap-v2 require-mppe nomppe', { required: false, allow128: false, allow40: false }],
     ['require-mschap-v2 mppe required,no40', { required: true, allow128: true, allow40: false }],
   ])('%j', (options, mppe) => {
@@ -80,12 +89,18 @@ describe('MPPE (pppd ccp.c)', () => {
     const config = load('require-mschap-v2\nrequire-pap\nrequire-mppe-128\n');
     expect(config.requireAuth).toEqual(['mschap-v2']);
     expect(config.warnings).toContainEqual(
-      expect.objectContaining({ file: '/etc/ppp/o', line: 2, message: expect.stringMatching(/^require-pap: gives no MPPE keys/) }),
+      expect.objectContaining({
+        file: '/etc/ppp/o',
+        line: 2,
+        message: expect.stringMatching(/^require-pap: gives no MPPE keys/),
+      }),
     );
   });
 
   it('MS-CHAP keys no 40-bit MPPE (pppd drops 40-bit after MS-CHAP v1)', () => {
-    expect(load('require-mschap require-mschap-v2 require-mppe-40').requireAuth).toEqual(['mschap-v2']);
+    expect(load('require-mschap require-mschap-v2 require-mppe-40').requireAuth).toEqual([
+      'mschap-v2',
+    ]);
     expect(load('require-mschap require-mppe').requireAuth).toEqual(['mschap']);
   });
 
@@ -118,7 +133,9 @@ describe('other server options', () => {
   });
 
   it('ms-dns takes an address, not a host name', () => {
-    expect(thrown(() => load('auth\nms-dns dns.example\n')).message).toMatch(/^\/etc\/ppp\/o:2: ms-dns: /);
+    expect(thrown(() => load('auth\nms-dns dns.example\n')).message).toMatch(
+      /^\/etc\/ppp\/o:2: ms-dns: /,
+    );
   });
 
   it('noproxyarp disables a later proxyarp, as in pppd', () => {
@@ -172,15 +189,18 @@ describe('other server options', () => {
     ['ifname ppp9', 'CONFIG_UNSUPPORTED_OPTION'],
     ['mtu 64', 'CONFIG_BAD_VALUE'],
     ['lcp-echo-interval', 'CONFIG_MISSING_ARGUMENT'],
-  ])('%j on line 2 is an error naming file and line; with lenient, unknown and refused warn', (line, code) => {
-    const error = thrown(() => load(`auth\n${line}\n`));
-    expect(error.code).toBe(code);
-    expect(error.message).toMatch(/^\/etc\/ppp\/o:2: /);
-    if (code === 'CONFIG_UNKNOWN_OPTION' || code === 'CONFIG_UNSUPPORTED_OPTION') {
-      const config = load(`auth\n${line}\n`, { lenient: true });
-      expect(config.warnings.some((w) => w.file === '/etc/ppp/o' && w.line === 2)).toBe(true);
-    }
-  });
+  ])(
+    '%j on line 2 is an error naming file and line; with lenient, unknown and refused warn',
+    (line, code) => {
+      const error = thrown(() => load(`auth\n${line}\n`));
+      expect(error.code).toBe(code);
+      expect(error.message).toMatch(/^\/etc\/ppp\/o:2: /);
+      if (code === 'CONFIG_UNKNOWN_OPTION' || code === 'CONFIG_UNSUPPORTED_OPTION') {
+        const config = load(`auth\n${line}\n`, { lenient: true });
+        expect(config.warnings.some((w) => w.file === '/etc/ppp/o' && w.line === 2)).toBe(true);
+      }
+    },
+  );
 
   it("every option the client ignores as a server's business gets a server meaning", () => {
     const clientServerWhy = 'only matters when authenticating the peer or serving it settings';
