@@ -7,6 +7,9 @@
  */
 import type { AddressRange } from './config/server-config.js';
 
+/** How many addresses a range holds. */
+const count = (r: AddressRange): number => Math.floor((r.last - r.first) / r.step) + 1;
+
 /** A set of IPv4 addresses (as 32-bit numbers) to take from and give back. */
 export class AddressPool {
   readonly #ranges: readonly AddressRange[];
@@ -19,7 +22,7 @@ export class AddressPool {
   /** @param ranges - the pool's addresses; overlapping ranges count their addresses once. */
   constructor(ranges: readonly AddressRange[]) {
     this.#ranges = ranges;
-    this.#size = ranges.reduce((n, r) => n + (r.last - r.first + 1), 0);
+    this.#size = ranges.reduce((n, r) => n + count(r), 0);
   }
 
   /** Addresses in use. */
@@ -29,7 +32,9 @@ export class AddressPool {
 
   /** Whether `address` is one of the pool's. */
   contains(address: number): boolean {
-    return this.#ranges.some((r) => address >= r.first && address <= r.last);
+    return this.#ranges.some(
+      (r) => address >= r.first && address <= r.last && (address - r.first) % r.step === 0,
+    );
   }
 
   /** Whether `address` is taken. */
@@ -47,7 +52,7 @@ export class AddressPool {
     const limit = Math.min(this.#size, 65_536 + this.#used.size);
     for (let looked = 0; looked < limit; looked++) {
       const range = this.#ranges[this.#range]!;
-      const address = range.first + this.#offset;
+      const address = range.first + this.#offset * range.step;
       if (address >= range.last) {
         this.#range = (this.#range + 1) % this.#ranges.length;
         this.#offset = 0;

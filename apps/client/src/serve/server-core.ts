@@ -335,20 +335,20 @@ export class ServerCore {
     const rule = s.addressRule;
     const who = name === undefined ? 'the peer' : `'${name}'`;
     const pool = this.#o.remotePool;
-    const single = rule?.single();
-    let address: number | undefined;
+    // A pool address the secrets permit; else, as pppd does when the offered one is not
+    // permitted, the one host address the secrets name (which may lie outside the pool).
+    let address = pool.take(rule === undefined ? undefined : (a) => rule.permits(a));
+    const single = address === undefined ? rule?.single() : undefined;
     if (single !== undefined) {
       if (!pool.takeExactly(single)) {
         return { refuse: `${who}'s address ${formatIpv4(single)} is in use by another session` };
       }
       address = single;
-    } else {
-      address = pool.take(rule === undefined ? undefined : (a) => rule.permits(a));
-      if (address === undefined) {
-        return {
-          refuse: `no free address in remoteip${rule === undefined ? '' : ` that the secrets allow ${who}`}`,
-        };
-      }
+    }
+    if (address === undefined) {
+      return {
+        refuse: `no free address in remoteip${rule === undefined ? '' : ` that the secrets allow ${who}`}`,
+      };
     }
     s.address = address;
     s.user = name;

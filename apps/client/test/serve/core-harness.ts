@@ -49,7 +49,7 @@ export interface HarnessOptions {
 
 /** The server core, its clients and a fake clock. */
 export class CoreHarness {
-  readonly clock = new FakeClock();
+  readonly clock: FakeClock = new FakeClock();
   readonly core: ServerCore;
   readonly clients: Client[] = [];
   readonly closed: ServerSession[] = [];
@@ -63,7 +63,7 @@ export class CoreHarness {
     const [first, last] = o.remote ?? ['192.168.78.10', '192.168.78.19'];
     const randomBytes = (n: number): Uint8Array => this.#random.bytes(n);
     const options: ServerCoreOptions = {
-      remotePool: new AddressPool([{ first: ip(first), last: ip(last) }]),
+      remotePool: new AddressPool([{ first: ip(first), last: ip(last), step: 1 }]),
       local: ip('192.168.78.1'),
       limits: {
         ...DEFAULT_ADMISSION,
