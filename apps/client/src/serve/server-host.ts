@@ -21,7 +21,6 @@ export class ServerHost {
   /** The TUN, batched. */
   readonly port: PacketPort;
   readonly #rtnl: Rtnetlink;
-  readonly #tun: TunDevice;
   /** Our addresses on the TUN and how many sessions use each. */
   readonly #locals = new Map<number, number>();
   /** Client addresses routed, with the route's source. */
@@ -31,7 +30,6 @@ export class ServerHost {
 
   private constructor(rtnl: Rtnetlink, tun: TunDevice) {
     this.#rtnl = rtnl;
-    this.#tun = tun;
     this.name = tun.name;
     this.port = packetPort(tun);
   }
