@@ -41,9 +41,9 @@ interface Case {
   authLine: string;
   /** What the client's pppd logs when MPPE is on (none: no MPPE line at all). */
   mppeLine?: string;
-  /** `auth` and `mppe` of the session in `pptpkit status serve --json`. */
-  statusAuth: RegExp;
-  statusMppe: RegExp;
+  /** `auth` (pppd's name) and `mppe` (absent: none) of the session in `pptpkit status serve --json`. */
+  statusAuth: string;
+  statusMppe: string | undefined;
 }
 
 const cases: Case[] = [
@@ -54,8 +54,8 @@ const cases: Case[] = [
     stateful: false,
     authLine: 'CHAP authentication succeeded',
     mppeLine: 'MPPE 128-bit stateless compression enabled',
-    statusAuth: /^MS-CHAPv2$/,
-    statusMppe: /^(MPPE )?128-bit stateless$/,
+    statusAuth: 'MS-CHAPv2',
+    statusMppe: 'MPPE 128-bit stateless',
   },
   {
     name: 'MS-CHAPv2 + MPPE-40',
@@ -64,8 +64,8 @@ const cases: Case[] = [
     stateful: false,
     authLine: 'CHAP authentication succeeded',
     mppeLine: 'MPPE 40-bit stateless compression enabled',
-    statusAuth: /^MS-CHAPv2$/,
-    statusMppe: /^(MPPE )?40-bit stateless$/,
+    statusAuth: 'MS-CHAPv2',
+    statusMppe: 'MPPE 40-bit stateless',
   },
   {
     name: 'MS-CHAPv2 + MPPE-128 stateful',
@@ -74,8 +74,8 @@ const cases: Case[] = [
     stateful: true,
     authLine: 'CHAP authentication succeeded',
     mppeLine: 'MPPE 128-bit stateful compression enabled',
-    statusAuth: /^MS-CHAPv2$/,
-    statusMppe: /^(MPPE )?128-bit stateful$/,
+    statusAuth: 'MS-CHAPv2',
+    statusMppe: 'MPPE 128-bit stateful',
   },
   {
     name: 'MS-CHAPv1 + MPPE-128',
@@ -84,8 +84,8 @@ const cases: Case[] = [
     stateful: false,
     authLine: 'CHAP authentication succeeded',
     mppeLine: 'MPPE 128-bit stateless compression enabled',
-    statusAuth: /^MS-CHAP(v1)?$/,
-    statusMppe: /^(MPPE )?128-bit stateless$/,
+    statusAuth: 'MS-CHAP',
+    statusMppe: 'MPPE 128-bit stateless',
   },
   {
     name: 'CHAP-MD5 without MPPE',
@@ -93,8 +93,8 @@ const cases: Case[] = [
     mppe: 'none',
     stateful: false,
     authLine: 'CHAP authentication succeeded',
-    statusAuth: /^CHAP-MD5$/,
-    statusMppe: /^(none)?$/,
+    statusAuth: 'CHAP-MD5',
+    statusMppe: undefined,
   },
   {
     name: 'PAP without MPPE',
@@ -102,8 +102,8 @@ const cases: Case[] = [
     mppe: 'none',
     stateful: false,
     authLine: 'PAP authentication succeeded',
-    statusAuth: /^PAP$/,
-    statusMppe: /^(none)?$/,
+    statusAuth: 'PAP',
+    statusMppe: undefined,
   },
 ];
 
@@ -242,7 +242,7 @@ interface ServeStatus {
     address: string;
     state: string;
     auth: string;
-    mppe?: string | null;
+    mppe?: string;
   }[];
 }
 
@@ -449,8 +449,8 @@ describe.skipIf(!labInfo.available)(
           expect(upStatus?.user).toBe('pptpkit');
           expect(upStatus?.address).toBe(address);
           expect(upStatus?.peer).toMatch(/^10\.77\.0\.20:\d+$/);
-          expect(upStatus?.auth).toMatch(c.statusAuth);
-          expect(upStatus?.mppe ?? '').toMatch(c.statusMppe);
+          expect(upStatus?.auth).toBe(c.statusAuth);
+          expect(upStatus?.mppe).toBe(c.statusMppe);
           expect(linksUp).toContain(tun);
           expect(routesUp).toMatch(new RegExp(`^${literal(address)} dev ${tun} `, 'm'));
 
