@@ -26,6 +26,14 @@
 # PKL_IPERF_SECONDS, PKL_IPERF_JSON=1 (client only: iperf3 -J), PKL_CLIENT_PASSWORD (client
 # only: try another password), PKL_LOSS=1 (client only: drop one outgoing packet after the
 # pings, then ping again),
+# PKL_SERVER_ADDR (client only: the PPTP server it calls, default the pptpd guest 10.77.0.10),
+# PKL_CLIENT_AUTH, PKL_CLIENT_MPPE, PKL_CLIENT_MPPE_STATEFUL (client only: its own auth/MPPE,
+# default the pptpd guest's), PKL_CLIENT_PING_TARGET (client only: what it pings through the
+# tunnel, default the pptpd guest's localip), PKL_CLIENT_TARGET (client only: the host of its
+# TCP echo :7, iperf3 and transfers through the tunnel, default 10.78.0.1 behind the pptpd guest),
+# PKL_TRANSFER_DOWN / PKL_TRANSFER_UP (client only: files; the guest reads TCP 19 of the target
+# and compares it byte for byte with the first, and sends the second to TCP 9 of the target),
+# PKL_TRANSFER_TIMEOUT (client only: seconds per transfer, default 120),
 # PKL_NETEM (faults: netem arguments for everything the server guest sends, e.g. "loss 3%" or
 # "loss 3% delay 2ms reorder 25% duplicate 1%"), PKL_UP_LOSS (faults: percent of the GRE packets
 # the clients send that is dropped at random, 0-100, e.g. 3 or 0.5),
@@ -78,6 +86,13 @@ PKL_IPERF_SECONDS=${PKL_IPERF_SECONDS:-0}
 PKL_IPERF_JSON=${PKL_IPERF_JSON:-0}
 PKL_LOSS=${PKL_LOSS:-0}
 PKL_DNS=${PKL_DNS:-}
+# Client only (cmd_client): another PPTP server than the pptpd guest, what the client reaches
+# through the tunnel, and the files it transfers.
+SERVER_ADDR=${PKL_SERVER_ADDR:-$SRV_IP}
+CLIENT_TARGET=${PKL_CLIENT_TARGET:-$TARGET_IP}
+PKL_TRANSFER_DOWN=${PKL_TRANSFER_DOWN:-}
+PKL_TRANSFER_UP=${PKL_TRANSFER_UP:-}
+PKL_TRANSFER_TIMEOUT=${PKL_TRANSFER_TIMEOUT:-120}
 
 say() { echo "lab: $*" >&2; }
 die() {
@@ -187,8 +202,9 @@ cmd_build() {
   mv "$image.tmp" "$image"
   rm -rf "$stage"
   say "guest image built in $(elapsed "$t0") s: $image ($(du -h "$image" | cut -f1))"
-  # Older images of this lab are no longer used.
-  find "$CACHE" -mindepth 1 -maxdepth 1 -name 'guest-*' ! -path "$dir" -exec rm -rf {} +
+  # Images of other recipes go once no lab booted them for a day (boot_guest touches the one
+  # it boots): labs of other checkouts with another recipe may be running beside this one.
+  find "$CACHE" -mindepth 1 -maxdepth 1 -name 'guest-*' ! -path "$dir" -mmin +1440 -exec rm -rf {} +
 }
 
 stateful_key() { { base_key; cat "$LAB_DIR/guest/pppd-mppe-stateful.patch"; echo "ppp source $SUITE"; } | sha256sum | cut -c1-16; }
@@ -262,21 +278,27 @@ netns_up() {
   done
 }
 
-# write_guest_env <dir> <role> <guest ip>
+# write_guest_env <dir> <role> <guest ip>: the server guest gets the target behind it, the client
+# guest the server it calls and what it reaches through the tunnel.
 write_guest_env() {
+  local server=$SRV_IP target=$TARGET_IP ping=$PKL_LOCAL_IP
+  if [ "$2" = client ]; then
+    server=$SERVER_ADDR target=$CLIENT_TARGET ping=${PKL_CLIENT_PING_TARGET:-$PKL_LOCAL_IP}
+  fi
   cat >"$1/guest.env" <<EOF
 PKL_ROLE=$2
 PKL_GUEST_IP=$3
 PKL_PREFIX=$PREFIX
-PKL_SERVER_IP=$SRV_IP
-PKL_TARGET_IP=$TARGET_IP
-PKL_PING_TARGET=$PKL_LOCAL_IP
+PKL_SERVER_IP=$server
+PKL_TARGET_IP=$target
+PKL_PING_TARGET=$ping
 PKL_PING_COUNT=$PKL_PING_COUNT
 PKL_ECHO=1
 PKL_HOLD_SECONDS=$PKL_HOLD_SECONDS
 PKL_IPERF_SECONDS=$PKL_IPERF_SECONDS
 PKL_IPERF_JSON=$PKL_IPERF_JSON
 PKL_LOSS=$PKL_LOSS
+PKL_TRANSFER_TIMEOUT=$PKL_TRANSFER_TIMEOUT
 EOF
 }
 
@@ -296,12 +318,14 @@ ppp_auth_options() {
   return 0
 }
 
+# check_settings [prefix]: PKL_AUTH, PKL_MPPE, PKL_MPPE_STATEFUL; messages name them <prefix>AUTH...
 check_settings() {
-  case $PKL_AUTH in mschap-v2 | mschap | chap | pap) ;; *) die "PKL_AUTH must be mschap-v2, mschap, chap or pap" ;; esac
-  case $PKL_MPPE in 128 | 40 | none) ;; *) die "PKL_MPPE must be 128, 40 or none" ;; esac
-  case $PKL_MPPE_STATEFUL in 0 | 1) ;; *) die "PKL_MPPE_STATEFUL must be 0 or 1" ;; esac
+  local p=${1:-PKL_}
+  case $PKL_AUTH in mschap-v2 | mschap | chap | pap) ;; *) die "${p}AUTH must be mschap-v2, mschap, chap or pap" ;; esac
+  case $PKL_MPPE in 128 | 40 | none) ;; *) die "${p}MPPE must be 128, 40 or none" ;; esac
+  case $PKL_MPPE_STATEFUL in 0 | 1) ;; *) die "${p}MPPE_STATEFUL must be 0 or 1" ;; esac
   if [ "$PKL_MPPE" != none ] && [ "${PKL_AUTH#mschap}" = "$PKL_AUTH" ]; then
-    die "MPPE needs MS-CHAP keys: use PKL_AUTH=mschap-v2 or mschap, or PKL_MPPE=none"
+    die "MPPE needs MS-CHAP keys: use ${p}AUTH=mschap-v2 or mschap, or ${p}MPPE=none"
   fi
 }
 
@@ -343,7 +367,7 @@ write_client_config() {
   local d=$1
   mkdir -p "$d/etc/ppp/peers"
   {
-    echo "pty \"pptp $SRV_IP --nolaunchpppd --loglevel 1\""
+    echo "pty \"pptp $SERVER_ADDR --nolaunchpppd --loglevel 1\""
     echo "name $PKL_USER"
     echo "remotename pptpd"
     ppp_auth_options client
@@ -351,7 +375,8 @@ write_client_config() {
       debug "logfile /lab/pppd.log"
   } >"$d/etc/ppp/peers/lab"
   mkdir -p "$d/etc/ppp/ip-up.d"
-  printf '#!/bin/sh\ntouch /run/pkl-ip-up\n' >"$d/etc/ppp/ip-up.d/0pkl-lab"
+  # The guest's uptime when IPCP is up: the guest's init times the connect with it.
+  printf '#!/bin/sh\ncat /proc/uptime >/run/pkl-ip-up\n' >"$d/etc/ppp/ip-up.d/0pkl-lab"
   chmod 755 "$d/etc/ppp/ip-up.d/0pkl-lab"
   secrets >"$d/etc/ppp/chap-secrets"
   secrets >"$d/etc/ppp/pap-secrets"
@@ -361,6 +386,7 @@ write_client_config() {
 # boot_guest <name> <tap> <mac> <mem>: starts a UML guest in the namespace, in its own session.
 boot_guest() {
   local name=$1 tap=$2 mac=$3 mem=$4 d="$RUN/$1"
+  touch "$(dirname "$(image_path)")"
   # UML keeps guest RAM in a file under TMPDIR; /dev/shm keeps it off the disk.
   TMPDIR=/dev/shm setsid ip netns exec "$NS" "$UML" "mem=$mem" "initrd=$(image_path)" \
     "eth0=tuntap,$tap,$mac" con=null ssl=null "con0=null,fd:1" quiet "pkl_dir=$d" \
@@ -506,13 +532,28 @@ load_server_settings() {
 
 cmd_client() {
   need_root client
-  local client_password=${PKL_CLIENT_PASSWORD:-}
+  local client_password=${PKL_CLIENT_PASSWORD:-} auth=${PKL_CLIENT_AUTH:-} mppe=${PKL_CLIENT_MPPE:-}
+  local stateful=${PKL_CLIENT_MPPE_STATEFUL:-}
   load_server_settings
   [ -n "$client_password" ] && PKL_PASSWORD=$client_password
-  kill -0 "$(cat "$RUN/server/pid" 2>/dev/null)" 2>/dev/null || die "the pptpd guest is not running"
+  # The client follows the pptpd guest's settings unless told otherwise (another server).
+  [ -n "$auth" ] && PKL_AUTH=$auth
+  [ -n "$mppe" ] && PKL_MPPE=$mppe
+  [ -n "$stateful" ] && PKL_MPPE_STATEFUL=$stateful
+  check_settings PKL_CLIENT_
+  [[ $SERVER_ADDR =~ ^[0-9]+(\.[0-9]+){3}$ ]] || die "PKL_SERVER_ADDR must be an IPv4 address, got '$SERVER_ADDR'"
+  [[ $CLIENT_TARGET =~ ^[0-9]+(\.[0-9]+){3}$ ]] || die "PKL_CLIENT_TARGET must be an IPv4 address, got '$CLIENT_TARGET'"
+  [[ $PKL_TRANSFER_TIMEOUT =~ ^[1-9][0-9]{0,3}$ ]] || die "PKL_TRANSFER_TIMEOUT must be 1-9999 seconds"
+  local f
+  for f in "$PKL_TRANSFER_DOWN" "$PKL_TRANSFER_UP"; do
+    [ -z "$f" ] || [ -f "$f" ] || die "no such transfer file: $f"
+  done
+  if [ "$SERVER_ADDR" = "$SRV_IP" ]; then
+    kill -0 "$(cat "$RUN/server/pid" 2>/dev/null)" 2>/dev/null || die "the pptpd guest is not running"
+  fi
   # The guest recipe may have changed since start (a cached image is not rebuilt).
   cmd_build
-  local d="$RUN/client" t0 rc=0
+  local d="$RUN/client" t0 rc=0 limit
   kill_guest "$d"
   rm -rf "$d"
   mkdir -p "$d"
@@ -523,17 +564,28 @@ cmd_client() {
     cmd_build_stateful
     install -m 0755 "$(stateful_pppd_path)" "$d/pppd"
   fi
+  limit=$((60 + PKL_HOLD_SECONDS + 2 * PKL_IPERF_SECONDS))
+  # The guest finds the files in its /lab (hostfs) and bounds each transfer with timeout.
+  if [ -n "$PKL_TRANSFER_DOWN" ]; then
+    cp "$PKL_TRANSFER_DOWN" "$d/transfer-down.bin"
+    limit=$((limit + PKL_TRANSFER_TIMEOUT))
+  fi
+  if [ -n "$PKL_TRANSFER_UP" ]; then
+    cp "$PKL_TRANSFER_UP" "$d/transfer-up.bin"
+    limit=$((limit + PKL_TRANSFER_TIMEOUT))
+  fi
   t0=$(now)
   boot_guest client "$TAP_CLI" "$CLI_MAC" 256M
   if wait_state "$d" 60 up failed && [ "$(cat "$d/state")" = up ]; then
-    say "reference client: tunnel up after $(elapsed "$t0") s (boot included)"
-    wait_state "$d" $((60 + PKL_HOLD_SECONDS + 2 * PKL_IPERF_SECONDS)) done failed || rc=1
+    say "reference client: tunnel up after $(elapsed "$t0") s (boot included), connect $(sed -n 's/^seconds=//p' "$d/connect.txt" 2>/dev/null) s (pppd start to IPCP up)"
+    wait_state "$d" "$limit" done failed || rc=1
   else
     rc=1
   fi
   kill_guest "$d"
-  grep -hE 'MPPE .* enabled|local  IP|remote IP|CHAP authentication|Connection terminated' "$d/pppd.log" 2>/dev/null | sed 's/^/  pppd: /' >&2 || true
+  grep -hE 'MPPE .* enabled|local  IP|remote IP|CHAP authentication|PAP authentication|Connection terminated' "$d/pppd.log" 2>/dev/null | sed 's/^/  pppd: /' >&2 || true
   grep -hE 'packets transmitted' "$d/ping.txt" 2>/dev/null | sed 's/^/  ping: /' >&2 || true
+  check_transfers "$d" || rc=1
   if [ "$rc" = 0 ] && [ "$(cat "$d/ping.rc" 2>/dev/null)" = 0 ]; then
     say "reference client session complete in $(elapsed "$t0") s"
   else
@@ -542,13 +594,35 @@ cmd_client() {
   fi
 }
 
+# check_transfers <client dir>: the guest's transfer results (transfer.txt). Down: the guest
+# compared what TCP 19 sent with the file (cmp). Up: TCP 9 answered `sha256sum` of what it got,
+# compared here with the file's hash.
+check_transfers() {
+  local d=$1 ok=0 want got
+  [ -f "$d/transfer-down.bin" ] || [ -f "$d/transfer-up.bin" ] || return 0
+  sed 's/^/  transfer: /' "$d/transfer.txt" >&2 2>/dev/null || true
+  if [ -f "$d/transfer-down.bin" ] && ! grep -qx 'down_rc=0' "$d/transfer.txt" 2>/dev/null; then
+    say "download differs from $PKL_TRANSFER_DOWN: $(cat "$d/transfer-down.txt" 2>/dev/null)"
+    ok=1
+  fi
+  if [ -f "$d/transfer-up.bin" ]; then
+    want=$(sha256sum <"$d/transfer-up.bin" | cut -d' ' -f1)
+    got=$(sed -n 's/^up_reply=//p' "$d/transfer.txt" 2>/dev/null | cut -d' ' -f1)
+    if [ "$got" != "$want" ]; then
+      say "upload: the target's SHA-256 '${got}' is not the file's ($want)"
+      ok=1
+    fi
+  fi
+  return "$ok"
+}
+
 cmd_capture() {
   need_root capture
   need_cmds tcpdump tcpdump
   local out=${1:?usage: lab.sh capture <file.pcap>} pid rc=0 i
   out=$(realpath -m "$out")
   mkdir -p "$(dirname "$out")"
-  ip netns exec "$NS" tcpdump -i "$BR" -U -s 0 -w "$out" "host $SRV_IP and host $CLI_IP and (tcp port 1723 or ip proto 47)" 2>"$RUN/tcpdump.log" &
+  ip netns exec "$NS" tcpdump -i "$BR" -U -s 0 -w "$out" "host $SERVER_ADDR and host $CLI_IP and (tcp port 1723 or ip proto 47)" 2>"$RUN/tcpdump.log" &
   pid=$!
   for i in $(seq 1 50); do
     grep -q 'listening on' "$RUN/tcpdump.log" && break
