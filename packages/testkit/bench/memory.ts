@@ -1,9 +1,10 @@
 /**
  * Memory of idle tunnels: N client/server pairs back to back in memory (`TunnelPair`), each up
- * and carrying a few packets each way, then left idle; prints heap + ArrayBuffer bytes per
- * tunnel, for the server side alone (the client sides are dropped and collected before the
- * second measurement) and for the client side. The server side includes the harness's share
- * (the pair, its clock and wires, emptied event logs).
+ * and carrying a few packets each way; prints heap + ArrayBuffer bytes per pair 1 s after the
+ * traffic (both sides, acknowledgments settled), then per tunnel once left idle 15 s more (past
+ * the data path's 10 s trim), for the server side alone (the client sides are dropped and
+ * collected before that measurement) and for the client side. The server side includes the
+ * harness's share (the pair, its clock and wires, emptied event logs).
  *
  * Run from the repository root (GC must be exposed):
  * `node --expose-gc --import tsx --conditions=@pptpkit/source packages/testkit/bench/memory.ts [N]`
@@ -83,12 +84,14 @@ for (const mode of modes) {
   const before = used();
   let pairs: TunnelPair[] = [];
   for (let i = 0; i < N; i++) pairs.push(idlePair(mode, i + 1));
+  const busy = used();
+  for (const p of pairs) p.runFor(15_000);
   const both = used();
   // Drop the client sides (the pair's only reference to them): what stays is the server's.
   for (const p of pairs) (p as unknown as { client: unknown }).client = undefined;
   const server = used();
   console.log(
-    `${mode.name.padEnd(28)} server ${kb((server - before) / N).padStart(10)}/tunnel  client ${kb((both - server) / N).padStart(10)}/tunnel  (N=${N})`,
+    `${mode.name.padEnd(26)} 1 s after traffic ${kb((busy - before) / N).padStart(10)}/pair;  idle: server ${kb((server - before) / N).padStart(10)}/tunnel, client ${kb((both - server) / N).padStart(10)}/tunnel  (N=${N})`,
   );
   pairs = [];
 }
