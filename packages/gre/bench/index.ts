@@ -59,6 +59,25 @@ const deliver = (_b: Uint8Array, start: number, end: number): void => {
   });
 }
 
+// Send path with `retransmit`: each packet also copied into the retransmit ring, the peer
+// acknowledging every 16th (the ring's slots stay in use, as under steady traffic).
+{
+  const s = new GreSession({ localCallId: 1, peerCallId: 2, deliver, retransmit: true });
+  const buf = new Uint8Array(GRE_MAX_HEADER_LENGTH + PAYLOAD);
+  const h = createGreHeader();
+  h.callId = 1;
+  h.hasAck = true;
+  const ack = new Uint8Array(GRE_MAX_HEADER_LENGTH);
+  bench('GreSession.writeData, retransmit ring', N, (i) => {
+    sink += s.writeData(buf, GRE_MAX_HEADER_LENGTH, PAYLOAD, i);
+    if ((i & 15) === 15) {
+      h.ack = s.nextSequence - 1;
+      s.receive(ack, 0, encodeGreHeader(h, ack), i);
+    }
+  });
+  if (s.outstanding > 16) throw new Error('acknowledgments not taken');
+}
+
 // Receive path, in order: the peer's packets with consecutive sequence numbers.
 {
   const tx = new GreSession({ localCallId: 2, peerCallId: 1, deliver });

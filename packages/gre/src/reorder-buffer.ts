@@ -6,6 +6,7 @@
  */
 import { ReorderEstimate } from './reorder-estimate.js';
 import { seqAdd, seqDiff } from './serial.js';
+import { SlotPool } from './slot-pool.js';
 
 /**
  * Receives each payload, in sequence order, exactly once. `bytes[start, end)` is valid only
@@ -30,8 +31,8 @@ export interface ReorderOptions {
   /** See {@link ReorderPolicy}; default `sequence`. Can be changed later (`setPolicy`). */
   readonly policy?: ReorderPolicy;
   /**
-   * Packets that can wait for a gap to fill (preallocated slots): a power of two in 1..4096, so
-   * that slot indices stay unique across the 32-bit wrap. Default 64.
+   * Packets that can wait for a gap to fill (slots): a power of two in 1..4096, so that slot
+   * indices stay unique across the 32-bit wrap. Default 64.
    */
   readonly slots?: number;
   /** Largest payload a slot holds, in bytes; longer out-of-order payloads are dropped. Default 2048. */
@@ -153,14 +154,15 @@ function policyOption(policy: ReorderPolicy | undefined): ReorderPolicy {
  * The first packet pushed fixes the numbering. Under `arrival` every new number is delivered at
  * once, straight from the caller's buffer. Under `sequence` a packet with the next expected
  * number is delivered at once (no copy), followed by any held packets that now follow on; a
- * packet ahead of a gap is copied into a preallocated slot, and the gap is given up (its numbers
+ * packet ahead of a gap is copied into a slot, and the gap is given up (its numbers
  * counted as `lost`) when the first packet behind it has waited the hold, when enough packets
  * are held behind it (adaptive hold only), or when a packet arrives too far ahead for the slots
  * (window overflow). Packets behind the next expected number are dropped as duplicates, late
- * arrivals or too old; 32-bit wrap is handled with serial-number arithmetic. Memory is `slots ×
- * slotSize` bytes plus a small history, fixed at construction. Nothing is allocated per
- * in-order packet; holding an out-of-order packet copies it into its slot through one
- * short-lived subarray view.
+ * arrivals or too old; 32-bit wrap is handled with serial-number arithmetic. Memory is a small
+ * history plus one `slotSize` buffer per packet held, `slots × slotSize` bytes at most: the
+ * buffers come from a pool that grows to the most packets ever held at once and is reused
+ * (`trim` lets its spare buffers go). Nothing is allocated per in-order packet; holding an
+ * out-of-order packet copies it into its slot's buffer through one short-lived subarray view.
  *
  * Not re-entrant: do not push from inside the deliver callback.
  */
@@ -175,7 +177,9 @@ export class ReorderBuffer {
   readonly #estimate: ReorderEstimate;
   readonly #maxAhead: number;
   readonly #resyncAfter: number;
-  readonly #data: Uint8Array;
+  /** Each held packet's copy, by slot; `undefined` when the slot is free. */
+  readonly #copies: (Uint8Array | undefined)[];
+  readonly #pool: SlotPool;
   readonly #used: Uint8Array;
   readonly #length: Uint32Array;
   readonly #arrival: Float64Array;
@@ -226,7 +230,8 @@ export class ReorderBuffer {
             minDepth: this.#slots + 1,
             maxDepth: this.#slots + 1,
           });
-    this.#data = new Uint8Array(this.#slots * this.#slotSize);
+    this.#copies = new Array<Uint8Array | undefined>(this.#slots).fill(undefined);
+    this.#pool = new SlotPool(this.#slotSize);
     this.#used = new Uint8Array(this.#slots);
     this.#length = new Uint32Array(this.#slots);
     this.#arrival = new Float64Array(this.#slots);
@@ -254,6 +259,16 @@ export class ReorderBuffer {
   /** Packets held now, waiting for a gap to fill. */
   get buffered(): number {
     return this.#held;
+  }
+
+  /** Slot buffers held now: `copies` of held packets, `spare` ones kept for the next. */
+  get heldBuffers(): { readonly copies: number; readonly spare: number } {
+    return { copies: this.#held, spare: this.#pool.spare };
+  }
+
+  /** Lets the spare slot buffers go (an idle session): the next held packet allocates again. */
+  trim(): void {
+    this.#pool.trim();
   }
 
   /** The policy in force. */
@@ -355,8 +370,11 @@ export class ReorderBuffer {
       return 'duplicate';
     }
     // `set` of a short-lived view: measured about ten times faster than a byte loop for
-    // 1400-byte payloads. The only allocation on the receive path, and only for held packets.
-    this.#data.set(bytes.subarray(start, end), slot * this.#slotSize);
+    // 1400-byte payloads. The only allocation on the receive path, and only for held packets
+    // (with the slot's buffer, when the pool has no spare one).
+    const copy = this.#pool.take();
+    copy.set(bytes.subarray(start, end));
+    this.#copies[slot] = copy;
     this.#used[slot] = 1;
     this.#length[slot] = length;
     this.#arrival[slot] = now;
@@ -468,8 +486,10 @@ export class ReorderBuffer {
     this.#history[sequence & this.#historyMask] = SEEN_DELIVERED;
     this.#expected = seqAdd(sequence, 1);
     this.#c.delivered++;
-    const at = slot * this.#slotSize;
-    this.#deliver(this.#data, at, at + this.#length[slot]!, sequence);
+    const copy = this.#copies[slot]!;
+    this.#copies[slot] = undefined;
+    this.#deliver(copy, 0, this.#length[slot]!, sequence);
+    this.#pool.give(copy);
   }
 
   #recomputeOldest(): void {
@@ -489,6 +509,12 @@ export class ReorderBuffer {
     c.flushed += this.#held;
     this.#held = 0;
     this.#used.fill(0);
+    for (let i = 0; i < this.#slots; i++) {
+      const copy = this.#copies[i];
+      if (copy === undefined) continue;
+      this.#copies[i] = undefined;
+      this.#pool.give(copy);
+    }
     this.#history.fill(SEEN_NONE);
     this.#oldest = Number.POSITIVE_INFINITY;
     this.#outsideStreak = 0;

@@ -72,7 +72,8 @@ export interface GreSessionOptions {
    * timeout of their own (pptpd and pptp-linux "buffering packet … lost or reordered": 0.3 s or
    * more, dropping what runs 300 ahead meanwhile), which collapses TCP through the tunnel at a
    * few percent of loss toward them. The resent copy fills their gap at once. Keeps copies of
-   * the last 64 data packets (128 KiB). Default `false`.
+   * the data packets not yet acknowledged, the last 64 at most (2 KiB each, allocated as
+   * needed; {@link GreSession.trim} lets spare ones go). Default `false`.
    */
   readonly retransmit?: boolean;
 }
@@ -244,6 +245,26 @@ export class GreSession {
     this.#reorder.setPolicy(policy);
   }
 
+  /**
+   * Lets go the copy buffers the retransmit ring and the reorder buffer keep spare for the next
+   * packets (call it when the session has been idle a while): afterwards they hold only the
+   * copies of packets in flight or held behind a gap, and allocate again on the next burst.
+   */
+  trim(): void {
+    this.#ring?.trim();
+    this.#reorder.trim();
+  }
+
+  /**
+   * Copy buffers of 2 KiB (by default) held now: `copies` of packets sent and not yet
+   * acknowledged (`retransmit`) or held behind a gap, and `spare` ones kept for the next.
+   */
+  get heldBuffers(): { readonly copies: number; readonly spare: number } {
+    const ring = this.#ring?.held ?? { copies: 0, spare: 0 };
+    const reorder = this.#reorder.heldBuffers;
+    return { copies: ring.copies + reorder.copies, spare: ring.spare + reorder.spare };
+  }
+
   /** Whether an acknowledgment is owed to the peer. */
   get ackPending(): boolean {
     return this.#ackPending;
@@ -409,7 +430,8 @@ export class GreSession {
       c.badAcks++;
       return;
     }
-    if (seqDiff(ack, this.#ackedThrough) <= 0) return;
+    const before = this.#ackedThrough;
+    if (seqDiff(ack, before) <= 0) return;
     this.#ackedThrough = ack;
     // A round-trip sample from the acknowledged packet's send time, unless a resend makes it
     // ambiguous (Karn's algorithm, RFC 6298 §3).
@@ -417,5 +439,7 @@ export class GreSession {
     if (sentAt !== undefined && this.#backoff === 1)
       this.#srtt += (Math.max(0, this.#now - sentAt) - this.#srtt) / 8;
     this.#backoff = 1;
+    // Acknowledged: never resent, their copies go back to the ring's pool.
+    this.#ring?.release(before, ack);
   }
 }

@@ -81,7 +81,10 @@ export class MppeDecryptor {
   readonly #chain: KeyChain | undefined;
   readonly #rc4: Rc4 = new Rc4();
   readonly #stateless: boolean;
-  /** Stateless: keys of recent counts, `MPPE_REORDER_WINDOW` slots of `keys.length` bytes. */
+  /**
+   * Stateless: keys of recent counts, `MPPE_REORDER_WINDOW` slots of `keys.length` bytes
+   * (empty when stateful, as `#undoRing`).
+   */
   readonly #ring: Uint8Array;
   /** Stateless: which count each ring slot holds (-1: none). */
   readonly #ringCount: Int16Array = new Int16Array(MPPE_REORDER_WINDOW).fill(-1);
@@ -124,7 +127,7 @@ export class MppeDecryptor {
   constructor(options: MppeDecryptorOptions) {
     this.#keys = new KeySchedule(options.startKey, options.keyBits);
     this.#stateless = options.stateless;
-    this.#ring = new Uint8Array(MPPE_REORDER_WINDOW * this.#keys.length);
+    this.#ring = new Uint8Array(options.stateless ? MPPE_REORDER_WINDOW * this.#keys.length : 0);
     this.#undoRing = new Uint8Array(this.#ring.length);
     this.#undoSession = new Uint8Array(this.#keys.length);
     if (options.stateless) {
@@ -171,6 +174,29 @@ export class MppeDecryptor {
   /** Stateful: synchronisation is lost and a CCP Reset-Request should be outstanding. */
   get resetNeeded(): boolean {
     return this.#discarding;
+  }
+
+  /**
+   * Bytes of key and keystream buffers held now beyond a few hundred of fixed state: the
+   * stateless key chain (64 KiB at 128 bits) and the stateful gap-recovery keystream (10 KiB),
+   * until {@link MppeDecryptor.trim}.
+   */
+  get heldBytes(): number {
+    return (this.#chain?.heldBytes ?? 0) + (this.#recovery?.heldBytes ?? 0);
+  }
+
+  /**
+   * Lets the large buffers go while the link is idle: the stateless key chain keeps only the
+   * newest count's key, the stateful gap recovery its keystream buffer. Decryption is unchanged,
+   * but the next packets allocate them again and, stateless, compute the keys ahead again
+   * ({@link MPPE_KEY_CHANGE_BUDGET} key changes per packet, as after a jump over lost packets,
+   * a jump further than the keys computed so far dropped as `KEY_NOT_READY` meanwhile). The
+   * last packet accepted can no longer be taken back ({@link rejectLast} then does nothing).
+   */
+  trim(): void {
+    this.#undo = 'none';
+    this.#chain?.trim();
+    this.#recovery?.trim();
   }
 
   /**

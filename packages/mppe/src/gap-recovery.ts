@@ -47,7 +47,8 @@ function opensWithProtocol(b0: number, b1: number): boolean {
 
 /**
  * The recent encrypted lengths, the candidate keystream offsets for a gap, and the keystream
- * they are read from; all buffers preallocated (about 11 KiB).
+ * they are read from: about 1 KiB preallocated, and the 10 KiB keystream buffer allocated at the
+ * first gap (let go again by {@link GapRecovery.trim}).
  */
 export class GapRecovery {
   /** Remembered lengths (slots with a count of 0 are empty) and how often each was seen. */
@@ -64,9 +65,21 @@ export class GapRecovery {
   /** A copy of the receiver's RC4 state, run ahead to fill {@link #stream}. */
   readonly #spare = new Rc4();
   /** Keystream from the receiver's state on: every candidate offset plus the packet. */
-  readonly #stream = new Uint8Array((MPPE_RECOVERY_MAX_GAP + 1) * MPPE_RECOVERY_MAX_LENGTH);
+  #stream: Uint8Array | undefined;
   /** Keystream bytes the receiver's RC4 must still skip for the candidate last handed out. */
   #pending = 0;
+
+  /** Bytes of the keystream buffer held now. */
+  get heldBytes(): number {
+    return this.#stream?.length ?? 0;
+  }
+
+  /** Lets the keystream buffer go, unless a candidate offset is pending (see {@link commit}). */
+  trim(): void {
+    if (this.#pending !== 0) return;
+    this.#stream = undefined;
+    this.#candidates = 0;
+  }
 
   /** A packet whose `length` bytes were encrypted in sync: remember its length. */
   record(length: number): void {
@@ -178,6 +191,7 @@ export class GapRecovery {
     }
     this.#candidates = n;
     this.#spare.copyFrom(rc4);
+    this.#stream ??= new Uint8Array((MPPE_RECOVERY_MAX_GAP + 1) * MPPE_RECOVERY_MAX_LENGTH);
     this.#spare.keystream(this.#stream, 0, furthest + plain);
     return true;
   }
@@ -196,7 +210,7 @@ export class GapRecovery {
     dstOffset: number,
     plain: number,
   ): number {
-    const stream = this.#stream;
+    const stream = this.#stream!;
     const b0 = src[srcOffset]!;
     const b1 = src[srcOffset + 1]!;
     while (this.#next < this.#candidates) {
@@ -217,7 +231,7 @@ export class GapRecovery {
   commit(rc4: Rc4): void {
     if (this.#pending === 0) return;
     // The keystream buffer is free again: it takes the bytes skipped.
-    rc4.keystream(this.#stream, 0, this.#pending);
+    rc4.keystream(this.#stream!, 0, this.#pending);
     this.#pending = 0;
   }
 

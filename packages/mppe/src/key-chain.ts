@@ -10,14 +10,16 @@
  * usually already there, and keeping the ring full costs one key change per genuine packet,
  * what the key change of each packet cost anyway. The keys depend on no packet content, so a
  * forged packet cannot spoil them; taking a packet back only moves the newest count back.
+ * An idle decryptor may let the ring go ({@link KeyChain.trim}): the chain then restarts from the
+ * newest count's key, refilled by the next packets within their key-change budget.
  */
 import { COHERENCY_COUNT_SPACE } from './header.js';
 import type { KeySchedule } from './key-schedule.js';
 
 /** The keys of the counts after the newest one, up to a full cycle. */
 export class KeyChain {
-  /** Slot `c` (`length` bytes at `c * length`) holds the key of count `c` when it is ahead. */
-  readonly ring: Uint8Array;
+  /** See {@link KeyChain.ring}; `undefined` once trimmed, until keys are computed again. */
+  #ring: Uint8Array | undefined;
   /** Its session key is the newest key computed: that of count `#frontier`. */
   readonly #keys: KeySchedule;
   #frontier = COHERENCY_COUNT_SPACE - 1;
@@ -30,8 +32,40 @@ export class KeyChain {
    */
   constructor(keys: KeySchedule) {
     this.#keys = keys;
-    this.ring = new Uint8Array(COHERENCY_COUNT_SPACE * keys.length);
+    this.#ring = new Uint8Array(COHERENCY_COUNT_SPACE * keys.length);
     this.extend(COHERENCY_COUNT_SPACE, COHERENCY_COUNT_SPACE);
+  }
+
+  /**
+   * Slot `c` (`length` bytes at `c * length`) holds the key of count `c` when it is ahead (and
+   * that of the newest count). Read it after {@link KeyChain.extend}, which allocates it again
+   * after a {@link KeyChain.trim}.
+   */
+  get ring(): Uint8Array {
+    return this.#ring!;
+  }
+
+  /** Bytes the chain holds now (0 once trimmed). */
+  get heldBytes(): number {
+    return this.#ring?.length ?? 0;
+  }
+
+  /**
+   * Lets the ring go (64 KiB at 128 bits) and keeps only the newest count's key, from which the
+   * next {@link KeyChain.extend} computes the keys after it again. Nothing happens before the
+   * first packet moved the newest count (its key, the start one, is not in the ring).
+   */
+  trim(): void {
+    const ring = this.#ring;
+    if (ring === undefined || this.#ahead >= COHERENCY_COUNT_SPACE) return;
+    const len = this.#keys.length;
+    // The frontier is at most 4095 ahead of the newest count, so the newest count's slot still
+    // holds its own key.
+    const newest = (this.#frontier - this.#ahead) & 0xfff;
+    this.#keys.session.set(ring.subarray(newest * len, newest * len + len));
+    this.#frontier = newest;
+    this.#ahead = 0;
+    this.#ring = undefined;
   }
 
   /** How many counts after the newest one have their key in {@link ring} (0 to 4096). */
@@ -47,10 +81,13 @@ export class KeyChain {
     const keys = this.#keys;
     const len = keys.length;
     let spent = 0;
+    if (this.#ahead >= target || budget <= 0) return 0;
+    this.#ring ??= new Uint8Array(COHERENCY_COUNT_SPACE * len);
+    const ring = this.#ring;
     for (; this.#ahead < target && spent < budget; spent++) {
       keys.advance();
       this.#frontier = (this.#frontier + 1) & 0xfff;
-      this.ring.set(keys.session, this.#frontier * len);
+      ring.set(keys.session, this.#frontier * len);
       this.#ahead++;
     }
     return spent;

@@ -116,6 +116,61 @@ export interface MppcDirections {
 /** Largest IP packet handled (bigger than any MRU a PPTP peer negotiates). */
 const MAX_PACKET = 65535;
 
+/**
+ * After this long without a data packet either way, ms, the data path lets go of what the
+ * session keeps spare for traffic ({@link DataPath.timeout}): GRE's spare copy buffers, the
+ * MPPE decryptor's key chain and gap-recovery keystream. Traffic allocates them again.
+ */
+const TRIM_AFTER_MS = 10_000;
+
+/** What one `sendIp` writes: the outgoing packet and, before MPPE/MPPC, its plaintext. */
+interface SendScratch {
+  /** Lent to a call now (see {@link SEND}). */
+  lent: boolean;
+  /** GRE header room, PPP header, MPPE/MPPC header, payload. */
+  readonly tx: Uint8Array;
+  /** The 2-byte inner protocol (IPv4), then the IP packet. */
+  readonly plain: Uint8Array;
+}
+
+/** What one `receiveFrame` writes: the decrypted and the decompressed packet. */
+interface ReceiveScratch {
+  /** Lent to a call now (see {@link SEND}). */
+  lent: boolean;
+  /** Plaintext after decryption. */
+  readonly rx: Uint8Array;
+  /** Packet after decompression (MPPC: at most its history). */
+  readonly unpacked: Uint8Array;
+}
+
+function sendScratch(): SendScratch {
+  const plain = new Uint8Array(2 + MAX_PACKET);
+  // RFC 1661 §2: the inner protocol of an encrypted datagram, sent uncompressed as Linux does.
+  plain[0] = 0x00;
+  plain[1] = 0x21;
+  return { lent: false, tx: new Uint8Array(GRE_MAX_HEADER_LENGTH + 8 + MAX_PACKET), plain };
+}
+
+function receiveScratch(): ReceiveScratch {
+  return {
+    lent: false,
+    rx: new Uint8Array(MAX_PACKET + 4),
+    unpacked: new Uint8Array(MPPC_HISTORY_SIZE),
+  };
+}
+
+/**
+ * Scratch shared by every data path of the process (some 200 KiB once, not per tunnel). Nothing
+ * in it outlives a call: what is handed to a writer is valid only during that call (see
+ * `TunnelSink`), and what must be kept is copied by its keeper (GRE's retransmit and reorder
+ * copies, the PPP link's control frames). A call takes the shared scratch when it is free and
+ * gives it back on return; a call made while it is lent (a writer that feeds another tunnel
+ * synchronously) uses a scratch of its own data path's, allocated then, so that no buffer a
+ * writer holds is ever overwritten under it.
+ */
+const SEND: SendScratch = sendScratch();
+const RECEIVE: ReceiveScratch = receiveScratch();
+
 /** Creates zeroed data-path counters. */
 export function createDataPathCounters(): DataPathCounters {
   return {
@@ -169,7 +224,8 @@ const OPENED = {
 } as const;
 
 /**
- * The per-packet path of an established tunnel, in preallocated buffers:
+ * The per-packet path of an established tunnel, in preallocated buffers (scratch shared by the
+ * process's data paths, see {@link SEND}):
  * TUN → PPP (0x0021) → [MPPC] → [MPPE] (0x00FD) → GRE → socket, and GRE payload → PPP → MPPE →
  * MPPC → TUN. With MPPC and MPPE, both share MPPE's header and coherency count (RFC 3078 §3.1);
  * MPPC alone uses `@pptpkit/mppc`'s framed classes (their own header and coherency count,
@@ -179,14 +235,13 @@ export class DataPath {
   /** Live counters. */
   readonly counters: DataPathCounters = createDataPathCounters();
   readonly #o: DataPathOptions;
-  /** Outgoing packet: GRE header room, PPP header, MPPE/MPPC header, payload. */
-  readonly #tx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 8 + MAX_PACKET);
-  /** Outgoing plaintext: the 2-byte inner protocol, then the IP packet. */
-  readonly #plain = new Uint8Array(2 + MAX_PACKET);
-  /** Incoming plaintext after decryption. */
-  readonly #rx = new Uint8Array(MAX_PACKET + 4);
-  /** Incoming packet after decompression. */
-  readonly #unpacked: Uint8Array;
+  /** Scratch of this data path's own, for calls made while the shared one is lent. */
+  #ownSend: SendScratch | undefined;
+  #ownReceive: ReceiveScratch | undefined;
+  /** The scratch of the `receiveFrame` under way. */
+  #r: ReceiveScratch = RECEIVE;
+  /** The PPP header of every data frame sent, written in front of each. */
+  readonly #pppHeader = new Uint8Array(4);
   readonly #header: PppHeader = { protocol: 0, offset: 0 };
   /** The inner protocol field of a decrypted/decompressed packet. */
   readonly #inner: PppHeader = { protocol: 0, offset: 0 };
@@ -204,7 +259,7 @@ export class DataPath {
   /** The latest time the data path was given. */
   #now = 0;
   /** Where `#open` found the datagram: a buffer and a range in it. */
-  #ipBuf: Uint8Array = this.#rx;
+  #ipBuf: Uint8Array = RECEIVE.rx;
   #ipStart = 0;
   #ipEnd = 0;
   /** The TCP MSS that fits the tunnel's MTU (`setMtu`). */
@@ -212,6 +267,9 @@ export class DataPath {
   /** Bytes `#open` decompressed, and what they gave (0 when the packet was not compressed). */
   #mppcIn = 0;
   #mppcOut = 0;
+  /** When the last data packet went either way, and whether the session was trimmed since. */
+  #activeAt = 0;
+  #trimmed = true;
 
   /** @param options - the session's GRE, writers, negotiated framing, ciphers and MPPC. */
   constructor(options: DataPathOptions) {
@@ -224,17 +282,8 @@ export class DataPath {
     const mru = { mru: MPPC_HISTORY_SIZE };
     this.#decompressor = decompress && !alone ? new MppcDecompressor(mru) : undefined;
     this.#framedDecompressor = decompress && alone ? new MppcFramedDecompressor(mru) : undefined;
-    this.#unpacked = new Uint8Array(decompress ? MPPC_HISTORY_SIZE : 0);
     this.#protocol = alone && !compress ? PPP_PROTOCOL.IPV4 : PPP_PROTOCOL.COMPRESSED;
-    this.#pppHeaderLength = writePppHeader(
-      this.#tx,
-      GRE_MAX_HEADER_LENGTH,
-      this.#protocol,
-      options.framing,
-    );
-    // RFC 1661 §2: the inner protocol of an encrypted datagram, sent uncompressed as Linux does.
-    this.#plain[0] = 0x00;
-    this.#plain[1] = 0x21;
+    this.#pppHeaderLength = writePppHeader(this.#pppHeader, 0, this.#protocol, options.framing);
   }
 
   /** Whether we compress what we send (with MPPE or alone). */
@@ -292,7 +341,28 @@ export class DataPath {
     }
     // A SYN from a host behind us (we route for it) may offer an MSS that does not fit.
     clampTcpMss(buf, start, end, this.#mss);
-    const tx = this.#tx;
+    this.#activeAt = now;
+    this.#trimmed = false;
+    if (SEND.lent) {
+      this.#ownSend ??= sendScratch();
+      this.#send(this.#ownSend, buf, start, end, now);
+      return;
+    }
+    SEND.lent = true;
+    try {
+      this.#send(SEND, buf, start, end, now);
+    } finally {
+      SEND.lent = false;
+    }
+  }
+
+  /** `sendIp` in the scratch `s`, once the packet is accepted. */
+  #send(s: SendScratch, buf: Uint8Array, start: number, end: number, now: number): void {
+    const c = this.counters;
+    const length = end - start;
+    const tx = s.tx;
+    const ppp = this.#pppHeader;
+    for (let i = 0; i < this.#pppHeaderLength; i++) tx[GRE_MAX_HEADER_LENGTH + i] = ppp[i]!;
     const body = GRE_MAX_HEADER_LENGTH + this.#pppHeaderLength;
     let payload: number;
     const mppe = this.#o.mppe;
@@ -300,7 +370,7 @@ export class DataPath {
     const framed = this.#framedCompressor;
     if (compressor !== undefined && mppe !== undefined) {
       // RFC 3078 §3.1 / RFC 2118: compress first, into the payload room after the header...
-      const plain = this.#plain;
+      const plain = s.plain;
       plain.set(buf.subarray(start, end), 2);
       const n = length + 2;
       // ...with the history reset whenever MPPE flushes this packet on its own.
@@ -314,7 +384,7 @@ export class DataPath {
         this.#pppHeaderLength + mppe.encryptor.encrypt(tx, at, m, tx, body, compressor.flags);
     } else if (framed !== undefined) {
       // MPPC alone: its own header, flags and 12-bit coherency count (RFC 2118 §3.1).
-      const plain = this.#plain;
+      const plain = s.plain;
       plain.set(buf.subarray(start, end), 2);
       const n = length + 2;
       const m = framed.compressRange(plain, 0, n, tx, body);
@@ -325,7 +395,7 @@ export class DataPath {
       tx.set(buf.subarray(start, end), body);
       payload = this.#pppHeaderLength + length;
     } else {
-      const plain = this.#plain;
+      const plain = s.plain;
       plain.set(buf.subarray(start, end), 2);
       payload = this.#pppHeaderLength + mppe.encryptor.encrypt(plain, 0, length + 2, tx, body);
     }
@@ -341,21 +411,32 @@ export class DataPath {
   /**
    * When {@link DataPath.timeout} is next due (monotonic ms; `Infinity` when nothing is): while a
    * flushed packet is awaited and packets were dropped for want of it since the last
-   * Reset-Request, 250 ms after that request.
+   * Reset-Request, 250 ms after that request; once, 10 s after the last data packet, to trim
+   * what the idle session keeps spare.
    */
   nextDeadline(): number {
-    if (this.#awaitingDrops === 0 || !this.#awaitingFlush) return Number.POSITIVE_INFINITY;
-    return this.#resetAt + RESET_REPEAT_MS;
+    const trim = this.#trimmed ? Number.POSITIVE_INFINITY : this.#activeAt + TRIM_AFTER_MS;
+    if (this.#awaitingDrops === 0 || !this.#awaitingFlush) return trim;
+    return Math.min(trim, this.#resetAt + RESET_REPEAT_MS);
   }
 
   /**
    * Repeats the CCP Reset-Request when it is due ({@link DataPath.nextDeadline}): the request,
    * or the flushed packet answering it, was lost (RFC 1962 §2.1; RFC 3078 §8.2: nothing gets
-   * through until that packet). Harmless when nothing is due.
+   * through until that packet). After 10 s without a data packet either way, lets go what the
+   * session keeps spare for traffic (`GreSession.trim`, `MppeDecryptor.trim`). Harmless when
+   * nothing is due.
    */
   timeout(now: number): void {
     this.#now = now;
-    if (now >= this.nextDeadline()) this.#requestReset();
+    if (this.#awaitingDrops !== 0 && this.#awaitingFlush && now >= this.#resetAt + RESET_REPEAT_MS)
+      this.#requestReset();
+    if (!this.#trimmed && now >= this.#activeAt + TRIM_AFTER_MS) {
+      // Idle: what the session keeps spare for traffic goes (see TRIM_AFTER_MS).
+      this.#trimmed = true;
+      this.#o.gre.trim();
+      this.#o.mppe?.decryptor.trim();
+    }
   }
 
   /**
@@ -372,20 +453,38 @@ export class DataPath {
     if (!readPppHeader(frame, start, end, h)) return false;
     const at = h.offset;
     const mppe = this.#o.mppe;
-    if (h.protocol === PPP_PROTOCOL.COMPRESSED && mppe !== undefined) {
-      this.#receiveMppe(mppe.decryptor, frame, at, end);
-      return true;
+    const framed = this.#framedDecompressor;
+    const compressed = h.protocol === PPP_PROTOCOL.COMPRESSED;
+    if (
+      compressed
+        ? mppe === undefined && framed === undefined
+        : h.protocol !== PPP_PROTOCOL.IPV4 || mppe !== undefined
+    )
+      return false;
+    this.#activeAt = now;
+    this.#trimmed = false;
+    // The shared scratch when it is free (see RECEIVE), else this data path's own.
+    const shared = !RECEIVE.lent;
+    const outer = this.#r;
+    if (shared) {
+      this.#r = RECEIVE;
+      RECEIVE.lent = true;
+    } else {
+      this.#ownReceive ??= receiveScratch();
+      this.#r = this.#ownReceive;
     }
-    if (h.protocol === PPP_PROTOCOL.COMPRESSED && this.#framedDecompressor !== undefined) {
-      this.#receiveMppcAlone(this.#framedDecompressor, frame, at, end);
-      return true;
+    try {
+      if (compressed && mppe !== undefined) this.#receiveMppe(mppe.decryptor, frame, at, end);
+      else if (compressed) this.#receiveMppcAlone(framed!, frame, at, end);
+      else {
+        this.#mppcIn = 0;
+        this.#settle(this.#checkIp(frame, at, end));
+      }
+    } finally {
+      this.#r = outer;
+      if (shared) RECEIVE.lent = false;
     }
-    if (h.protocol === PPP_PROTOCOL.IPV4 && mppe === undefined) {
-      this.#mppcIn = 0;
-      this.#settle(this.#checkIp(frame, at, end));
-      return true;
-    }
-    return false;
+    return true;
   }
 
   /**
@@ -399,7 +498,7 @@ export class DataPath {
    */
   #receiveMppe(dec: MppeDecryptor, frame: Uint8Array, start: number, end: number): void {
     const c = this.counters;
-    const rx = this.#rx;
+    const rx = this.#r.rx;
     const length = end - start;
     const discarding = dec.resetNeeded;
     let n = dec.decrypt(frame, start, length, rx, 0);
@@ -451,7 +550,8 @@ export class DataPath {
     start: number,
     end: number,
   ): void {
-    const n = framed.decompressRange(frame, start, end, this.#unpacked, 0);
+    const unpacked = this.#r.unpacked;
+    const n = framed.decompressRange(frame, start, end, unpacked, 0);
     if (n < 0) {
       // At once after a loss or a corrupt packet; a packet too short for the header or with D
       // set is only dropped.
@@ -465,7 +565,7 @@ export class DataPath {
     this.#mppcOut = n;
     // Garbage (damaged on the wire: MPPC has no integrity check) is in the history now, and the
     // packets that copy from it will be garbage too: the peer's next packet must be flushed.
-    if (!this.#settle(this.#checkInner(this.#unpacked, 0, n, true))) this.#requestReset();
+    if (!this.#settle(this.#checkInner(unpacked, 0, n, true))) this.#requestReset();
   }
 
   /**
@@ -483,11 +583,12 @@ export class DataPath {
       return this.#checkInner(buf, 0, length);
     }
     if (d === undefined) return OPENED.NOT_DECOMPRESSED;
-    const n = d.decompressRange(flags, buf, 0, length, this.#unpacked, 0);
+    const unpacked = this.#r.unpacked;
+    const n = d.decompressRange(flags, buf, 0, length, unpacked, 0);
     if (n < 0) return n;
     this.#mppcIn = length;
     this.#mppcOut = n;
-    return this.#checkInner(this.#unpacked, 0, n, true);
+    return this.#checkInner(unpacked, 0, n, true);
   }
 
   /**
