@@ -22,6 +22,8 @@ import {
   pppFrameTarget,
 } from './ppp-packets.js';
 import { pptpPacTarget, pptpPnsTarget } from './pptp-machines.js';
+import { serveConfigTarget } from './serve-config.js';
+import { serveCoreTarget } from './serve-core.js';
 
 /** All targets. */
 export const TARGETS: readonly FuzzTarget[] = [
@@ -47,6 +49,8 @@ export const TARGETS: readonly FuzzTarget[] = [
   mppcFramedTarget,
   configPeerTarget,
   configSecretsTarget,
+  serveConfigTarget,
+  serveCoreTarget,
   ...clientReceiveTargets,
 ];
 
