@@ -26,9 +26,22 @@ export interface GreCounters extends ReorderCounters {
   malformed: number;
   /** Well-formed packets carrying another call ID; dropped. */
   foreignCall: number;
-  /** Data packets refused because the peer's receive window was full (policy `enforce`). */
+  /**
+   * Data packets refused because the peer's receive window was full (policy `enforce`), or the
+   * queue of policy `queue` was.
+   */
   windowBlocked: number;
-  /** Data packets sent while the peer's receive window was full (policy `ignore`). */
+  /** Data packets held until the peer's receive window had room (policy `queue`). */
+  windowQueued: number;
+  /**
+   * Times the peer left its window closed with packets waiting for longer than the stall
+   * limit, so they went anyway (policy `queue`).
+   */
+  windowStalls: number;
+  /**
+   * Data packets sent while the peer's receive window was full (policy `ignore`, or `queue` after
+   * a stall).
+   */
   windowOverruns: number;
   /** Data packets resent because the peer's acknowledgments were stuck (`retransmit`). */
   retransmits: number;
@@ -46,6 +59,8 @@ export function createGreCounters(): GreCounters {
     malformed: 0,
     foreignCall: 0,
     windowBlocked: 0,
+    windowQueued: 0,
+    windowStalls: 0,
     windowOverruns: 0,
     retransmits: 0,
   };

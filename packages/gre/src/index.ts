@@ -34,8 +34,10 @@ export {
   type ReorderPolicy,
 } from './reorder-buffer.js';
 export { ReorderEstimate, type ReorderEstimateOptions } from './reorder-estimate.js';
+export { SEND_QUEUE_LIMIT } from './send-queue.js';
 export { seqAdd, seqDiff } from './serial.js';
 export {
+  GRE_QUEUED,
   GreSession,
   type GreSessionOptions,
   type ReceiveOutcome,

@@ -21,6 +21,7 @@ import {
   type ReorderPolicy,
 } from './reorder-buffer.js';
 import { RetransmitRing } from './retransmit-ring.js';
+import { SEND_QUEUE_LIMIT, SendQueue } from './send-queue.js';
 import { seqAdd, seqDiff } from './serial.js';
 
 /**
@@ -29,8 +30,25 @@ import { seqAdd, seqDiff } from './serial.js';
  *   Linux kernel's PPTP driver do; and the kernel PAC never sends acknowledgment-only packets,
  *   so a sender that waits for acknowledgments can stall on one-way traffic.
  * - `enforce`: refuse the packet (`writeData` returns -1) and count `windowBlocked`.
+ * - `queue`: hold the packet (`writeData` returns {@link GRE_QUEUED}; up to
+ *   {@link SEND_QUEUE_LIMIT}, beyond that it is refused) and send it, in order, as the peer's
+ *   acknowledgments open the window ({@link GreSession.sendQueued}, and
+ *   {@link GreSession.timeout}). A window of a few packets (pptpd and pptp-linux advertise 3)
+ *   then paces a burst to what the peer takes in, where a burst sent at once overflows a peer
+ *   that forwards each packet through a pty. When the window stays closed with packets waiting
+ *   longer than the stall limit (four round trips, 20..250 ms), one goes anyway as a probe (`windowStalls`);
+ *   after three stalls in a row without an acknowledgment moving, the peer is taken not to
+ *   acknowledge promptly and its window is ignored from then on.
  */
-export type SendWindowPolicy = 'ignore' | 'enforce';
+export type SendWindowPolicy = 'ignore' | 'enforce' | 'queue';
+
+/** What {@link GreSession.writeData} returns for a packet the `queue` policy holds. */
+export const GRE_QUEUED = -2;
+
+/** Stall limit bounds of the `queue` policy, ms, and the stalls in a row that end it. */
+const MIN_STALL_MS = 20;
+const MAX_STALL_MS = 250;
+const STALLS_TO_IGNORE = 3;
 
 /** Configuration of a {@link GreSession}. */
 export interface GreSessionOptions {
@@ -126,6 +144,13 @@ export class GreSession {
   readonly #peerCallId: number;
   readonly #peerWindow: number | undefined;
   readonly #enforceWindow: boolean;
+  /** Policy `queue` (with a window to follow): the packets waiting for room. */
+  readonly #queue: SendQueue | undefined;
+  /** Policy `queue`: the window is no longer followed (the peer does not acknowledge promptly). */
+  #windowIgnored = false;
+  /** Policy `queue`: when the last stall sent a packet past the closed window. */
+  #lastStallAt = Number.NEGATIVE_INFINITY;
+  #stallsInRow = 0;
   readonly #ackDelayMs: number;
   readonly #ackImmediatelyAfter: number;
   readonly #reorder: ReorderBuffer;
@@ -158,9 +183,13 @@ export class GreSession {
         ? undefined
         : Math.max(1, checkInteger(options.peerReceiveWindow, 0, 0xffff, 'peerReceiveWindow'));
     const policy = options.sendWindowPolicy ?? 'ignore';
-    if (policy !== 'ignore' && policy !== 'enforce')
-      throw new RangeError(`sendWindowPolicy must be 'ignore' or 'enforce', got ${String(policy)}`);
+    if (policy !== 'ignore' && policy !== 'enforce' && policy !== 'queue')
+      throw new RangeError(
+        `sendWindowPolicy must be 'ignore', 'enforce' or 'queue', got ${String(policy)}`,
+      );
     this.#enforceWindow = policy === 'enforce';
+    this.#queue =
+      policy === 'queue' && this.#peerWindow !== undefined ? new SendQueue() : undefined;
     const delay = options.ackDelayMs ?? 100;
     if (!(delay >= 0) || !Number.isFinite(delay))
       throw new RangeError(`ackDelayMs must be a finite number >= 0, got ${delay}`);
@@ -253,6 +282,7 @@ export class GreSession {
   trim(): void {
     this.#ring?.trim();
     this.#reorder.trim();
+    this.#queue?.trim();
   }
 
   /**
@@ -324,6 +354,16 @@ export class GreSession {
       throw new RangeError('payload must fit in the buffer after 16 bytes of header room');
     this.#now = now;
     const c = this.#c;
+    const queue = this.#queue;
+    if (queue !== undefined && !this.#windowIgnored && (queue.size > 0 || !this.windowOpen)) {
+      // RFC 2637 §4.2.1: the transmitter waits while the window is full (policy `queue`).
+      if (!queue.push(buf, payloadStart, payloadLength, now)) {
+        c.windowBlocked++;
+        return -1;
+      }
+      c.windowQueued++;
+      return GRE_QUEUED;
+    }
     if (!this.windowOpen) {
       // RFC 2637 §4.2.1: the transmitter stops when the window is full (policy `enforce`).
       if (this.#enforceWindow) {
@@ -352,6 +392,73 @@ export class GreSession {
     return at;
   }
 
+  /** Packets the `queue` policy holds now. */
+  get queued(): number {
+    return this.#queue?.size ?? 0;
+  }
+
+  /**
+   * Policy `queue`: writes to `out` (from offset 0) the oldest held packet when the peer's
+   * window has room (or the wait stalled) and returns its length; 0 when nothing can go now.
+   * Call it after {@link GreSession.receive} took an acknowledgment, until it returns 0.
+   *
+   * @param out - room for the largest payload written plus 16 bytes of header (2 KiB + 16).
+   * @throws RangeError when `out` is too short for the packet.
+   */
+  sendQueued(out: Uint8Array, now: number): number {
+    const queue = this.#queue;
+    if (queue === undefined || queue.size === 0) return 0;
+    this.#now = now;
+    const c = this.#c;
+    if (!this.#windowIgnored && !this.windowOpen) {
+      if (now < this.#stallDeadline(queue)) return 0;
+      // Like a retransmission timeout: one packet goes past the closed window, as a probe.
+      c.windowStalls++;
+      this.#lastStallAt = now;
+      if (++this.#stallsInRow >= STALLS_TO_IGNORE) this.#windowIgnored = true;
+    }
+    if (!this.windowOpen) c.windowOverruns++;
+    const hasAck = this.#ackPending;
+    const header = greHeaderLength(true, hasAck);
+    if (out.length < header + queue.headLength)
+      throw new RangeError('out must hold the queued packet and its header');
+    const length = queue.shift(out, header);
+    writeGreHeader(
+      out,
+      0,
+      this.#peerCallId,
+      length,
+      true,
+      this.#nextSequence,
+      hasAck,
+      hasAck ? this.#reorder.lastDelivered : 0,
+    );
+    if (hasAck) this.#ackSent();
+    this.#ring?.keep(this.#nextSequence, out, 0, header + length, now);
+    this.#nextSequence = seqAdd(this.#nextSequence, 1);
+    this.#hasSent = true;
+    c.sent++;
+    return header + length;
+  }
+
+  /** How long the `queue` policy waits for the window to open before sending anyway, ms. */
+  #stallMs(): number {
+    return Math.min(MAX_STALL_MS, Math.max(MIN_STALL_MS, 4 * this.#srtt));
+  }
+
+  /** When the window, closed with `queue` holding packets, counts as stalled. */
+  #stallDeadline(queue: SendQueue): number {
+    return Math.max(queue.headQueuedAt, this.#lastStallAt) + this.#stallMs();
+  }
+
+  /** When a held packet can go (now, when the window has room) or the wait stalls. */
+  #queueDeadline(): number {
+    const queue = this.#queue;
+    if (queue === undefined || queue.size === 0) return Number.POSITIVE_INFINITY;
+    if (this.#windowIgnored || this.windowOpen) return this.#now;
+    return this.#stallDeadline(queue);
+  }
+
   /**
    * Call at (or after) {@link GreSession.nextDeadline}: skips reorder gaps that timed out
    * (delivering what follows) and writes to `out` at most one packet to send, returning its
@@ -369,6 +476,10 @@ export class GreSession {
     if (out.length < LONE_ACK_LENGTH) throw new RangeError('out must hold 12 bytes');
     this.#now = now;
     this.#reorder.timeout(now);
+    if (now >= this.#queueDeadline()) {
+      const n = this.sendQueued(out, now);
+      if (n > 0) return n;
+    }
     if (now >= this.#resendDeadline()) {
       const n = this.#ring!.copy(seqAdd(this.#ackedThrough, 1), out);
       this.#lastResendAt = now;
@@ -405,7 +516,11 @@ export class GreSession {
    * acknowledgment is owed). Read it again after every other call.
    */
   nextDeadline(): number {
-    const due = Math.min(this.#reorder.nextDeadline(), this.#resendDeadline());
+    const due = Math.min(
+      this.#reorder.nextDeadline(),
+      this.#resendDeadline(),
+      this.#queueDeadline(),
+    );
     return this.#ackPending ? Math.min(this.#ackDeadline(), due) : due;
   }
 
@@ -433,6 +548,7 @@ export class GreSession {
     const before = this.#ackedThrough;
     if (seqDiff(ack, before) <= 0) return;
     this.#ackedThrough = ack;
+    this.#stallsInRow = 0;
     // A round-trip sample from the acknowledged packet's send time, unless a resend makes it
     // ambiguous (Karn's algorithm, RFC 6298 §3).
     const sentAt = this.#ring?.sentAt(ack);

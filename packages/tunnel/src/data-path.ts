@@ -1,4 +1,4 @@
-import { GRE_MAX_HEADER_LENGTH, type GreSession } from '@pptpkit/gre';
+import { GRE_MAX_HEADER_LENGTH, GRE_QUEUED, type GreSession } from '@pptpkit/gre';
 import {
   MPPC_FLAGS,
   MPPC_HEADER_LENGTH,
@@ -400,6 +400,12 @@ export class DataPath {
       payload = this.#pppHeaderLength + mppe.encryptor.encrypt(plain, 0, length + 2, tx, body);
     }
     const at = this.#o.gre.writeData(tx, GRE_MAX_HEADER_LENGTH, payload, now);
+    // Held until the peer's window has room: sent by the GRE session later, counted as sent.
+    if (at === GRE_QUEUED) {
+      c.txPackets++;
+      c.txBytes += length;
+      return;
+    }
     if (at < 0 || !this.#o.toNetwork(tx, at, GRE_MAX_HEADER_LENGTH + payload - at)) {
       c.txDropped++;
       return;

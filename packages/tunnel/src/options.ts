@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+import type { SendWindowPolicy } from '@pptpkit/gre';
 import type {
   AutomatonConfig,
   CcpPolicy,
@@ -100,6 +102,12 @@ export interface TunnelOptions {
    * packet until their own timeout. Default `true`.
    */
   readonly greRetransmit?: boolean;
+  /**
+   * What to do when the peer's GRE receive window is full (`@pptpkit/gre`'s `SendWindowPolicy`):
+   * `queue` (default) holds packets until its acknowledgments make room (pacing a burst to what
+   * the peer takes in), falling back to ignoring a window the peer never acknowledges into.
+   */
+  readonly greSendWindow?: SendWindowPolicy;
   /** End the tunnel after this long without an IP packet either way, ms (pppd `idle`). */
   readonly idleMs?: number;
   /** End the tunnel this long after it came up, ms (pppd `maxconnect`). */

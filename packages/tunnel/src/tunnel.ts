@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { GRE_MAX_HEADER_LENGTH, GreSession } from '@pptpkit/gre';
+import { GRE_MAX_HEADER_LENGTH, GreSession, SEND_QUEUE_LIMIT } from '@pptpkit/gre';
 import { MppeDecryptor, MppeEncryptor } from '@pptpkit/mppe';
 import type { ChapKeyMaterial } from '@pptpkit/mschapv2';
 import {
@@ -26,8 +26,8 @@ import type { TunnelDown, TunnelEvent, TunnelLayer, TunnelUp } from './events.js
 import type { TunnelOptions, TunnelSink } from './options.js';
 import { tunnelSizesForPath } from './path-mtu.js';
 
-/** Room for a resent GRE data packet: the header and the largest frame the GRE session keeps. */
-const GRE_RESEND_ROOM = 2048;
+/** Room for a resent or queued GRE data packet: the header and the largest frame kept (2 KiB). */
+const GRE_RESEND_ROOM = GRE_MAX_HEADER_LENGTH + 2048;
 
 import type { TunnelStatus } from './status.js';
 
@@ -172,7 +172,17 @@ export class Tunnel {
     if (gre === undefined || this.#state === 'closed') return;
     this.#now = now;
     gre.receive(buf, start, end, now);
+    // An acknowledgment may have opened the peer's window for packets held until it did.
+    if (gre.queued > 0) this.#sendQueued(gre, now);
     this.#settle(now);
+  }
+
+  #sendQueued(gre: GreSession, now: number): void {
+    for (let i = 0; i < SEND_QUEUE_LIMIT; i++) {
+      const n = gre.sendQueued(this.#greOut, now);
+      if (n === 0) return;
+      this.#sink.gre(this.#greOut, 0, n);
+    }
   }
 
   /**
@@ -222,7 +232,9 @@ export class Tunnel {
     if (this.#state === 'closed') return;
     this.#now = now;
     const gre = this.#gre;
-    // At most a resend and an acknowledgment are due at once; each call moves the deadline on.
+    if (gre !== undefined && gre.queued > 0) this.#sendQueued(gre, now);
+    // At most a held packet, a resend and an acknowledgment are due at once; each call moves the
+    // deadline on.
     for (let i = 0; i < 3 && gre !== undefined && now >= gre.nextDeadline(); i++) {
       const n = gre.timeout(now, this.#greOut);
       if (n > 0) this.#sink.gre(this.#greOut, 0, n);
@@ -372,6 +384,9 @@ export class Tunnel {
       // pptpd holds everything behind a packet of ours that was lost until its own timeout:
       // resend the packet its acknowledgments stop at instead.
       retransmit: this.#o.greRetransmit ?? true,
+      // pptpd and pptp-linux advertise a window of 3 and pass each packet through a pty: a
+      // burst sent at once overflows them, paced by their acknowledgments it does not.
+      sendWindowPolicy: this.#o.greSendWindow ?? 'queue',
     });
     this.#link = new PppLink(this.#linkOptions());
     this.#state = 'ppp';

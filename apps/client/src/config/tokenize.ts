@@ -114,7 +114,8 @@ export function tokenizeOptions(
       warnings.push({
         file,
         line: startLine,
-        message: `word too long (${word.slice(0, 20)}...), cut`,
+        // Never quote the word: in a secrets file it may be a password.
+        message: `word too long (${word.length} characters, at most ${MAX_WORD_LENGTH}), cut`,
       });
       word = word.slice(0, MAX_WORD_LENGTH);
     }
