@@ -132,7 +132,8 @@ async function iperfServer(
   port: number,
   file: string | undefined,
 ): Promise<ChildProcess> {
-  const args = ['iperf3', '-s', '-1', '-B', address, '-p', String(port)];
+  // --forceflush: the "Server listening" line reaches the pipe at once.
+  const args = ['iperf3', '-s', '-1', '--forceflush', '-B', address, '-p', String(port)];
   if (file !== undefined) args.push('-F', file);
   const server = rig.spawn('server', args);
   let out = '';
@@ -213,6 +214,9 @@ async function iperf(
     for (const p of fed) p.kill('SIGKILL');
   }
 }
+
+/** The last 20 lines of `text`. */
+const tail = (text: string): string => text.split('\n').slice(-20).join('\n');
 
 const cpuSeconds = (pid: number): number =>
   cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / ticksPerSecond;
@@ -302,7 +306,7 @@ async function measureMode(
     return rows;
   } catch (error) {
     throw new Error(
-      `${mode.name}: ${(error as Error).message}\n--- serve log:\n${serve.log()}\n--- client log:\n${client?.log() ?? ''}`,
+      `${mode.name}: ${tail((error as Error).message)}\n--- serve log (end):\n${tail(serve.log())}\n--- client log (end):\n${tail(client?.log() ?? '')}`,
     );
   } finally {
     await client?.stop(10_000);
@@ -318,7 +322,12 @@ const mbitsCell = (d: DirectionMbits | undefined, direction: Direction): string 
   return `${cell(d.up)} / ${cell(d.down)}`;
 };
 
-function report(rows: readonly Row[], notes: readonly string[], loadBefore: string): void {
+function report(
+  rows: readonly Row[],
+  bare: ReadonlyMap<string, DirectionMbits>,
+  notes: readonly string[],
+  loadBefore: string,
+): void {
   const perPacket = (cpu: number | undefined, packets: number | undefined): string =>
     cpu === undefined || packets === undefined || packets === 0
       ? 'n/a'
@@ -366,6 +375,16 @@ function report(rows: readonly Row[], notes: readonly string[], loadBefore: stri
     `\nserve capacity bench: pptpkit up (core 1) ↔ pptpkit serve (core 0) over a veth pair, MS-CHAPv2, iperf3 ${seconds} s per test to ${serverTunnel} (the server's tunnel address)`,
   );
   console.log(table);
+  console.log('\nbare veth (no tunnel), same iperf3 tests:');
+  console.log(
+    formatTable(
+      ['data', ...directions.map((d) => `${directionName[d]} Mbit/s`)],
+      ['random', 'text'].map((data) => [
+        data,
+        ...directions.map((d) => mbitsCell(bare.get(`${data} ${d}`), d)),
+      ]),
+    ),
+  );
   console.log(
     [
       "'bare veth': the same iperf3 test between the namespaces' veth addresses, no tunnel (the kernel's TCP over veth, with its offloads).",
@@ -447,7 +466,7 @@ async function main(): Promise<number> {
         notes.push(`FAILED ${(error as Error).message}`);
       }
     }
-    report(rows, notes, loadBefore);
+    report(rows, bare, notes, loadBefore);
     return 0;
   } finally {
     clearTimeout(watchdog);

@@ -39,10 +39,11 @@ export function iperfDirections(text: string): DirectionMbits {
   if (!isRecord(end)) throw new Error('iperf3 report has no end');
   const test = isRecord(start) ? start['test_start'] : undefined;
   const reverse = isRecord(test) && test['reverse'] === 1;
-  const bidir = isRecord(test) && test['bidir'] === 1;
   const forward = mbits(end, 'sum_received');
   if (forward === undefined) throw new Error('iperf3 report has no end.sum_received');
-  if (bidir) return { up: forward, down: mbits(end, 'sum_received_bidir_reverse') };
+  // iperf3 3.12 marks a --bidir test only by the reverse half's sums.
+  const back = mbits(end, 'sum_received_bidir_reverse');
+  if (back !== undefined) return { up: forward, down: back };
   return reverse ? { up: undefined, down: forward } : { up: forward, down: undefined };
 }
 
