@@ -40,10 +40,19 @@ export interface NativePacketChannel {
     lengths: Uint32Array,
     maxBatch: number,
     onBatch: (count: number, fatalErrno: number) => void,
+    sources?: Uint32Array,
   ): void;
   stop(): void;
   writeOne(buffer: Uint8Array, offset: number, length: number): boolean;
   writeBatch(buffer: Uint8Array, offsets: Uint32Array, lengths: Uint32Array, count: number): number;
+  writeOneTo(buffer: Uint8Array, offset: number, length: number, destination: number): boolean;
+  writeBatchTo(
+    buffer: Uint8Array,
+    offsets: Uint32Array,
+    lengths: Uint32Array,
+    destinations: Uint32Array,
+    count: number,
+  ): number;
   close(): void;
   ref(): void;
   unref(): void;
@@ -57,6 +66,7 @@ export interface NativeAddon {
   openTun(name: string, multiQueue: boolean): NativeTun;
   setMtu(name: string, mtu: number): void;
   openRawIp(protocol: number, peer: number, receiveBuffer: number): NativeRawSocket;
+  openRawIpListener(protocol: number, local: number, receiveBuffer: number): NativeRawSocket;
   openNetlink(protocol: number): number;
   netlinkSend(fd: number, request: Uint8Array): void;
   netlinkReceive(fd: number, buffer: Uint8Array, timeoutMs: number): number;

@@ -27,6 +27,20 @@ export interface GreSocketOptions {
   readonly receiveBuffer?: number;
 }
 
+/**
+ * The receive buffer to ask for (default {@link DEFAULT_GRE_RECEIVE_BUFFER}), checked.
+ *
+ * @throws RangeError when it is not an integer from 0 to below 1 GiB.
+ * @internal
+ */
+export function checkedReceiveBuffer(requested: number | undefined): number {
+  const receiveBuffer = requested ?? DEFAULT_GRE_RECEIVE_BUFFER;
+  if (!Number.isInteger(receiveBuffer) || receiveBuffer < 0 || receiveBuffer > 0x3fffffff) {
+    throw new RangeError('receiveBuffer must be a non-negative integer below 1 GiB');
+  }
+  return receiveBuffer;
+}
+
 /** A raw GRE socket connected to one server: a {@link PacketChannel} of GRE packets. */
 export class GreSocket extends PacketChannel {
   /** The server's IPv4 address. */
@@ -58,10 +72,7 @@ export class GreSocket extends PacketChannel {
  */
 export function openGreSocket(server: string, options: GreSocketOptions = {}): GreSocket {
   const peer = requireIpv4(server);
-  const receiveBuffer = options.receiveBuffer ?? DEFAULT_GRE_RECEIVE_BUFFER;
-  if (!Number.isInteger(receiveBuffer) || receiveBuffer < 0 || receiveBuffer > 0x3fffffff) {
-    throw new RangeError('receiveBuffer must be a non-negative integer below 1 GiB');
-  }
+  const receiveBuffer = checkedReceiveBuffer(options.receiveBuffer);
   let opened: { fd: number; receiveBuffer: number };
   try {
     opened = nativeAddon().openRawIp(IPPROTO_GRE, peer, receiveBuffer);

@@ -1,7 +1,8 @@
 /**
- * `@pptpkit/linux-net`: the only pptpkit package that talks to the kernel. A TUN device and a
- * raw GRE socket with batched, event-driven I/O through a small N-API addon, and a typed
- * rtnetlink API (links, addresses, routes, lookups; IPv4 and IPv6) with an undo journal.
+ * `@pptpkit/linux-net`: the only pptpkit package that talks to the kernel. A TUN device, a
+ * raw GRE socket connected to one peer and an unconnected one shared by a server's sessions,
+ * with batched, event-driven I/O through a small N-API addon, and a typed rtnetlink API (links,
+ * addresses, routes, lookups, proxy neighbours; IPv4 and IPv6) with an undo journal.
  *
  * @module
  */
@@ -11,6 +12,7 @@ export {
   type LinuxNetErrorCode,
   type LinuxNetErrorDetails,
 } from './errors.js';
+export { GreListener, type GreListenerOptions, openGreListener } from './gre-listener.js';
 export {
   DEFAULT_GRE_RECEIVE_BUFFER,
   GreSocket,
@@ -41,6 +43,7 @@ export {
   defaultRouteSpec,
   hostRoute,
   type LinkInfo,
+  type NeighbourProxy,
   openRtnetlink,
   type PointToPointAddress,
   type RouteInfo,

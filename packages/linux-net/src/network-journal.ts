@@ -6,7 +6,13 @@
  */
 import { LinuxNetError } from './errors.js';
 import { canonicalPrefix, familyOf } from './ip-address.js';
-import type { PointToPointAddress, RouteInfo, RouteSpec, Rtnetlink } from './rtnetlink.js';
+import type {
+  NeighbourProxy,
+  PointToPointAddress,
+  RouteInfo,
+  RouteSpec,
+  Rtnetlink,
+} from './rtnetlink.js';
 
 /** One recorded change; plain JSON so it can be persisted and replayed after a crash. */
 export type JournalEntry =
@@ -14,6 +20,8 @@ export type JournalEntry =
   | { readonly type: 'route-deleted'; readonly route: RouteSpec }
   | { readonly type: 'address-added'; readonly address: PointToPointAddress }
   | { readonly type: 'address-deleted'; readonly address: PointToPointAddress }
+  | { readonly type: 'neighbour-proxy-added'; readonly proxy: NeighbourProxy }
+  | { readonly type: 'neighbour-proxy-deleted'; readonly proxy: NeighbourProxy }
   | { readonly type: 'link-up-changed'; readonly device: string; readonly wasUp: boolean }
   | { readonly type: 'link-mtu-changed'; readonly device: string; readonly previousMtu: number };
 
@@ -30,8 +38,8 @@ export interface UndoReport {
   /** Entries undone. */
   readonly undone: number;
   /**
-   * Entries whose effect was already gone (the route or address no longer exists, the
-   * interface disappeared, or the deleted route is back): nothing left to undo.
+   * Entries whose effect was already gone (the route, address or proxy entry no longer
+   * exists, the interface disappeared, or the deleted object is back): nothing left to undo.
    */
   readonly alreadyUndone: number;
   /** Entries that failed for another reason; undo carried on past them. */
@@ -119,6 +127,18 @@ export class NetworkJournal {
     this.#record({ type: 'address-deleted', address: { ...address } });
   }
 
+  /** Adds a proxy neighbour entry and records it. */
+  async addNeighbourProxy(proxy: NeighbourProxy): Promise<void> {
+    await this.#rtnl.addNeighbourProxy(proxy);
+    this.#record({ type: 'neighbour-proxy-added', proxy: { ...proxy } });
+  }
+
+  /** Deletes a proxy neighbour entry and records it. */
+  async deleteNeighbourProxy(proxy: NeighbourProxy): Promise<void> {
+    await this.#rtnl.deleteNeighbourProxy(proxy);
+    this.#record({ type: 'neighbour-proxy-deleted', proxy: { ...proxy } });
+  }
+
   /** Sets an interface up or down, recording its previous state. */
   async setLinkUp(device: string, up: boolean): Promise<void> {
     const before = await this.#rtnl.link(device);
@@ -167,6 +187,10 @@ export class NetworkJournal {
         return this.#rtnl.deletePointToPointAddress(entry.address);
       case 'address-deleted':
         return this.#rtnl.addPointToPointAddress(entry.address);
+      case 'neighbour-proxy-added':
+        return this.#rtnl.deleteNeighbourProxy(entry.proxy);
+      case 'neighbour-proxy-deleted':
+        return this.#rtnl.addNeighbourProxy(entry.proxy);
       case 'link-up-changed':
         return this.#rtnl.setLinkUp(entry.device, entry.wasUp);
       case 'link-mtu-changed':
@@ -181,7 +205,9 @@ function isAlreadyUndone(entry: JournalEntry, error: unknown): boolean {
   if (error.code === 'LINUXNET_NOT_FOUND') return true;
   return (
     error.code === 'LINUXNET_EXISTS' &&
-    (entry.type === 'route-deleted' || entry.type === 'address-deleted')
+    (entry.type === 'route-deleted' ||
+      entry.type === 'address-deleted' ||
+      entry.type === 'neighbour-proxy-deleted')
   );
 }
 

@@ -92,6 +92,7 @@ export abstract class PacketChannel {
   readonly #stats: Float64Array;
   readonly #capability: LinuxCapability;
   readonly #what: string;
+  readonly #sources: Uint32Array | undefined;
   #batch: ReusedBatch | undefined;
   #sent = 0;
   #reading = false;
@@ -103,11 +104,13 @@ export abstract class PacketChannel {
     stats: Float64Array,
     capability: LinuxCapability,
     what: string,
+    sources?: Uint32Array,
   ) {
     this.#native = native;
     this.#stats = stats;
     this.#capability = capability;
     this.#what = what;
+    this.#sources = sources;
   }
 
   /** True after {@link PacketChannel.close}. */
@@ -156,6 +159,7 @@ export abstract class PacketChannel {
           onError(error);
         }
       },
+      this.#sources,
     );
     this.#reading = true;
   }
@@ -200,6 +204,51 @@ export abstract class PacketChannel {
       return sent;
     } catch (error) {
       throw this.#mapError(error, 'writeBatch');
+    }
+  }
+
+  /**
+   * {@link PacketChannel.write} to an IPv4 destination (unsigned 32-bit, host order): for the
+   * unconnected raw socket.
+   *
+   * @internal
+   */
+  protected writeOneTo(
+    packet: Uint8Array,
+    offset: number,
+    length: number,
+    destination: number,
+  ): boolean {
+    if (this.#closed) throw closedError(`${this.#what}.writeTo`);
+    try {
+      const ok = this.#native.writeOneTo(packet, offset, length, destination);
+      if (ok) this.#sent++;
+      return ok;
+    } catch (error) {
+      throw this.#mapError(error, 'writeTo');
+    }
+  }
+
+  /**
+   * {@link PacketChannel.writeBatch} with a destination per packet: for the unconnected raw
+   * socket.
+   *
+   * @internal
+   */
+  protected writeManyTo(
+    buffer: Uint8Array,
+    offsets: Uint32Array,
+    lengths: Uint32Array,
+    destinations: Uint32Array,
+    count: number,
+  ): number {
+    if (this.#closed) throw closedError(`${this.#what}.writeBatchTo`);
+    try {
+      const sent = this.#native.writeBatchTo(buffer, offsets, lengths, destinations, count);
+      this.#sent += sent;
+      return sent;
+    } catch (error) {
+      throw this.#mapError(error, 'writeBatchTo');
     }
   }
 

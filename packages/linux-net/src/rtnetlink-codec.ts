@@ -1,8 +1,9 @@
 /**
  * rtnetlink messages, pure: the requests this package sends and the replies it reads, for
  * links (`struct ifinfomsg`, `linux/rtnetlink.h`; `IFLA_*`, `linux/if_link.h`), addresses
- * (`struct ifaddrmsg`, `IFA_*`, `linux/if_addr.h`) and routes (`struct rtmsg`, `RTA_*`,
- * `RTAX_*`, `linux/rtnetlink.h`), IPv4 and IPv6. Requests are laid out as iproute2 lays out the
+ * (`struct ifaddrmsg`, `IFA_*`, `linux/if_addr.h`), routes (`struct rtmsg`, `RTA_*`,
+ * `RTAX_*`, `linux/rtnetlink.h`) and proxy neighbour entries (`struct ndmsg`, `NDA_*`,
+ * `NTF_*`, `NUD_*`, `linux/neighbour.h`), IPv4 and IPv6. Requests are laid out as iproute2 lays out the
  * same command (the unit tests compare them byte for byte with `ip`'s own).
  *
  * @module
@@ -30,6 +31,9 @@ export const RtmType: {
   readonly newRoute: 24;
   readonly deleteRoute: 25;
   readonly getRoute: 26;
+  readonly newNeighbour: 28;
+  readonly deleteNeighbour: 29;
+  readonly getNeighbour: 30;
 } = {
   newLink: 16,
   getLink: 18,
@@ -39,6 +43,9 @@ export const RtmType: {
   newRoute: 24,
   deleteRoute: 25,
   getRoute: 26,
+  newNeighbour: 28,
+  deleteNeighbour: 29,
+  getNeighbour: 30,
 };
 
 /** `IFLA_*` attributes used here. */
@@ -61,6 +68,14 @@ export const Rta: {
   readonly metrics: 8;
   readonly table: 15;
 } = { dst: 1, oif: 4, gateway: 5, priority: 6, prefsrc: 7, metrics: 8, table: 15 };
+
+/** `NDA_*` attributes used here (`linux/neighbour.h`). */
+export const Nda: { readonly dst: 1 } = { dst: 1 };
+
+/** `NTF_PROXY` (`ndm_flags`, `linux/neighbour.h`): a proxy entry (`ip neigh add proxy`). */
+export const NTF_PROXY = 0x08;
+/** `NUD_PERMANENT` (`ndm_state`, `linux/neighbour.h`): the state `ip neigh add` sends by default. */
+export const NUD_PERMANENT = 0x80;
 
 /** `RTAX_MTU`, the path MTU inside `RTA_METRICS`. */
 export const RTAX_MTU = 2;
@@ -109,6 +124,20 @@ function ifaddrmsg(family: number, prefixLength: number, index: number): Uint8Ar
   bytes[0] = family;
   bytes[1] = prefixLength;
   new DataView(bytes.buffer).setUint32(4, index, littleEndian);
+  return bytes;
+}
+
+/**
+ * An `ndmsg` (12 bytes): family u8, two pad bytes (u8, u16), ifindex i32, state u16,
+ * flags u8, type u8.
+ */
+function ndmsg(family: number, index: number, state: number, flags: number): Uint8Array {
+  const bytes = new Uint8Array(12);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = family;
+  view.setUint32(4, index, littleEndian);
+  view.setUint16(8, state, littleEndian);
+  bytes[10] = flags;
   return bytes;
 }
 
@@ -440,5 +469,78 @@ export function decodeRoute(message: NetlinkMessage): RouteMessage | undefined {
     ...(priority === undefined ? {} : { priority }),
     ...(source === null ? {} : { source }),
     ...(mtu === undefined || mtu === 0 ? {} : { mtu }),
+  };
+}
+
+/** A proxy neighbour entry to add or delete (`ip neigh add|del proxy ADDRESS dev INDEX`). */
+export interface NeighbourProxyFields {
+  /** `AF_INET` or `AF_INET6`. */
+  readonly family: number;
+  /** Interface index. */
+  readonly index: number;
+  /** `NDA_DST`: the address answered for, network order. */
+  readonly address: Uint8Array;
+}
+
+/**
+ * `RTM_NEWNEIGH` (create, exclusive) or `RTM_DELNEIGH`, acknowledged, with `NTF_PROXY` and
+ * state `NUD_PERMANENT` as iproute2 sends both.
+ */
+export function neighbourProxyRequest(
+  seq: number,
+  kind: 'add' | 'delete',
+  fields: NeighbourProxyFields,
+): Uint8Array {
+  const add = kind === 'add';
+  return encodeMessage({
+    type: add ? RtmType.newNeighbour : RtmType.deleteNeighbour,
+    flags: add ? NetlinkFlag.ack | NetlinkFlag.create | NetlinkFlag.excl : NetlinkFlag.ack,
+    seq,
+    header: ndmsg(fields.family, fields.index, NUD_PERMANENT, NTF_PROXY),
+    attributes: [{ type: Nda.dst, value: fields.address }],
+  });
+}
+
+/** `RTM_GETNEIGH` dump of one family's proxy entries (`ndm_flags` `NTF_PROXY` selects them). */
+export function dumpNeighbourProxiesRequest(seq: number, family: number): Uint8Array {
+  return encodeMessage({
+    type: RtmType.getNeighbour,
+    flags: NetlinkFlag.dump,
+    seq,
+    header: ndmsg(family, 0, 0, NTF_PROXY),
+    attributes: [],
+  });
+}
+
+/** A neighbour entry as `RTM_NEWNEIGH` describes it. */
+export interface NeighbourMessage {
+  /** `ndm_family`. */
+  readonly family: number;
+  /** `ndm_ifindex` (0 for a proxy entry on no interface). */
+  readonly index: number;
+  /** `ndm_state` (`NUD_*`). */
+  readonly state: number;
+  /** `ndm_flags` (`NTF_*`; proxy entries carry `NTF_PROXY`). */
+  readonly flags: number;
+  /** `NDA_DST`. */
+  readonly destination?: Uint8Array;
+}
+
+/** Decodes an `RTM_NEWNEIGH`; `undefined` when malformed (an address of the wrong length included). */
+export function decodeNeighbour(message: NetlinkMessage): NeighbourMessage | undefined {
+  const body = message.body;
+  if (body.length < 12) return undefined;
+  const attributes = decodeAttributes(body.subarray(12));
+  const index = readU32(body, 4);
+  if (attributes === undefined || index === undefined) return undefined;
+  const family = body[0]!;
+  const destination = addressAttribute(attributes, Nda.dst, family);
+  if (destination === undefined) return undefined;
+  return {
+    family,
+    index,
+    state: body[8]! | (body[9]! << 8),
+    flags: body[10]!,
+    ...(destination === null ? {} : { destination }),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * A small typed rtnetlink API: links, point-to-point addresses, routes and route lookups, IPv4
- * and IPv6 (the family is read from the addresses). Messages are encoded and decoded in
+ * A small typed rtnetlink API: links, point-to-point addresses, routes, route lookups and
+ * proxy neighbour entries, IPv4 and IPv6 (the family is read from the addresses). Messages are encoded and decoded in
  * TypeScript (`rtnetlink-codec.ts`) and exchanged over the addon's netlink socket. Creates are
  * sent with NLM_F_CREATE | NLM_F_EXCL (so an existing object is an error, not silently
  * replaced) and IPv4 route deletes with scope RT_SCOPE_NOWHERE (which matches a route of any
@@ -32,12 +32,16 @@ import {
   addressRequest,
   decodeAddress,
   decodeLink,
+  decodeNeighbour,
   decodeRoute,
   dumpAddressesRequest,
   dumpLinksRequest,
+  dumpNeighbourProxiesRequest,
   dumpRoutesRequest,
   getLinkRequest,
   IFF_UP,
+  NTF_PROXY,
+  neighbourProxyRequest,
   type RouteFields,
   RTN_UNICAST,
   routeLookupRequest,
@@ -192,6 +196,19 @@ export interface AddressInfo {
   readonly prefixLength: number;
 }
 
+/**
+ * A proxy neighbour entry (`ip neigh add proxy ADDRESS dev DEVICE`): the host answers ARP
+ * requests (IPv6: neighbour solicitations) for `address` arriving on `device`, as a PPTP
+ * server's `proxyarp` does for a client's address. The kernel answers an IPv4 request only
+ * with forwarding enabled on `device` and the route to `address` leaving by another interface.
+ */
+export interface NeighbourProxy {
+  /** Interface name. */
+  readonly device: string;
+  /** The address answered for, IPv4 or IPv6. */
+  readonly address: string;
+}
+
 /** Options of {@link openRtnetlink}. */
 export interface RtnetlinkOptions {
   /** Per-request timeout in milliseconds (default 5000). */
@@ -221,6 +238,18 @@ export interface Rtnetlink {
   addPointToPointAddress(address: PointToPointAddress): Promise<void>;
   /** Deletes a point-to-point address (`LINUXNET_NOT_FOUND` if absent). */
   deletePointToPointAddress(address: PointToPointAddress): Promise<void>;
+  /**
+   * The proxy neighbour entries of a family (default `ipv4`), optionally of one interface
+   * (entries on no interface, `ip neigh add proxy X` without `dev`, are left out).
+   */
+  neighbourProxies(device?: string, family?: AddressFamily): Promise<NeighbourProxy[]>;
+  /**
+   * Adds a proxy neighbour entry (`LINUXNET_EXISTS` if present: checked with a dump first,
+   * since the kernel accepts a duplicate proxy entry silently, `NLM_F_EXCL` or not).
+   */
+  addNeighbourProxy(proxy: NeighbourProxy): Promise<void>;
+  /** Deletes a proxy neighbour entry (`LINUXNET_NOT_FOUND` if absent). */
+  deleteNeighbourProxy(proxy: NeighbourProxy): Promise<void>;
   /** Adds a route (`LINUXNET_EXISTS` if an equal one is present). */
   addRoute(route: RouteSpec): Promise<void>;
   /** Deletes a route; unset fields match anything (`LINUXNET_NOT_FOUND` if none matches). */
@@ -423,6 +452,76 @@ class KernelRtnetlink implements Rtnetlink {
 
   async deletePointToPointAddress(address: PointToPointAddress): Promise<void> {
     this.#address('delete', address);
+  }
+
+  async neighbourProxies(
+    device?: string,
+    family: AddressFamily = 'ipv4',
+  ): Promise<NeighbourProxy[]> {
+    return this.#neighbourProxies('neighbourProxies', device, family);
+  }
+
+  #neighbourProxies(
+    operation: string,
+    device: string | undefined,
+    family: AddressFamily,
+  ): NeighbourProxy[] {
+    const names = this.#linkNames(operation);
+    const messages = this.#exchange(
+      operation,
+      { family },
+      (seq) => dumpNeighbourProxiesRequest(seq, familyNumber[family]),
+      'dump',
+    );
+    const result: NeighbourProxy[] = [];
+    for (const message of messages) {
+      const decoded = decodeNeighbour(message);
+      if (decoded === undefined) throw malformed(operation, { family });
+      const name = names.get(decoded.index);
+      if (
+        decoded.family !== familyNumber[family] ||
+        (decoded.flags & NTF_PROXY) === 0 ||
+        decoded.destination === undefined ||
+        name === undefined
+      )
+        continue;
+      if (device !== undefined && name !== device) continue;
+      result.push({ device: name, address: addressFromBytes(decoded.destination) });
+    }
+    return result;
+  }
+
+  #neighbourProxy(kind: 'add' | 'delete', proxy: NeighbourProxy): void {
+    const family = familyOf(proxy.address);
+    const address = addressBytes(proxy.address);
+    const operation = kind === 'add' ? 'addNeighbourProxy' : 'deleteNeighbourProxy';
+    const details = { device: proxy.device, address: proxy.address };
+    const index = this.#link(operation, proxy.device).index;
+    if (kind === 'add') {
+      const text = addressFromBytes(address);
+      const present = this.#neighbourProxies(operation, proxy.device, family);
+      if (present.some((entry) => entry.address === text)) {
+        throw errorFromErrno(errnoNumber('EEXIST') ?? 17, 'rtnetlink', {
+          operation,
+          capability: 'CAP_NET_ADMIN',
+          extra: details,
+        });
+      }
+    }
+    this.#exchange(
+      operation,
+      details,
+      (seq) => neighbourProxyRequest(seq, kind, { family: familyNumber[family], index, address }),
+      'ack',
+    );
+  }
+
+  async addNeighbourProxy(proxy: NeighbourProxy): Promise<void> {
+    this.#neighbourProxy('add', proxy);
+  }
+
+  async deleteNeighbourProxy(proxy: NeighbourProxy): Promise<void> {
+    this.#neighbourProxy('delete', proxy);
   }
 
   #routeFields(operation: string, route: RouteSpec, forDelete: boolean): RouteFields {

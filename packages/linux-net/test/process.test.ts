@@ -49,11 +49,13 @@ describe.skipIf(!isRoot)('process-level behaviour (child processes in a namespac
     ns?.delete();
   });
 
-  it('names the missing capability: CAP_NET_ADMIN for TUN and routes, CAP_NET_RAW for the raw socket', () => {
+  it('names the missing capability: CAP_NET_ADMIN for TUN, routes and proxy entries, CAP_NET_RAW for the raw sockets', () => {
     expect(JSON.parse(child(ns, 'capabilities', true))).toEqual({
       openTun: { code: 'LINUXNET_NO_CAPABILITY', capability: 'CAP_NET_ADMIN' },
       openGreSocket: { code: 'LINUXNET_NO_CAPABILITY', capability: 'CAP_NET_RAW' },
       openGreSocketUnroutable: { code: 'LINUXNET_NO_CAPABILITY', capability: 'CAP_NET_RAW' },
+      openGreListener: { code: 'LINUXNET_NO_CAPABILITY', capability: 'CAP_NET_RAW' },
+      addNeighbourProxy: { code: 'LINUXNET_NO_CAPABILITY', capability: 'CAP_NET_ADMIN' },
       addRoute: { code: 'LINUXNET_NO_CAPABILITY', capability: 'CAP_NET_ADMIN' },
       setLinkUp: { code: 'LINUXNET_NO_CAPABILITY', capability: 'CAP_NET_ADMIN' },
     });
@@ -65,6 +67,8 @@ describe.skipIf(!isRoot)('process-level behaviour (child processes in a namespac
       openGreSocket: 'opened',
       // connect() to an address the namespace has no route to.
       openGreSocketUnroutable: { code: 'LINUXNET_NO_ROUTE' },
+      openGreListener: 'opened',
+      addNeighbourProxy: 'added',
       addRoute: 'added',
       setLinkUp: 'changed',
     });

@@ -11,9 +11,13 @@ import {
   addressRequest,
   decodeAddress,
   decodeLink,
+  decodeNeighbour,
   decodeRoute,
   getLinkRequest,
   IFF_UP,
+  NTF_PROXY,
+  NUD_PERMANENT,
+  neighbourProxyRequest,
   type RouteFields,
   RtmType,
   routeLookupRequest,
@@ -289,5 +293,91 @@ describe('rtnetlink replies from the kernel decode to what `ip` printed', () => 
     expect(decodeRoute({ ...truncated, body: truncated.body.subarray(0, 11) })).toBeUndefined();
     expect(decodeLink({ ...truncated, body: truncated.body.subarray(0, 15) })).toBeUndefined();
     expect(decodeAddress({ ...truncated, body: truncated.body.subarray(0, 7) })).toBeUndefined();
+  });
+});
+
+describe('proxy neighbour entries: requests equal iproute2’s, replies decode', () => {
+  // iproute2 first dumps the links (`ip neigh` resolves names that way): datagram 0 of these
+  // captures is that dump's NLMSG_DONE, then come the request and the kernel's answer.
+  it.each([
+    [
+      'neighbourProxyAdd4',
+      'ip neigh add proxy 192.0.2.20 dev v0',
+      (seq: number) =>
+        neighbourProxyRequest(seq, 'add', {
+          family: AF_INET,
+          index: V0,
+          address: addressBytes('192.0.2.20'),
+        }),
+    ],
+    [
+      'neighbourProxyAdd6',
+      'ip -6 neigh add proxy 2001:db8::20 dev v0',
+      (seq: number) =>
+        neighbourProxyRequest(seq, 'add', {
+          family: AF_INET6,
+          index: V0,
+          address: addressBytes('2001:db8::20'),
+        }),
+    ],
+    [
+      'neighbourProxyDelete4',
+      'ip neigh del proxy 192.0.2.20 dev v0',
+      (seq: number) =>
+        neighbourProxyRequest(seq, 'delete', {
+          family: AF_INET,
+          index: V0,
+          address: addressBytes('192.0.2.20'),
+        }),
+    ],
+  ])('%s: %s', (name, _what, encode) => {
+    const theirs = datagram(name, 1, '>');
+    expect(Buffer.from(encode(seqOf(theirs))).toString('hex')).toBe(
+      Buffer.from(theirs).toString('hex'),
+    );
+  });
+
+  it('the header is struct ndmsg: family, ifindex, state NUD_PERMANENT, flags NTF_PROXY', () => {
+    const request = only(
+      neighbourProxyRequest(1, 'add', {
+        family: AF_INET,
+        index: V0,
+        address: addressBytes('192.0.2.20'),
+      }),
+    );
+    expect(request.type).toBe(RtmType.newNeighbour);
+    expect(request.flags).toBe(
+      NetlinkFlag.request | NetlinkFlag.ack | NetlinkFlag.create | NetlinkFlag.excl,
+    );
+    expect(decodeNeighbour(request)).toEqual({
+      family: AF_INET,
+      index: V0,
+      state: NUD_PERMANENT,
+      flags: NTF_PROXY,
+      destination: addressBytes('192.0.2.20'),
+    });
+  });
+
+  it('the kernel acknowledges a duplicate add (NLM_F_EXCL notwithstanding) and refuses an absent delete with ENOENT', () => {
+    expect(decodeStatus(only(datagram('neighbourProxyAddAgain4', 2, '<')))).toEqual({ errno: 0 });
+    expect(decodeStatus(only(datagram('neighbourProxyDeleteAgain4', 2, '<')))).toEqual({
+      errno: 2,
+    });
+  });
+
+  it('a proxy dump: the IPv4 entry (ifindex, NTF_PROXY, NDA_DST), then NLMSG_DONE', () => {
+    const messages = decodeMessages(datagram('neighbourProxyDump4', 1, '<'))!;
+    expect(messages.map((m) => m.type)).toEqual([RtmType.newNeighbour, NetlinkType.done]);
+    const entry = decodeNeighbour(messages[0]!)!;
+    expect(entry).toMatchObject({ family: AF_INET, index: V0, flags: NTF_PROXY });
+    expect(addressFromBytes(entry.destination!)).toBe('192.0.2.20');
+  });
+
+  it('refuses a neighbour message too short or with an address of the wrong length', () => {
+    const entry = decodeMessages(datagram('neighbourProxyDump4', 1, '<'))![0]!;
+    expect(decodeNeighbour({ ...entry, body: entry.body.subarray(0, 11) })).toBeUndefined();
+    const body = entry.body.slice();
+    body[0] = AF_INET6;
+    expect(decodeNeighbour({ ...entry, body })).toBeUndefined();
   });
 });

@@ -315,6 +315,81 @@ describe.skipIf(!isRoot)('rtnetlink operations, read back from the kernel with i
     expect((await rejection(rtnl.deleteRoute(route))).code).toBe('LINUXNET_NOT_FOUND');
   });
 
+  it('adds proxy neighbour entries (IPv4, IPv6) as `ip neigh show proxy` lists them; undo removes them', async () => {
+    /** The proxy entries as iproute2 reads them (an independent reader). */
+    const shown = (): { dst: string; dev: string }[] =>
+      [
+        ...ns.json<{ dst: string; dev: string }[]>('-4', 'neigh', 'show', 'proxy'),
+        ...ns.json<{ dst: string; dev: string }[]>('-6', 'neigh', 'show', 'proxy'),
+      ].map(({ dst, dev }) => ({ dst, dev }));
+    const v4 = { device: 'pkln-r0', address: '10.202.0.77' };
+    const v6 = { device: 'pkln-r1', address: '2001:db8:202::77' };
+    expect(shown()).toEqual([]);
+    const journal = new NetworkJournal(rtnl);
+    await journal.addNeighbourProxy(v4);
+    await journal.addNeighbourProxy(v6);
+    expect(shown()).toEqual([
+      { dst: '10.202.0.77', dev: 'pkln-r0' },
+      { dst: '2001:db8:202::77', dev: 'pkln-r1' },
+    ]);
+    expect(await rtnl.neighbourProxies()).toEqual([v4]);
+    expect(await rtnl.neighbourProxies('pkln-r1', 'ipv6')).toEqual([v6]);
+    expect(await rtnl.neighbourProxies('pkln-r1')).toEqual([]);
+    // The kernel would accept the duplicate silently; the API refuses it, so that undo never
+    // removes an entry someone else made.
+    expect((await rejection(journal.addNeighbourProxy(v4))).code).toBe('LINUXNET_EXISTS');
+    expect((await rejection(rtnl.addNeighbourProxy({ ...v4, device: 'pkln-none' }))).code).toBe(
+      'LINUXNET_NOT_FOUND',
+    );
+    expect(journal.entries.map((e) => e.type)).toEqual([
+      'neighbour-proxy-added',
+      'neighbour-proxy-added',
+    ]);
+    expect(await journal.undo()).toEqual({ undone: 2, alreadyUndone: 0, failures: [] });
+    expect(shown()).toEqual([]);
+    expect((await rejection(rtnl.deleteNeighbourProxy(v4))).code).toBe('LINUXNET_NOT_FOUND');
+    // A deleted entry comes back on undo; one already back counts as undone.
+    ns.ip('neigh', 'add', 'proxy', '10.202.0.78', 'dev', 'pkln-r0');
+    const deleting = new NetworkJournal(rtnl);
+    await deleting.deleteNeighbourProxy({ device: 'pkln-r0', address: '10.202.0.78' });
+    expect(shown()).toEqual([]);
+    expect(await deleting.undo()).toEqual({ undone: 1, alreadyUndone: 0, failures: [] });
+    expect(shown()).toEqual([{ dst: '10.202.0.78', dev: 'pkln-r0' }]);
+    await rtnl.deleteNeighbourProxy({ device: 'pkln-r0', address: '10.202.0.78' });
+  });
+
+  it('adds a plain /32 address (no peer) and a host route with a preferred source', async () => {
+    const journal = new NetworkJournal(rtnl);
+    // `ip addr add 192.0.2.30/32 dev pkln-r1`: IFA_LOCAL and IFA_ADDRESS both the address.
+    await journal.addPointToPointAddress({
+      device: 'pkln-r1',
+      local: '192.0.2.30',
+      peer: '192.0.2.30',
+    });
+    // `ip route add 192.0.2.40/32 dev pkln-r1 src 192.0.2.30`.
+    await journal.addRoute({
+      destination: '192.0.2.40/32',
+      device: 'pkln-r1',
+      source: '192.0.2.30',
+    });
+    const [info] = ns.json<
+      { addr_info: { local: string; address?: string; prefixlen: number }[] }[]
+    >('-4', 'addr', 'show', 'dev', 'pkln-r1');
+    expect(info?.addr_info).toEqual([
+      expect.objectContaining({ local: '192.0.2.30', prefixlen: 32 }),
+    ]);
+    expect(info?.addr_info[0]?.address).toBeUndefined();
+    expect(routeTo('192.0.2.40')).toMatchObject({
+      dev: 'pkln-r1',
+      prefsrc: '192.0.2.30',
+      scope: 'link',
+    });
+    expect((await rtnl.routeTo('192.0.2.40')).source).toBe('192.0.2.30');
+    expect(await journal.undo()).toEqual({ undone: 2, alreadyUndone: 0, failures: [] });
+    expect(routeTo('192.0.2.40')).toBeUndefined();
+    expect(await rtnl.addresses('pkln-r1')).toEqual([]);
+  });
+
   it('explains kernel refusals with the extended ack, and is closed for good after close()', async () => {
     // `ip route add 10.99.0.0/16 via 10.77.0.1` says: "Error: Nexthop has invalid gateway."
     const error = await rejection(

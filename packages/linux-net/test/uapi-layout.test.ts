@@ -9,10 +9,14 @@ import { NetlinkFlag, NetlinkType, NLMSG_HDRLEN } from '../src/netlink-message.j
 import {
   dumpAddressesRequest,
   dumpLinksRequest,
+  dumpNeighbourProxiesRequest,
   dumpRoutesRequest,
   IFF_UP,
   Ifa,
   Ifla,
+  Nda,
+  NTF_PROXY,
+  NUD_PERMANENT,
   RTAX_MTU,
   RTN_UNICAST,
   Rta,
@@ -58,6 +62,9 @@ describe.skipIf(!hasCompiler)('requests and constants agree with the kernel’s 
     expect(hex(setLinkRequest(7, { name: 'ppp0', mtu: 1400 }))).toBe(requests.setMtu);
     expect(hex(dumpAddressesRequest(7, familyNumber.ipv6))).toBe(requests.dumpAddresses6);
     expect(hex(dumpRoutesRequest(7, familyNumber.ipv4))).toBe(requests.dumpRoutes4);
+    expect(hex(dumpNeighbourProxiesRequest(7, familyNumber.ipv4))).toBe(
+      requests.dumpNeighbourProxies4,
+    );
     const route = routeRequest(7, 'add', {
       family: familyNumber.ipv4,
       destination: Uint8Array.of(10, 0, 0, 0),
@@ -83,6 +90,12 @@ describe.skipIf(!hasCompiler)('requests and constants agree with the kernel’s 
       RTM_NEWROUTE: RtmType.newRoute,
       RTM_DELROUTE: RtmType.deleteRoute,
       RTM_GETROUTE: RtmType.getRoute,
+      RTM_NEWNEIGH: RtmType.newNeighbour,
+      RTM_DELNEIGH: RtmType.deleteNeighbour,
+      RTM_GETNEIGH: RtmType.getNeighbour,
+      NDA_DST: Nda.dst,
+      NTF_PROXY,
+      NUD_PERMANENT,
       IFLA_IFNAME: Ifla.ifname,
       IFLA_MTU: Ifla.mtu,
       IFLA_EXT_MASK: Ifla.extMask,

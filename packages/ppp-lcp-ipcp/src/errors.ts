@@ -40,4 +40,6 @@ export type PppDownCode =
   /** The policy requires MPPE and CCP could not deliver it. */
   | 'PPP_MPPE_REQUIRED'
   /** IPCP could not agree on addresses. */
-  | 'PPP_IPCP_FAILED';
+  | 'PPP_IPCP_FAILED'
+  /** Server role: the authenticated peer may not use this link (`authorizePeer` refused it). */
+  | 'PPP_PEER_NOT_AUTHORIZED';

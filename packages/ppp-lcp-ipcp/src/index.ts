@@ -52,6 +52,7 @@ export {
   type LinkPolicy,
   type LinkStatus,
   type LinkUp,
+  type PeerAuthorization,
   type PppAction,
   PppLink,
   type PppLinkOptions,

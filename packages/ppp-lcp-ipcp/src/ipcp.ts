@@ -42,6 +42,8 @@ type ServerKind = 'dns1' | 'dns2' | 'nbns1' | 'nbns2';
 /** The IP Control Protocol. */
 export class Ipcp extends ControlProtocol {
   readonly #config: IpcpConfig;
+  /** The address we give the peer (server role): `config.peerAddress` or {@link Ipcp.setPeerAddress}. */
+  #peerAddress: number | undefined;
   #want: Map<'address' | ServerKind, number> = new Map();
   #agreement: IpcpAgreement | undefined;
   #failed: string | undefined;
@@ -60,7 +62,16 @@ export class Ipcp extends ControlProtocol {
   ) {
     super(PPP_PROTOCOL.IPCP, sink, automaton, initialIdentifier);
     this.#config = config;
+    this.#peerAddress = config.peerAddress;
     this.reset();
+  }
+
+  /**
+   * Replaces the address given to the peer (server role), before the peer's Configure-Request
+   * is judged: the server decides it once the peer has authenticated.
+   */
+  setPeerAddress(address: number): void {
+    this.#peerAddress = address;
   }
 
   /** What was agreed; `undefined` unless IPCP is Opened. */
@@ -108,7 +119,7 @@ export class Ipcp extends ControlProtocol {
     }
     switch (option.type) {
       case 'address': {
-        const assigned = this.#config.peerAddress;
+        const assigned = this.#peerAddress;
         // RFC 1332 §3.3: 0.0.0.0 asks us to assign; Nak with the address we have for the peer.
         if (option.address === 0) {
           if (assigned === undefined) return { verdict: 'reject' };

@@ -179,7 +179,25 @@ export interface PppLinkOptions {
   readonly ipcp?: IpcpConfig;
   /** Automaton timers and counters for every control protocol. */
   readonly automaton?: Partial<AutomatonConfig>;
+  /**
+   * Server role: decides, as the Network phase begins, whether the peer may use the link and
+   * which address IPCP gives it (pppd checks the secrets file's address column there). Called
+   * with the name the peer authenticated as (`undefined` without authentication); a refusal
+   * ends the link with `PPP_PEER_NOT_AUTHORIZED`, a `peerAddress` replaces `ipcp.peerAddress`.
+   */
+  readonly authorizePeer?: (peerName: string | undefined) => PeerAuthorization;
 }
+
+/** The answer of {@link PppLinkOptions.authorizePeer}. */
+export type PeerAuthorization =
+  | {
+      /** The address to give the peer (absent: keep `ipcp.peerAddress`). */
+      readonly peerAddress?: number;
+    }
+  | {
+      /** Why the peer may not use the link (logged; never a secret). */
+      readonly refuse: string;
+    };
 
 /** Counters of input the link dropped. */
 export interface LinkCounters {
@@ -239,6 +257,8 @@ export class PppLink {
   #pending: (() => void)[] = [];
   #now = 0;
   #phase: LinkPhase = 'dead';
+  /** The name the peer authenticated to us as, for `authorizePeer`. */
+  #authenticatedPeer: string | undefined;
   #auth: AuthRun[] = [];
   #reason: DownReason | undefined;
   #downSent = false;
@@ -763,6 +783,7 @@ export class PppLink {
       );
       return;
     }
+    if (run.side === 'authenticator') this.#authenticatedPeer = outcome.peerName;
     this.#out.push({
       type: 'authenticated',
       side: run.side,
@@ -822,6 +843,15 @@ export class PppLink {
 
   #enterNetwork(now: number): void {
     if (this.#reason !== undefined) return;
+    const authorize = this.#options.authorizePeer;
+    if (authorize !== undefined) {
+      const verdict = authorize(this.#authenticatedPeer);
+      if ('refuse' in verdict) {
+        this.#fail('PPP_PEER_NOT_AUTHORIZED', verdict.refuse);
+        return;
+      }
+      if (verdict.peerAddress !== undefined) this.#ipcp.setPeerAddress(verdict.peerAddress);
+    }
     this.#setPhase('network');
     this.#settled.clear();
     this.#ccpFailureHandled = false;

@@ -50,6 +50,14 @@ export interface ControlConnectionOptions {
   readonly replyTimeoutMs?: number;
   /** Non-zero reserved fields: `'reject'` (RFC 2637 §2, the default) or `'ignore'`. */
   readonly reservedFields?: 'reject' | 'ignore';
+  /**
+   * Hands out our Call IDs instead of the connection's own allocator: a server whose calls
+   * share one GRE socket needs IDs unique across all its control connections (the GRE Key
+   * field is how it tells their packets apart). Returns a non-zero ID, or `undefined` when
+   * none is free (the call is then refused as if no channel were available). An ID it returns
+   * that this connection already uses falls back to the connection's own allocator.
+   */
+  readonly allocateCallId?: () => number | undefined;
 }
 
 /** Counters a control connection keeps; read them at any time. */
@@ -71,7 +79,7 @@ export interface ControlCounters {
 }
 
 /** The fully defaulted options. */
-type Settings = Required<ControlConnectionOptions>;
+type Settings = Required<Omit<ControlConnectionOptions, 'allocateCallId'>>;
 
 function settings(options: ControlConnectionOptions): Settings {
   if (typeof options.randomBytes !== 'function') {
@@ -142,11 +150,13 @@ export abstract class ControlConnection {
   #lastReceived = 0;
   #echo: { readonly id: number; readonly sentAt: number } | undefined;
   #nextEchoId: number;
+  readonly #sharedCallIds: (() => number | undefined) | undefined;
 
   /** @param options - shared options; `randomBytes` is required. */
   constructor(options: ControlConnectionOptions) {
     this.settings = settings(options);
     this.#nextEchoId = this.#randomU32();
+    this.#sharedCallIds = options.allocateCallId;
   }
 
   /** The RFC 2637 §3.1 state. */
@@ -364,13 +374,20 @@ export abstract class ControlConnection {
   }
 
   /**
-   * A non-zero Call ID not in `live` (RFC 2637 §3.2.2: unique per tunnel): a random first one,
-   * then the following ones in turn, skipping those in use; O(1) amortised, and a freed ID is
-   * not handed out again until the counter has gone round all 65535.
+   * A non-zero Call ID not in `live` (RFC 2637 §3.2.2: unique per tunnel): from the shared
+   * `allocateCallId` when one was given, else a random first one, then the following ones in
+   * turn, skipping those in use; O(1) amortised, and a freed ID is not handed out again until
+   * the counter has gone round all 65535.
    *
-   * @throws RangeError when all 65535 Call IDs are in use.
+   * @returns the ID, or `undefined` when the shared allocator has none free.
+   * @throws RangeError when all 65535 Call IDs of this connection are in use.
    */
-  protected allocateCallId(live: ReadonlyMap<number, unknown>): number {
+  protected allocateCallId(live: ReadonlyMap<number, unknown>): number | undefined {
+    if (this.#sharedCallIds !== undefined) {
+      const id = this.#sharedCallIds();
+      if (id === undefined) return undefined;
+      if (id > 0 && id <= 0xffff && !live.has(id)) return id;
+    }
     return this.#callIds.allocate(live, () => this.randomU16());
   }
 

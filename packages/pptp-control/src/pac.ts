@@ -173,7 +173,18 @@ export class PacControlConnection extends ControlConnection {
     }
     const answer = this.#answer(message);
     const accepted = answer.resultCode === OcrpResult.Connected;
-    const callId = accepted ? this.allocateCallId(this.#calls) : 0;
+    const allocated = accepted ? this.allocateCallId(this.#calls) : 0;
+    if (allocated === undefined) {
+      // The server's shared Call ID space is full: as for a full set of channels (§2.16, 4).
+      this.#refuseCall(message, GeneralError.NoResource);
+      this.emit({
+        type: 'diagnostic',
+        code: 'PPTP_CALL_LIMIT',
+        message: `refused Outgoing-Call-Request for call ${message.callId}: no free Call ID`,
+      });
+      return;
+    }
+    const callId = allocated;
     const receiveWindowSize = answer.receiveWindowSize ?? this.#receiveWindow;
     const processingDelay = answer.processingDelay ?? 0;
     const connectSpeed = answer.connectSpeed ?? message.maximumBps;

@@ -129,6 +129,7 @@ export class PnsControlConnection extends ControlConnection {
         ? this.#receiveWindow
         : checkReceiveWindow(options.receiveWindow, 'receiveWindow');
     const callId = this.allocateCallId(this.#calls);
+    if (callId === undefined) throw new RangeError('the shared Call ID allocator has none free');
     const phoneNumber = options.phoneNumber ?? '';
     const request: OutgoingCallRequest = {
       type: 'outgoing-call-request',

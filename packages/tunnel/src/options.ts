@@ -3,7 +3,13 @@
  *
  * @module
  */
-import type { AutomatonConfig, CcpPolicy, IpcpConfig, LcpConfig } from '@pptpkit/ppp-lcp-ipcp';
+import type {
+  AutomatonConfig,
+  CcpPolicy,
+  IpcpConfig,
+  LcpConfig,
+  PeerAuthorization,
+} from '@pptpkit/ppp-lcp-ipcp';
 import type { KeyedAuthMethod } from './auth.js';
 import type { TunnelEvent } from './events.js';
 
@@ -61,6 +67,17 @@ export interface ServerRoleOptions {
   readonly role: 'server';
   /** Methods the peer must authenticate with, preferred first (empty: `noauth`). */
   readonly auth: readonly KeyedAuthMethod[];
+  /**
+   * Decides, once the peer has authenticated (as the Network phase begins), whether it may use
+   * the tunnel and which address to give it: a server's address pool and its secrets' address
+   * column. A refusal ends the tunnel (`PPP_PEER_NOT_AUTHORIZED`). Absent: `link.ipcp` decides.
+   */
+  readonly authorize?: (peerName: string | undefined) => PeerAuthorization;
+  /**
+   * Hands out our Call ID (`@pptpkit/pptp-control`'s `allocateCallId`): a server whose tunnels
+   * share one GRE socket keeps them unique across its control connections.
+   */
+  readonly allocateCallId?: () => number | undefined;
 }
 
 /** Settings of a {@link Tunnel}. */

@@ -110,7 +110,15 @@ export class Tunnel {
       replyTimeoutMs: this.#replyTimeoutMs,
     };
     if (this.#role === 'client') this.#pns = new PnsControlConnection(control);
-    else this.#pac = new PacControlConnection({ ...control, onCallClear: 'notify' });
+    else {
+      const allocateCallId =
+        options.role.role === 'server' ? options.role.allocateCallId : undefined;
+      this.#pac = new PacControlConnection({
+        ...control,
+        onCallClear: 'notify',
+        ...(allocateCallId === undefined ? {} : { allocateCallId }),
+      });
+    }
   }
 
   /** Where the tunnel is. */
@@ -398,6 +406,9 @@ export class Tunnel {
       // request's Ack lost, a pppd server would be Opened already and take our retransmitted
       // request for a renegotiation ("MPPE disabled", hang-up).
       automaton: { ...(this.#role === 'client' ? { deferAck: true } : {}), ...link.automaton },
+      ...(this.#o.role.role === 'server' && this.#o.role.authorize !== undefined
+        ? { authorizePeer: this.#o.role.authorize }
+        : {}),
     };
   }
 

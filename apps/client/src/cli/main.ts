@@ -30,8 +30,12 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       const { up } = await import('./commands/up.js');
       return up(command, argv);
     }
+    case 'serve': {
+      const { serve } = await import('./commands/serve.js');
+      return serve(command);
+    }
     case 'down':
-      return requestControl(command.peer, 'down', process.stdout);
+      return requestControl(command.peer, 'down', process.stdout, 30_000, command.target);
     case 'status':
       return formatStatus(command.peer, command.json, process.stdout);
     case 'log':

@@ -10,7 +10,27 @@ export type Command =
       readonly logFormat: 'text' | 'json';
       readonly lenient: boolean;
     }
-  | { readonly command: 'down'; readonly peer: string }
+  | {
+      readonly command: 'down';
+      readonly peer: string;
+      /** `down serve SESSION` or `down serve --all`: one session, or every session. */
+      readonly target?: string;
+    }
+  | {
+      readonly command: 'serve';
+      readonly config: string;
+      readonly globalOptions: string | false;
+      readonly secrets: string;
+      readonly papSecrets: string;
+      readonly interfaceName: string;
+      readonly scriptsDir: string;
+      readonly logFormat: 'text' | 'json';
+      readonly lenient: boolean;
+      /** Seconds a control connection has to authenticate. */
+      readonly authTimeout: number;
+      /** Unauthenticated control connections at once per source address. */
+      readonly perSource: number;
+    }
   | { readonly command: 'status'; readonly peer?: string; readonly json: boolean }
   | { readonly command: 'log'; readonly peer?: string; readonly lines: number }
   | { readonly command: 'help' }
@@ -27,6 +47,8 @@ export const USAGE: string = `usage: pptpkit COMMAND [ARGS]
 commands:
   up PEER       read /etc/ppp/options and /etc/ppp/peers/PEER, connect, stay until the tunnel ends
   down PEER     orderly teardown of a running tunnel (like poff)
+  serve         a PPTP server from pptpd's own files (/etc/pptpd.conf), in the foreground
+  down serve [SESSION|--all]  stop the server, or end one session (id, user or address) or all
   status [PEER] state, addresses, negotiated auth/MPPE, uptime and counters
   log [PEER]    the tunnel's recent log (like plog)
   help          this text (also --help, -h)
@@ -39,6 +61,15 @@ up options:
   --background          return once the tunnel is up (like pppd updetach)
   --log-format text|json  log lines as text (default) or JSON
   --lenient             unknown or unsupported options are warnings, not errors
+serve options:
+  --config FILE         pptpd.conf (default /etc/pptpd.conf)
+  --global-options FILE|none  pppd's global options (default /etc/ppp/options)
+  --secrets FILE, --pap-secrets FILE  as for up
+  --interface NAME      the TUN all sessions share (default pptpsrv0)
+  --scripts-dir DIR     where ip-up/ip-down are (default /etc/ppp)
+  --auth-timeout S      seconds a connection has to authenticate (default 30)
+  --per-source N        unauthenticated connections at once per address (default 16)
+  --log-format, --lenient  as for up
 status options:
   --json                machine-readable output
 log options:
@@ -54,7 +85,19 @@ export function parseArgs(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const valued = new Set(['--peers-dir', '--secrets', '--pap-secrets', '--log-format', '--lines']);
+  const valued = new Set([
+    '--peers-dir',
+    '--secrets',
+    '--pap-secrets',
+    '--log-format',
+    '--lines',
+    '--config',
+    '--global-options',
+    '--interface',
+    '--scripts-dir',
+    '--auth-timeout',
+    '--per-source',
+  ]);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (!arg.startsWith('-') || arg === '-') {
@@ -107,9 +150,58 @@ export function parseArgs(argv: readonly string[]): Command {
         lenient: flags.has('--lenient'),
       };
     }
-    case 'down':
-      allow();
+    case 'down': {
+      allow('--all');
+      if (positional[0] === 'serve') {
+        if (positional.length > 2) throw new UsageError('down serve: one session at a time');
+        const target = flags.has('--all') ? '--all' : positional[1];
+        return { command, peer: 'serve', ...(target === undefined ? {} : { target }) };
+      }
+      if (flags.has('--all')) throw new UsageError('down: --all is for `down serve --all`');
       return { command, peer: onePeer(true)! };
+    }
+    case 'serve': {
+      allow(
+        '--config',
+        '--global-options',
+        '--secrets',
+        '--pap-secrets',
+        '--interface',
+        '--scripts-dir',
+        '--log-format',
+        '--lenient',
+        '--auth-timeout',
+        '--per-source',
+      );
+      if (positional.length > 0) throw new UsageError(`serve: unexpected ${positional[0]}`);
+      const logFormat = flags.get('--log-format') ?? 'text';
+      if (logFormat !== 'text' && logFormat !== 'json') {
+        throw new UsageError('--log-format is text or json');
+      }
+      const count = (name: string, fallback: number): number => {
+        const raw = flags.get(name);
+        if (raw === undefined) return fallback;
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} is a positive number`);
+        return n;
+      };
+      const text = (name: string, fallback: string): string =>
+        (flags.get(name) as string | undefined) ?? fallback;
+      const globalOptions = text('--global-options', '/etc/ppp/options');
+      return {
+        command,
+        config: text('--config', '/etc/pptpd.conf'),
+        globalOptions: globalOptions === 'none' ? false : globalOptions,
+        secrets: text('--secrets', '/etc/ppp/chap-secrets'),
+        papSecrets: text('--pap-secrets', '/etc/ppp/pap-secrets'),
+        interfaceName: text('--interface', 'pptpsrv0'),
+        scriptsDir: text('--scripts-dir', '/etc/ppp'),
+        logFormat,
+        lenient: flags.has('--lenient'),
+        authTimeout: count('--auth-timeout', 30),
+        perSource: count('--per-source', 16),
+      };
+    }
     case 'status': {
       allow('--json');
       const peer = onePeer(false);

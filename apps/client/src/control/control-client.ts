@@ -18,6 +18,7 @@ export function askControl(
   path: string,
   command: 'status' | 'down',
   timeoutMs = 5000,
+  target?: string,
 ): Promise<ControlAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
@@ -27,7 +28,9 @@ export function askControl(
       reject(new Error('the tunnel did not answer'));
     }, timeoutMs);
     socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify({ command })}\n`));
+    socket.on('connect', () =>
+      socket.write(`${JSON.stringify({ command, ...(target === undefined ? {} : { target }) })}\n`),
+    );
     socket.on('data', (chunk: string) => {
       text += chunk;
     });
@@ -55,6 +58,7 @@ export async function requestControl(
   command: 'down',
   out: { write(s: string): unknown },
   waitMs = 30_000,
+  target?: string,
 ): Promise<ExitCode> {
   const { socket } = runPaths(peer);
   if (!existsSync(socket)) {
@@ -62,7 +66,7 @@ export async function requestControl(
     return EXIT.fatal;
   }
   try {
-    const answer = await askControl(socket, command);
+    const answer = await askControl(socket, command, 5000, target);
     if (!answer.ok) {
       out.write(`pptpkit: ${answer.error ?? 'refused'}\n`);
       return EXIT.fatal;
@@ -70,6 +74,10 @@ export async function requestControl(
   } catch (error) {
     out.write(`pptpkit: ${peer}: ${(error as Error).message}\n`);
     return EXIT.fatal;
+  }
+  if (target !== undefined) {
+    out.write(`${peer} ${target === '--all' ? 'all sessions' : `session ${target}`}: closing\n`);
+    return EXIT.ok;
   }
   const deadline = Date.now() + waitMs;
   while (existsSync(socket) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

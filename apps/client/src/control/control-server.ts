@@ -6,8 +6,13 @@ import type { Logger } from '../log/logger.js';
 export interface ControlHandlers {
   /** A status snapshot (JSON-serialisable). */
   status(): unknown;
-  /** Orderly teardown. */
+  /** Orderly teardown of the tunnel (or the whole server). */
   down(): void;
+  /**
+   * A server's teardown of one session (`target` an id, user or address) or of every session
+   * (`--all`); the answer goes back to the caller. Absent: a request with a target is refused.
+   */
+  downTarget?(target: string): { readonly ok: boolean; readonly error?: string };
   /** Log. */
   readonly log: Logger;
 }
@@ -23,7 +28,8 @@ const MAX_REQUEST = 1024;
 
 /**
  * Listens on the tunnel's unix socket. Protocol: one JSON request per line (`{"command":
- * "status"}` or `{"command":"down"}`), one JSON answer per line (`{"ok":true,...}`).
+ * "status"}`, `{"command":"down"}` or, for a server, `{"command":"down","target":"3"}`), one
+ * JSON answer per line (`{"ok":true,...}`).
  */
 export function startControlServer(
   path: string,
@@ -45,12 +51,19 @@ export function startControlServer(
       const line = buffered.slice(0, newline);
       let answer: unknown;
       try {
-        const request = JSON.parse(line) as { command?: unknown };
+        const request = JSON.parse(line) as { command?: unknown; target?: unknown };
         if (request.command === 'status') answer = { ok: true, status: handlers.status() };
         else if (request.command === 'down') {
-          handlers.log.info('down requested on the control socket');
-          handlers.down();
-          answer = { ok: true };
+          const target = typeof request.target === 'string' ? request.target : undefined;
+          handlers.log.info('down requested on the control socket', {
+            ...(target === undefined ? {} : { target }),
+          });
+          if (target === undefined) {
+            handlers.down();
+            answer = { ok: true };
+          } else {
+            answer = handlers.downTarget?.(target) ?? { ok: false, error: 'not a server' };
+          }
         } else answer = { ok: false, error: 'unknown command' };
       } catch {
         answer = { ok: false, error: 'bad request' };

@@ -1,8 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { SERVE_STATUS_SCHEMA, type ServeStatus, serveStatusLines } from '../serve/server-status.js';
 import { askControl } from './control-client.js';
 import { runDir, runPaths } from './paths.js';
+
+/** Whether a status is `pptpkit serve`'s (its schema tag), not a tunnel's. */
+function isServeStatus(s: unknown): s is ServeStatus {
+  return (s as { schema?: unknown } | null)?.schema === SERVE_STATUS_SCHEMA;
+}
 
 /** Formats one status snapshot as human lines. */
 export function statusLines(status: Record<string, unknown>): string[] {
@@ -103,7 +109,14 @@ export async function formatStatus(
     }
   }
   if (json) out.write(`${JSON.stringify(peer !== undefined ? (all[0] ?? null) : all)}\n`);
-  else for (const s of all) out.write(`${statusLines(s as Record<string, unknown>).join('\n')}\n`);
+  else {
+    for (const s of all) {
+      const lines = isServeStatus(s)
+        ? serveStatusLines(s)
+        : statusLines(s as Record<string, unknown>);
+      out.write(`${lines.join('\n')}\n`);
+    }
+  }
   if (all.length === 0) {
     if (!json) out.write(peer === undefined ? 'no tunnel is running\n' : `${peer}: not running\n`);
     return EXIT.fatal;

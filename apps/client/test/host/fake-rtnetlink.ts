@@ -3,6 +3,7 @@ import {
   type DefaultRoute,
   type LinkInfo,
   LinuxNetError,
+  type NeighbourProxy,
   type PointToPointAddress,
   type RouteInfo,
   type RouteLookup,
@@ -17,6 +18,7 @@ export class FakeRtnetlink implements Rtnetlink {
   routesList: RouteInfo[] = [];
   linksMap: Map<string, { mtu: number; up: boolean }> = new Map();
   addrs: PointToPointAddress[] = [];
+  proxies: NeighbourProxy[] = [];
   /** Called before every change, to observe what was persisted at that moment. */
   beforeChange: (what: string) => void = () => undefined;
 
@@ -115,6 +117,20 @@ export class FakeRtnetlink implements Rtnetlink {
     );
     if (i < 0) throw this.#notFound('deleteRoute');
     this.routesList.splice(i, 1);
+  }
+  async neighbourProxies(): Promise<NeighbourProxy[]> {
+    return this.proxies.map((p) => ({ ...p }));
+  }
+  async addNeighbourProxy(p: NeighbourProxy): Promise<void> {
+    this.beforeChange(`proxy ${p.address}`);
+    if (this.proxies.some((x) => x.address === p.address && x.device === p.device))
+      throw new LinuxNetError('LINUXNET_EXISTS', 'exists', { operation: 'addNeighbourProxy' });
+    this.proxies.push({ ...p });
+  }
+  async deleteNeighbourProxy(p: NeighbourProxy): Promise<void> {
+    const i = this.proxies.findIndex((x) => x.address === p.address && x.device === p.device);
+    if (i < 0) throw this.#notFound('deleteNeighbourProxy');
+    this.proxies.splice(i, 1);
   }
   close(): void {}
 

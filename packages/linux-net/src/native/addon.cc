@@ -27,6 +27,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openTun", Napi::Function::New(env, pptpkit::OpenTun, "openTun"));
   exports.Set("setMtu", Napi::Function::New(env, pptpkit::SetMtu, "setMtu"));
   exports.Set("openRawIp", Napi::Function::New(env, pptpkit::OpenRawIp, "openRawIp"));
+  exports.Set("openRawIpListener",
+              Napi::Function::New(env, pptpkit::OpenRawIpListener, "openRawIpListener"));
   pptpkit::RegisterNetlink(env, exports);
   exports.Set("setNetns", Napi::Function::New(env, pptpkit::SetNetns, "setNetns"));
   exports.Set("closeFd", Napi::Function::New(env, pptpkit::CloseFd, "closeFd"));

@@ -75,13 +75,16 @@ Napi::Value SetMtu(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value OpenRawIp(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int protocol = info[0].As<Napi::Number>().Int32Value();
-  uint32_t peer = info[1].As<Napi::Number>().Uint32Value();
-  int receiveBuffer = info[2].As<Napi::Number>().Int32Value();
+namespace {
+
+// A non-blocking raw IPv4 socket for `protocol` with the receive buffer asked for; -1 with
+// *syscall and errno set on failure.
+int RawSocket(int protocol, int receiveBuffer, const char** syscall) {
   int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-  if (fd < 0) return ThrowErrno(env, "socket(AF_INET, SOCK_RAW)", errno);
+  if (fd < 0) {
+    *syscall = "socket(AF_INET, SOCK_RAW)";
+    return -1;
+  }
   if (receiveBuffer > 0) {
     // SO_RCVBUFFORCE passes net.core.rmem_max when we hold CAP_NET_ADMIN; otherwise the
     // kernel caps the plain SO_RCVBUF request at rmem_max.
@@ -89,18 +92,29 @@ Napi::Value OpenRawIp(const Napi::CallbackInfo& info) {
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer) < 0) {
       int err = errno;
       close(fd);
-      return ThrowErrno(env, "setsockopt(SO_RCVBUF)", err);
+      errno = err;
+      *syscall = "setsockopt(SO_RCVBUF)";
+      return -1;
     }
   }
+  return fd;
+}
+
+// Calls bind or connect with an IPv4 address (host order); closes fd on failure.
+bool WithAddress(int fd, uint32_t hostOrder, bool doBind) {
   struct sockaddr_in addr;
   std::memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(peer);
-  if (connect(fd, reinterpret_cast<struct sockaddr*>(&addr), sizeof addr) < 0) {
-    int err = errno;
-    close(fd);
-    return ThrowErrno(env, "connect", err);
-  }
+  addr.sin_addr.s_addr = htonl(hostOrder);
+  const struct sockaddr* raw = reinterpret_cast<struct sockaddr*>(&addr);
+  if ((doBind ? bind(fd, raw, sizeof addr) : connect(fd, raw, sizeof addr)) == 0) return true;
+  int err = errno;
+  close(fd);
+  errno = err;
+  return false;
+}
+
+Napi::Value RawSocketResult(Napi::Env env, int fd) {
   int actual = 0;
   socklen_t actualLength = sizeof actual;
   getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &actual, &actualLength);
@@ -108,6 +122,33 @@ Napi::Value OpenRawIp(const Napi::CallbackInfo& info) {
   result.Set("fd", Napi::Number::New(env, fd));
   result.Set("receiveBuffer", Napi::Number::New(env, actual));
   return result;
+}
+
+}  // namespace
+
+Napi::Value OpenRawIp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int protocol = info[0].As<Napi::Number>().Int32Value();
+  uint32_t peer = info[1].As<Napi::Number>().Uint32Value();
+  int receiveBuffer = info[2].As<Napi::Number>().Int32Value();
+  const char* syscall = "";
+  int fd = RawSocket(protocol, receiveBuffer, &syscall);
+  if (fd < 0) return ThrowErrno(env, syscall, errno);
+  if (!WithAddress(fd, peer, false)) return ThrowErrno(env, "connect", errno);
+  return RawSocketResult(env, fd);
+}
+
+Napi::Value OpenRawIpListener(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int protocol = info[0].As<Napi::Number>().Int32Value();
+  uint32_t local = info[1].As<Napi::Number>().Uint32Value();
+  int receiveBuffer = info[2].As<Napi::Number>().Int32Value();
+  const char* syscall = "";
+  int fd = RawSocket(protocol, receiveBuffer, &syscall);
+  if (fd < 0) return ThrowErrno(env, syscall, errno);
+  // bind() on a raw socket sets the address it receives for (and sends from); 0.0.0.0: any.
+  if (local != 0 && !WithAddress(fd, local, true)) return ThrowErrno(env, "bind", errno);
+  return RawSocketResult(env, fd);
 }
 
 Napi::Value SetNetns(const Napi::CallbackInfo& info) {

@@ -11,6 +11,9 @@ Napi::Value SetMtu(const Napi::CallbackInfo& info);
 // openRawIp(protocol: number, peer: number (host order), receiveBuffer: number):
 //   { fd: number, receiveBuffer: number }
 Napi::Value OpenRawIp(const Napi::CallbackInfo& info);
+// openRawIpListener(protocol: number, local: number (host order, 0 = any), receiveBuffer: number):
+//   { fd: number, receiveBuffer: number } — unconnected, bound to `local` unless 0.
+Napi::Value OpenRawIpListener(const Napi::CallbackInfo& info);
 // setNetns(fd: number): void — moves the calling thread into the network namespace of fd.
 Napi::Value SetNetns(const Napi::CallbackInfo& info);
 // closeFd(fd: number): void

@@ -1,5 +1,6 @@
 #include "packet_channel.h"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,9 +16,16 @@ constexpr int kKindTun = 0;
 constexpr int kRetryLimit = 4;
 
 // Errors that mean the descriptor itself is unusable; anything else (ICMP-reported errors on a
-// connected raw socket, a full queue) is counted and the channel keeps going.
+// connected raw socket, a full queue, one unreachable destination) is counted and the channel
+// keeps going.
 bool IsFatal(int err) {
   return err == EBADF || err == EBADFD || err == EFAULT || err == EINVAL || err == ENOTSOCK;
+}
+
+void SetIpv4(struct sockaddr_in* address, uint32_t hostOrder) {
+  std::memset(address, 0, sizeof *address);
+  address->sin_family = AF_INET;
+  address->sin_addr.s_addr = htonl(hostOrder);
 }
 
 }  // namespace
@@ -29,6 +37,8 @@ void PacketChannel::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceMethod("stop", &PacketChannel::Stop),
                                         InstanceMethod("writeOne", &PacketChannel::WriteOne),
                                         InstanceMethod("writeBatch", &PacketChannel::WriteBatch),
+                                        InstanceMethod("writeOneTo", &PacketChannel::WriteOneTo),
+                                        InstanceMethod("writeBatchTo", &PacketChannel::WriteBatchTo),
                                         InstanceMethod("close", &PacketChannel::Close),
                                         InstanceMethod("ref", &PacketChannel::Ref),
                                         InstanceMethod("unref", &PacketChannel::Unref),
@@ -80,10 +90,13 @@ Napi::Value PacketChannel::Start(const Napi::CallbackInfo& info) {
   Napi::Uint32Array offsets = info[2].As<Napi::Uint32Array>();
   Napi::Uint32Array lengths = info[3].As<Napi::Uint32Array>();
   int maxBatch = info[4].As<Napi::Number>().Int32Value();
+  bool withSources = info.Length() > 6 && !info[6].IsUndefined();
+  Napi::Uint32Array sources = withSources ? info[6].As<Napi::Uint32Array>() : Napi::Uint32Array();
   if (maxBatch < 1 || maxBatch > kMaxBatch || slotSize == 0 ||
       static_cast<uint64_t>(slotSize) * maxBatch > slab.ByteLength() ||
       offsets.ElementLength() < static_cast<size_t>(maxBatch) ||
-      lengths.ElementLength() < static_cast<size_t>(maxBatch) || !info[5].IsFunction()) {
+      lengths.ElementLength() < static_cast<size_t>(maxBatch) || !info[5].IsFunction() ||
+      (withSources && (kind_ == kKindTun || sources.ElementLength() < static_cast<size_t>(maxBatch)))) {
     Napi::RangeError::New(env, "slab or batch arrays too small, or no callback").ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -95,6 +108,12 @@ Napi::Value PacketChannel::Start(const Napi::CallbackInfo& info) {
   slabRef_ = Napi::Persistent(slab);
   offsetsRef_ = Napi::Persistent(offsets);
   lengthsRef_ = Napi::Persistent(lengths);
+  sources_ = withSources ? sources.Data() : nullptr;
+  if (withSources) {
+    sourcesRef_ = Napi::Persistent(sources);
+  } else {
+    sourcesRef_.Reset();
+  }
   for (int i = 0; i < maxBatch_; i++) {
     iovecs_[i].iov_base = slab_ + static_cast<size_t>(i) * slotSize_;
     iovecs_[i].iov_len = slotSize_;
@@ -232,17 +251,29 @@ int PacketChannel::DrainSocket(int* fatal) {
     }
     offsets_[count] = base + headerLength;
     lengths_[count] = length - headerLength;
+    if (sources_ != nullptr) {
+      // The source address, bytes 12..15 of the IPv4 header (RFC 791 §3.1), network order.
+      const uint8_t* source = slab_ + base + 12;
+      sources_[count] = static_cast<uint32_t>(source[0]) << 24 | static_cast<uint32_t>(source[1]) << 16 |
+                        static_cast<uint32_t>(source[2]) << 8 | source[3];
+    }
     count++;
   }
   return count;
 }
 
-bool PacketChannel::SendOne(const uint8_t* data, uint32_t length, int* fatal) {
-  ssize_t n = kind_ == kKindTun ? write(fd_, data, length) : send(fd_, data, length, MSG_DONTWAIT);
+bool PacketChannel::SendOne(const uint8_t* data, uint32_t length, const struct sockaddr_in* to,
+                            int* fatal) {
+  auto attempt = [&]() -> ssize_t {
+    if (kind_ == kKindTun) return write(fd_, data, length);
+    if (to == nullptr) return send(fd_, data, length, MSG_DONTWAIT);
+    return sendto(fd_, data, length, MSG_DONTWAIT, reinterpret_cast<const struct sockaddr*>(to), sizeof *to);
+  };
+  ssize_t n = attempt();
   if (n >= 0) return true;
   int err = errno;
   if (err == EINTR) {
-    n = kind_ == kKindTun ? write(fd_, data, length) : send(fd_, data, length, MSG_DONTWAIT);
+    n = attempt();
     if (n >= 0) return true;
     err = errno;
   }
@@ -266,23 +297,51 @@ Napi::Value PacketChannel::WriteOne(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   int fatal = 0;
-  bool sent = SendOne(buffer.Data() + offset, length, &fatal);
+  bool sent = SendOne(buffer.Data() + offset, length, nullptr, &fatal);
   if (fatal != 0) return ThrowErrno(env, kind_ == kKindTun ? "write" : "send", fatal);
   return Napi::Boolean::New(env, sent);
 }
 
-Napi::Value PacketChannel::WriteBatch(const Napi::CallbackInfo& info) {
+Napi::Value PacketChannel::WriteOneTo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (fd_ < 0) {
-    Napi::Error::New(env, "channel closed").ThrowAsJavaScriptException();
+  if (fd_ < 0 || kind_ == kKindTun) {
+    Napi::Error::New(env, "channel closed or not a socket").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Uint8Array buffer = info[0].As<Napi::Uint8Array>();
+  uint32_t offset = info[1].As<Napi::Number>().Uint32Value();
+  uint32_t length = info[2].As<Napi::Number>().Uint32Value();
+  uint32_t destination = info[3].As<Napi::Number>().Uint32Value();
+  if (static_cast<uint64_t>(offset) + length > buffer.ByteLength()) {
+    Napi::RangeError::New(env, "packet outside buffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  struct sockaddr_in to;
+  SetIpv4(&to, destination);
+  int fatal = 0;
+  bool sent = SendOne(buffer.Data() + offset, length, &to, &fatal);
+  if (fatal != 0) return ThrowErrno(env, "sendto", fatal);
+  return Napi::Boolean::New(env, sent);
+}
+
+Napi::Value PacketChannel::WriteBatch(const Napi::CallbackInfo& info) { return SendBatch(info, false); }
+
+Napi::Value PacketChannel::WriteBatchTo(const Napi::CallbackInfo& info) { return SendBatch(info, true); }
+
+Napi::Value PacketChannel::SendBatch(const Napi::CallbackInfo& info, bool addressed) {
+  Napi::Env env = info.Env();
+  if (fd_ < 0 || (addressed && kind_ == kKindTun)) {
+    Napi::Error::New(env, "channel closed or not a socket").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   Napi::Uint8Array buffer = info[0].As<Napi::Uint8Array>();
   Napi::Uint32Array offsets = info[1].As<Napi::Uint32Array>();
   Napi::Uint32Array lengths = info[2].As<Napi::Uint32Array>();
-  uint32_t count = info[3].As<Napi::Number>().Uint32Value();
-  if (count > offsets.ElementLength() || count > lengths.ElementLength()) {
-    Napi::RangeError::New(env, "count exceeds offsets/lengths").ThrowAsJavaScriptException();
+  Napi::Uint32Array destinations = addressed ? info[3].As<Napi::Uint32Array>() : Napi::Uint32Array();
+  uint32_t count = info[addressed ? 4 : 3].As<Napi::Number>().Uint32Value();
+  if (count > offsets.ElementLength() || count > lengths.ElementLength() ||
+      (addressed && count > destinations.ElementLength())) {
+    Napi::RangeError::New(env, "count exceeds offsets/lengths/destinations").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   uint8_t* data = buffer.Data();
@@ -297,11 +356,12 @@ Napi::Value PacketChannel::WriteBatch(const Napi::CallbackInfo& info) {
   uint32_t sent = 0;
   if (kind_ == kKindTun) {
     for (uint32_t i = 0; i < count && fatal == 0; i++) {
-      if (SendOne(data + offsets[i], lengths[i], &fatal)) sent++;
+      if (SendOne(data + offsets[i], lengths[i], nullptr, &fatal)) sent++;
     }
   } else {
     struct mmsghdr messages[kMaxBatch];
     struct iovec iovecs[kMaxBatch];
+    struct sockaddr_in addresses[kMaxBatch];
     uint32_t next = 0;
     while (next < count && fatal == 0) {
       uint32_t chunk = count - next < kMaxBatch ? count - next : kMaxBatch;
@@ -311,6 +371,11 @@ Napi::Value PacketChannel::WriteBatch(const Napi::CallbackInfo& info) {
         std::memset(&messages[i].msg_hdr, 0, sizeof messages[i].msg_hdr);
         messages[i].msg_hdr.msg_iov = &iovecs[i];
         messages[i].msg_hdr.msg_iovlen = 1;
+        if (addressed) {
+          SetIpv4(&addresses[i], destinations[next + i]);
+          messages[i].msg_hdr.msg_name = &addresses[i];
+          messages[i].msg_hdr.msg_namelen = sizeof addresses[i];
+        }
       }
       int n = sendmmsg(fd_, messages, chunk, MSG_DONTWAIT);
       if (n > 0) {
@@ -320,7 +385,8 @@ Napi::Value PacketChannel::WriteBatch(const Napi::CallbackInfo& info) {
       }
       int err = n < 0 ? errno : EAGAIN;
       if (err == EINTR) continue;
-      // The packet at `next` failed: count it as dropped and carry on with the rest.
+      // The packet at `next` failed (sendmmsg reports an error only for its first message):
+      // count it as dropped and carry on with the rest.
       stats_[kStatSendDropped] += 1;
       stats_[kStatLastSendErrno] = err;
       if (IsFatal(err)) fatal = err;
@@ -338,7 +404,9 @@ Napi::Value PacketChannel::Close(const Napi::CallbackInfo& info) {
   slabRef_.Reset();
   offsetsRef_.Reset();
   lengthsRef_.Reset();
+  sourcesRef_.Reset();
   slab_ = nullptr;
+  sources_ = nullptr;
   if (selfReferenced_) {
     Napi::ObjectWrap<PacketChannel>::Unref();
     selfReferenced_ = false;

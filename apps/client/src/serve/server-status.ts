@@ -1,0 +1,143 @@
+/**
+ * What `pptpkit status serve` shows: the server's JSON status (schema
+ * `pptpkit.serve.status/1`, documented in the README) and its text form.
+ *
+ * @module
+ */
+import { formatIpv4 } from '@pptpkit/wire';
+import type { ServerSession } from './server-session.js';
+
+/** Version tag of the JSON status; a change that removes or renames a field bumps it. */
+export const SERVE_STATUS_SCHEMA = 'pptpkit.serve.status/1';
+
+/** One session in the status. */
+export interface SessionStatus {
+  readonly id: number;
+  /** The control connection's source, `address:port`. */
+  readonly peer: string;
+  readonly user?: string;
+  /** The client's tunnel address. */
+  readonly address?: string;
+  /** Our tunnel address. */
+  readonly local: string;
+  /** The tunnel core's state. */
+  readonly state: string;
+  readonly auth?: string;
+  /** `MPPE 128-bit stateless`, `MPPC only`, `none`... */
+  readonly mppe?: string;
+  readonly mtu?: number;
+  readonly uptimeMs?: number;
+  readonly ageMs: number;
+  readonly counters?: {
+    readonly txPackets: number;
+    readonly txBytes: number;
+    readonly rxPackets: number;
+    readonly rxBytes: number;
+  };
+  readonly gre?: Readonly<Record<string, number>>;
+}
+
+/** The server's status. */
+export interface ServeStatus {
+  readonly schema: typeof SERVE_STATUS_SCHEMA;
+  readonly pid: number;
+  readonly listen: string;
+  readonly interface: string;
+  readonly uptimeMs: number;
+  readonly maxSessions: number;
+  readonly sessions: readonly SessionStatus[];
+  /** Connections turned away, by reason. */
+  readonly refused: Readonly<Record<string, number>>;
+  /** Input dropped by the server core, by cause. */
+  readonly dropped: Readonly<Record<string, number>>;
+  /** The shared GRE socket's counters. */
+  readonly greSocket: Readonly<Record<string, number>>;
+}
+
+/** A session's status entry at `now`. */
+export function sessionStatus(s: ServerSession, now: number): SessionStatus {
+  const t = s.tunnel.status(now);
+  const m = t.mppe;
+  const mppe =
+    m === undefined
+      ? undefined
+      : m.keyBits === 0
+        ? 'MPPC only'
+        : `MPPE ${m.keyBits}-bit ${m.stateless ? 'stateless' : 'stateful'}${m.mppc ? ' + MPPC' : ''}`;
+  const d = t.data;
+  return {
+    id: s.id,
+    peer: `${formatIpv4(s.source)}:${s.sourcePort}`,
+    ...(s.user === undefined ? {} : { user: s.user }),
+    ...(s.address === undefined ? {} : { address: formatIpv4(s.address) }),
+    local: formatIpv4(s.local),
+    state: t.state,
+    ...(t.auth === undefined ? {} : { auth: t.auth }),
+    ...(mppe === undefined ? {} : { mppe }),
+    ...(t.mtu === undefined ? {} : { mtu: t.mtu }),
+    ...(t.uptimeMs === undefined ? {} : { uptimeMs: Math.round(t.uptimeMs) }),
+    ageMs: Math.round(now - s.startedAt),
+    ...(d === undefined
+      ? {}
+      : {
+          counters: {
+            txPackets: d.txPackets,
+            txBytes: d.txBytes,
+            rxPackets: d.rxPackets,
+            rxBytes: d.rxBytes,
+          },
+        }),
+    ...(t.gre === undefined ? {} : { gre: t.gre }),
+  };
+}
+
+/** A duration in human units: `45 s`, `12 min`, `3 h 05 min`, `2 d 4 h`. */
+export function humanDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 120) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h ${String(min % 60).padStart(2, '0')} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** A byte count in human units: `512 B`, `1.5 KiB`, `20.3 MiB`, `1.2 GiB`. */
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** The text `pptpkit status serve` prints. */
+export function serveStatusLines(status: ServeStatus): string[] {
+  const lines = [
+    `serve: listening on ${status.listen}, interface ${status.interface}, up ${humanDuration(status.uptimeMs)}, ${status.sessions.length}/${status.maxSessions} sessions`,
+  ];
+  for (const s of status.sessions) {
+    const who = s.user ?? '(not authenticated)';
+    const addr = s.address === undefined ? '' : ` ${s.address}`;
+    const modes = [s.auth, s.mppe].filter((x) => x !== undefined).join(', ');
+    const time = humanDuration(s.uptimeMs ?? s.ageMs);
+    const traffic =
+      s.counters === undefined
+        ? ''
+        : `, sent ${humanBytes(s.counters.txBytes)}, received ${humanBytes(s.counters.rxBytes)}`;
+    lines.push(
+      `  #${s.id} ${who}${addr} from ${s.peer}: ${s.state}${modes === '' ? '' : ` (${modes})`}, ${time}${traffic}`,
+    );
+  }
+  const refused = Object.entries(status.refused).filter(([, n]) => n > 0);
+  if (refused.length > 0)
+    lines.push(`  refused: ${refused.map(([k, n]) => `${n} (${k})`).join(', ')}`);
+  const dropped = Object.entries(status.dropped).filter(([, n]) => n > 0);
+  if (dropped.length > 0)
+    lines.push(`  dropped: ${dropped.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  return lines;
+}
