@@ -101,7 +101,8 @@ const modes: readonly Mode[] = [
     server: ['require-mschap-v2', 'nomppe', 'mppc'],
     auth: 'MS-CHAPv2',
     encryption: 'none (MPPC compression only)',
-    mppe: { keyBits: 0, stateless: true, mppc: true },
+    // MPPC alone keeps its history from packet to packet (RFC 2118): no stateless bit.
+    mppe: { keyBits: 0, stateless: false, mppc: true },
     serverMppe: /MPPC/i,
   },
   {

@@ -131,6 +131,8 @@ export interface ServeSetup {
   readonly papSecrets?: string;
   /** `taskset -c` core. */
   readonly core?: number;
+  /** More command-line flags (`--per-source N`). */
+  readonly flags?: readonly string[];
 }
 
 /**
@@ -180,6 +182,7 @@ export async function startServe(
       join(at, 'scripts'),
       '--log-format',
       'json',
+      ...(setup.flags ?? []),
     ],
     join(at, 'run'),
     setup.core,
@@ -270,16 +273,31 @@ export interface ServeStatus {
   readonly listen: unknown;
   readonly interface: unknown;
   readonly sessions: readonly ServeSession[];
+  readonly [key: string]: unknown;
 }
 
-/** Asks the server in `serve` for `status serve --json`; throws with its output when that fails. */
+/**
+ * Asks the server in `serve` for `status serve --json`; throws with its output when that fails.
+ * The output goes to a file, not a pipe: the CLI calls `process.exit` right after writing, and
+ * node drops what a pipe has not taken yet (a status of 1,000 sessions, ~450 kB, came back cut
+ * at ~430 kB through a pipe).
+ */
 export async function serveStatus(rig: VethRig, serve: LoggedProcess): Promise<ServeStatus> {
-  const r = await pptpkitCommand(rig, 'server', serve.runDir, ['status', 'serve', '--json']);
+  const file = join(serve.runDir, 'status.json');
+  const r = await rig.run(
+    'server',
+    ['sh', '-c', '"$@" > "$0"', file, ...cliCommand, 'status', 'serve', '--json'],
+    30_000,
+    { ...process.env, PPTPKIT_RUN_DIR: serve.runDir },
+  );
   if (r.code !== 0) throw new Error(`pptpkit status serve --json: exit ${r.code}: ${r.stderr}`);
+  const text = readFileSync(file, 'utf8');
   try {
-    return JSON.parse(r.stdout) as ServeStatus;
+    return JSON.parse(text) as ServeStatus;
   } catch {
-    throw new Error(`pptpkit status serve --json printed no JSON: ${r.stdout.slice(0, 400)}`);
+    throw new Error(
+      `pptpkit status serve --json printed no JSON (${text.length} characters): ${text.slice(0, 200)} … ${text.slice(-200)}`,
+    );
   }
 }
 

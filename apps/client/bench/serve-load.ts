@@ -38,6 +38,8 @@ const serverTunnel = '10.90.0.1';
 const remoteIp = Array.from({ length: 16 }, (_, i) => `10.90.${16 + i}.1-254`).join(',');
 /** Goals printed beside the figures. */
 const goalUpSeconds = 10;
+/** Tunnels negotiating at once (the generator's pacing, and the server's `--per-source`). */
+const inFlight = 100;
 const goalKbPerTunnel = 100;
 
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -62,12 +64,19 @@ async function routeCount(rig: VethRig): Promise<number> {
   return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
 }
 
-/** Sessions the server reports, by state. */
-async function sessionStates(rig: VethRig, serve: LoggedProcess): Promise<Record<string, number>> {
+/** Sessions the server reports, by state, and its `refused`/`dropped` counters. */
+async function sessionStates(
+  rig: VethRig,
+  serve: LoggedProcess,
+  notes?: string[],
+  when?: string,
+): Promise<Record<string, number>> {
+  const status = await serveStatus(rig, serve);
   const states: Record<string, number> = {};
-  for (const s of (await serveStatus(rig, serve)).sessions) {
-    states[s.state] = (states[s.state] ?? 0) + 1;
-  }
+  for (const s of status.sessions) states[s.state] = (states[s.state] ?? 0) + 1;
+  notes?.push(
+    `server status ${when}: refused ${JSON.stringify(status['refused'])}, dropped ${JSON.stringify(status['dropped'])}, GRE socket ${JSON.stringify(status['greSocket'])}`,
+  );
   return states;
 }
 
@@ -104,6 +113,9 @@ async function run(rig: VethRig, dir: string, f: Figures, notes: string[]): Prom
     connections: 1100,
     chapSecrets: `${secrets}\n`,
     core: 0,
+    // Every tunnel comes from the generator's one address: let as many negotiate at once as
+    // the generator keeps in flight (the default, 16, turns the rest away).
+    flags: ['--per-source', String(inFlight)],
   });
   try {
     await sleep(1_000);
@@ -112,7 +124,7 @@ async function run(rig: VethRig, dir: string, f: Figures, notes: string[]): Prom
     const config: LoadConfig = {
       server: RIG_SERVER_ADDRESS,
       count: tunnels,
-      inFlight: 100,
+      inFlight,
       userPrefix,
       password,
       upTimeoutMs: 45_000,
@@ -165,7 +177,7 @@ async function run(rig: VethRig, dir: string, f: Figures, notes: string[]): Prom
     await sleep(1_000);
     f.rssUp = rssKb(serve.pid);
     f.routesUp = await routeCount(rig);
-    f.statesUp = await sessionStates(rig, serve);
+    f.statesUp = await sessionStates(rig, serve, notes, 'with all up');
     generator.stdin?.write('echo\n');
     f.echo = await phase('echo', 15_000);
     f.rssEcho = rssKb(serve.pid);
@@ -177,7 +189,7 @@ async function run(rig: VethRig, dir: string, f: Figures, notes: string[]): Prom
       await sleep(250);
       states = await sessionStates(rig, serve);
     }
-    f.statesClosed = states;
+    f.statesClosed = await sessionStates(rig, serve, notes, 'after close');
     if (total(states) === 0) f.sessionsGoneMs = Date.now() - started;
     await sleep(1_000);
     f.rssClosed = rssKb(serve.pid);
@@ -249,7 +261,7 @@ function report(f: Figures, notes: readonly string[], loadBefore: string): void 
     ['server exit on SIGTERM', `${f.serveExit ?? 'n/a'}`, '0'],
   ];
   console.log(
-    `\nserve load bench: ${tunnels} client tunnels (one generator process, one raw GRE socket, ≤ 100 negotiating at once) → one pptpkit serve, MS-CHAPv2 + MPPE-128 stateless, over a veth pair`,
+    `\nserve load bench: ${tunnels} client tunnels (one generator process, one raw GRE socket, ≤ ${inFlight} negotiating at once) → one pptpkit serve (--per-source ${inFlight}), MS-CHAPv2 + MPPE-128 stateless, over a veth pair`,
   );
   console.log(formatTable(['metric', 'pptpkit serve', 'goal'], rows));
   console.log(

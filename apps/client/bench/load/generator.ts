@@ -171,6 +171,8 @@ async function bringUp(): Promise<void> {
     tunnelUpMsP99: percentile(times, 0.99),
     tunnelUpMsMax: times.at(-1),
     callIdMismatches: tunnels.filter((t) => t.callIdMismatch).length,
+    greBeforeCall: tunnels.reduce((n, t) => n + t.greBeforeCall, 0),
+    tunnelsWithGreBeforeCall: tunnels.filter((t) => t.greBeforeCall > 0).length,
     failures: Object.fromEntries(failures),
     greUnknownCallId,
     generatorCpuMs: cpuMs(cpu),

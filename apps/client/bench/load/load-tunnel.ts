@@ -13,6 +13,9 @@ import { defaultPeerSettings } from '../../src/config/index.js';
 import { tunnelOptionsFromSettings } from '../../src/session/tunnel-options.js';
 import { echoReplyId, echoRequest } from './icmp.js';
 
+/** Most GRE packets kept from before the call is up. */
+const MAX_EARLY_GRE = 4;
+
 /** PPTP's control port (RFC 2637 §2). */
 const PPTP_PORT = 1723;
 
@@ -56,7 +59,14 @@ export class LoadTunnel {
   /** ICMP echo requests sent, and replies received through the tunnel. */
   echoSent = 0;
   echoReplies = 0;
+  /**
+   * GRE packets that arrived before the core had the call (the server's first LCP request read
+   * from the shared socket before its Outgoing-Call-Reply from TCP), held and replayed.
+   */
+  greBeforeCall = 0;
   #echo: Uint8Array | undefined;
+  /** GRE packets that came before the call was up, replayed once it is. */
+  #early: Uint8Array[] = [];
 
   /**
    * @param callId - the Call ID to use (unique among the generator's tunnels).
@@ -96,8 +106,10 @@ export class LoadTunnel {
             return true;
           },
           event: (event) => {
-            if (event.type === 'call-up' && event.callId !== this.callId) {
-              this.callIdMismatch = true;
+            if (event.type === 'call-up') {
+              if (event.callId !== this.callId) this.callIdMismatch = true;
+              // Not from inside the core's own call: replay once it has returned.
+              if (this.#early.length > 0) queueMicrotask(() => this.#replayEarly());
             } else if (event.type === 'up') {
               this.phase = 'up';
               this.local = event.local;
@@ -152,7 +164,22 @@ export class LoadTunnel {
 
   /** A GRE packet the server sent to our Call ID. */
   receiveGre(buf: Uint8Array, start: number, end: number, now: number): void {
+    const state = this.core.state;
+    if (state === 'control' || state === 'call') {
+      // The core would drop it (it has no GRE session before the call is up), and the server's
+      // LCP would only come again after its 3 s restart timer: keep a few until `call-up`.
+      this.greBeforeCall++;
+      if (this.#early.length < MAX_EARLY_GRE) this.#early.push(buf.slice(start, end));
+      return;
+    }
     this.core.receiveGre(buf, start, end, now);
+  }
+
+  #replayEarly(): void {
+    const early = this.#early;
+    this.#early = [];
+    for (const packet of early) this.core.receiveGre(packet, 0, packet.length, this.#shell.now());
+    this.#shell.touch(this);
   }
 
   /** Sends one ICMP echo request to the server's tunnel address (identifier = our Call ID). */
