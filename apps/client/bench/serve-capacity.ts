@@ -90,8 +90,10 @@ interface Row {
   readonly serverCpu?: number;
   readonly clientCpu?: number;
   readonly packets?: number;
-  /** MPPC: plain ÷ compressed bytes the client sent. */
-  readonly compression?: number;
+  /** Wall time from before to after the test, s. */
+  readonly wall?: number;
+  /** MPPC: plain ÷ compressed bytes of the bulk direction(s), `↑ / ↓` when both. */
+  readonly compression?: string;
 }
 
 function unavailableReason(): string | undefined {
@@ -221,16 +223,38 @@ const tail = (text: string): string => text.split('\n').slice(-20).join('\n');
 const cpuSeconds = (pid: number): number =>
   cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / ticksPerSecond;
 
-/** The client's data counters (`pptpkit status PEER --json`). */
-async function clientData(
+/** The client's data and GRE counters (`pptpkit status PEER --json`), GRE ones as `gre.*`. */
+async function clientCounters(
   rig: VethRig,
   client: LoggedProcess,
   peer: string,
 ): Promise<Record<string, number>> {
   const r = await pptpkitCommand(rig, 'client', client.runDir, ['status', peer, '--json']);
   if (r.code !== 0) throw new Error(`pptpkit status ${peer}: exit ${r.code}: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { data: Record<string, number> }).data;
+  const s = JSON.parse(r.stdout) as { data: Record<string, number>; gre: Record<string, number> };
+  return {
+    ...s.data,
+    ...Object.fromEntries(Object.entries(s.gre).map(([k, v]) => [`gre.${k}`, v])),
+  };
 }
+
+/** Client counters that show trouble (loss, window, MPPE/MPPC drops) when they move. */
+const troubleCounters = [
+  'txDropped',
+  'rxDropped',
+  'rxBadChecksum',
+  'mppeDropped',
+  'mppeRejected',
+  'resetRequests',
+  'mppcDropped',
+  'gre.windowBlocked',
+  'gre.windowOverruns',
+  'gre.retransmits',
+  'gre.duplicates',
+  'gre.lost',
+  'gre.late',
+  'gre.reordered',
+];
 
 async function measureMode(
   rig: VethRig,
@@ -273,7 +297,8 @@ async function measureMode(
     );
     const rows: Row[] = [];
     for (const direction of directions) {
-      const before = await clientData(rig, client, peer);
+      const before = await clientCounters(rig, client, peer);
+      const t0 = performance.now();
       const s0 = cpuSeconds(serve.pid);
       const c0 = cpuSeconds(client.pid);
       let mbits: DirectionMbits;
@@ -285,10 +310,18 @@ async function measureMode(
       }
       const s1 = cpuSeconds(serve.pid);
       const c1 = cpuSeconds(client.pid);
-      const after = await clientData(rig, client, peer);
+      const wall = (performance.now() - t0) / 1000;
+      const after = await clientCounters(rig, client, peer);
       const delta = (k: string): number => (after[k] ?? 0) - (before[k] ?? 0);
       const packets = delta('txPackets') + delta('rxPackets');
-      const compressed = delta('mppcTxCompressedBytes');
+      const moved = troubleCounters.filter((k) => delta(k) !== 0).map((k) => `${k} +${delta(k)}`);
+      if (moved.length > 0) {
+        notes.push(`${mode.name}, ${directionName[direction]}: client ${moved.join(', ')}`);
+      }
+      const ratio = (plain: string, compressed: string): number | undefined =>
+        delta(compressed) > 0 ? delta(plain) / delta(compressed) : undefined;
+      const up = ratio('mppcTxPlainBytes', 'mppcTxCompressedBytes');
+      const down = ratio('mppcRxPlainBytes', 'mppcRxCompressedBytes');
       rows.push({
         mode: mode.name,
         data: mode.text ? 'text' : 'random',
@@ -300,9 +333,19 @@ async function measureMode(
         packetsPerSecond: packets / seconds,
         serverCpu: s1 - s0,
         clientCpu: c1 - c0,
-        ...(compressed > 0 ? { compression: delta('mppcTxPlainBytes') / compressed } : {}),
+        wall,
+        compression:
+          direction === 'up'
+            ? cell(up, 2)
+            : direction === 'down'
+              ? cell(down, 2)
+              : `${cell(up, 2)} / ${cell(down, 2)}`,
       });
     }
+    const last = await serveStatus(rig, serve);
+    notes.push(
+      `${mode.name}: server status at the end: dropped ${JSON.stringify(last['dropped'])}, GRE socket ${JSON.stringify(last['greSocket'])}`,
+    );
     return rows;
   } catch (error) {
     throw new Error(
@@ -355,7 +398,8 @@ function report(
       'client CPU s',
       'server µs/packet',
       'client µs/packet',
-      'MPPC plain/compressed (client tx)',
+      'server / client CPU % of a core',
+      'MPPC plain/compressed',
     ],
     rows.map((r) => [
       `${r.mode} (${r.data})`,
@@ -368,7 +412,10 @@ function report(
       cell(r.clientCpu, 2),
       perPacket(r.serverCpu, r.packets),
       perPacket(r.clientCpu, r.packets),
-      cell(r.compression, 2),
+      r.wall === undefined || r.serverCpu === undefined || r.clientCpu === undefined
+        ? 'n/a'
+        : `${cell((r.serverCpu / r.wall) * 100, 0)} / ${cell((r.clientCpu / r.wall) * 100, 0)}`,
+      r.compression ?? 'n/a',
     ]),
   );
   console.log(
@@ -389,7 +436,7 @@ function report(
     [
       "'bare veth': the same iperf3 test between the namespaces' veth addresses, no tunnel (the kernel's TCP over veth, with its offloads).",
       "'random': iperf3's default buffer of random bytes (MPPC cannot shrink it). 'text': the repository's .ts/.md files, cycled through a FIFO into iperf3 -F on the sending side; both at once is then two concurrent one-way iperf3 tests.",
-      "packets/s: IP packets through the tunnel both ways (the client's txPackets + rxPackets) ÷ the test length; µs/packet: a process's CPU (utime + stime) ÷ those packets.",
+      "packets/s: IP packets through the tunnel both ways (the client's txPackets + rxPackets) ÷ the test length; µs/packet: a process's CPU (utime + stime) ÷ those packets; CPU %: that CPU ÷ the test's wall time (iperf3's set-up included).",
       'iperf3 itself is not pinned: it shares the two cores with the pptpkit processes.',
       ...notes,
       `Load average before/after: ${loadBefore} / ${load()} (other work on this host changes these figures).`,
