@@ -13,12 +13,17 @@ import { RIG_SERVER_ADDRESS, type RigSide, type VethRig } from './veth-rig.js';
 /** The repository's root. */
 export const repo: string = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The CLI under test, run from source with tsx. */
-export const cliCommand: readonly string[] = [
+/** node running a TypeScript file of the workspace from source (tsx, the source condition). */
+export const sourceNode: readonly string[] = [
   process.execPath,
   '--import',
   'tsx',
   '--conditions=@pptpkit/source',
+];
+
+/** The CLI under test, run from source. */
+export const cliCommand: readonly string[] = [
+  ...sourceNode,
   join(repo, 'apps/client/src/cli/run.ts'),
 ];
 

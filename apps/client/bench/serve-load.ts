@@ -16,11 +16,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  cliCommand,
   type LoggedProcess,
   repo,
   rssKb,
   serveStatus,
+  sourceNode,
   startServe,
 } from '../../../tools/netns/pptpkit-procs.js';
 import { createVethRig, RIG_SERVER_ADDRESS, type VethRig } from '../../../tools/netns/veth-rig.js';
@@ -135,13 +135,7 @@ async function run(rig: VethRig, dir: string, f: Figures, notes: string[]): Prom
     };
     const generator = rig.spawn(
       'client',
-      [
-        'taskset',
-        '-c',
-        '1',
-        ...cliCommand.slice(0, -1),
-        join(repo, 'apps/client/bench/load/generator.ts'),
-      ],
+      ['taskset', '-c', '1', ...sourceNode, join(repo, 'apps/client/bench/load/generator.ts')],
       {
         cwd: repo,
         env: { ...process.env, PPTPKIT_LOAD: JSON.stringify(config) },
