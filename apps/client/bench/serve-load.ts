@@ -52,6 +52,11 @@ const load = (): string =>
 function unavailableReason(): string | undefined {
   if (process.platform !== 'linux') return 'needs Linux';
   if (process.getuid?.() !== 0) return 'not root (creates network namespaces)';
+  try {
+    execFileSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' });
+  } catch {
+    return 'taskset is not installed';
+  }
   if (!Number.isInteger(tunnels) || tunnels < 1 || tunnels > 1000) {
     return `PPTPKIT_LOAD_TUNNELS must be an integer 1..1000 (got ${tunnels})`;
   }
