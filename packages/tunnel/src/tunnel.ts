@@ -48,6 +48,9 @@ export type TunnelState =
   /** Finished: nothing more is sent or received. */
   | 'closed';
 
+/** GRE packets kept when they arrive before the call is up. */
+const EARLY_GRE_LIMIT = 4;
+
 /** Longest wait for the peer's LCP Terminate-Ack during a close, ms. */
 const TERMINATE_WAIT_MS = 4000;
 
@@ -91,6 +94,8 @@ export class Tunnel {
   #lastDataAt = 0;
   /** IP packets from the host before the tunnel was up (or after it closed). */
   #ipDroppedNotUp = 0;
+  /** GRE packets that arrived before the call was up (at most {@link EARLY_GRE_LIMIT}). */
+  #early: Uint8Array[] = [];
   /** The path MTU to the server the shell measured, when it did. */
   #pathMtu: number | undefined;
   /** What the GRE session's timer sends: a lone acknowledgment or a resent data packet. */
@@ -169,6 +174,13 @@ export class Tunnel {
   /** One GRE datagram from the raw socket (IP header removed): `buf[start, end)`. */
   receiveGre(buf: Uint8Array, start: number, end: number, now: number): void {
     const gre = this.#gre;
+    const early = this.#state === 'control' || this.#state === 'call';
+    if (gre === undefined && early && this.#early.length < EARLY_GRE_LIMIT) {
+      // The peer's first LCP packet can overtake its Outgoing-Call-Reply (GRE is not ordered
+      // with TCP): kept, and handed over once the call is up, instead of costing a restart.
+      this.#early.push(buf.slice(start, end));
+      return;
+    }
     if (gre === undefined || this.#state === 'closed') return;
     this.#now = now;
     gre.receive(buf, start, end, now);
@@ -391,6 +403,9 @@ export class Tunnel {
     this.#link = new PppLink(this.#linkOptions());
     this.#state = 'ppp';
     this.#pppActions(this.#link.start(this.#now));
+    const early = this.#early;
+    this.#early = [];
+    for (const packet of early) this.receiveGre(packet, 0, packet.length, this.#now);
   }
 
   #linkOptions(): PppLinkOptions {
