@@ -24,4 +24,13 @@ export interface MppeDecryptorOptions extends MppeCipherOptions {
    * packets are missing from its history too). Default false; ignored when stateless.
    */
   readonly recoverGaps?: boolean;
+  /**
+   * Stateless mode: how many keys of the first cycle to compute at creation, from count 0
+   * (1..4096, default 4096: every jump a first packet may make decrypts at once). Fewer make a
+   * decryptor cheap to create (each key is a SHA-1 and an RC4 run: 4,096 cost about 6 ms),
+   * which a server starting many sessions at once wants; the rest follow as packets arrive,
+   * within each packet's key-change budget, as after `trim`. A packet that jumps past the keys
+   * computed so far is dropped as `KEY_NOT_READY` until they catch up.
+   */
+  readonly initialKeys?: number;
 }

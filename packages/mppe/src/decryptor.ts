@@ -132,7 +132,10 @@ export class MppeDecryptor {
     this.#undoSession = new Uint8Array(this.#keys.length);
     if (options.stateless) {
       // Every stateless packet keys the RC4 tables itself, from the chain.
-      this.#chain = new KeyChain(this.#keys);
+      const initial = options.initialKeys ?? COHERENCY_COUNT_SPACE;
+      if (!Number.isInteger(initial) || initial < 1 || initial > COHERENCY_COUNT_SPACE)
+        throw new RangeError(`initialKeys must be an integer in 1..4096, got ${initial}`);
+      this.#chain = new KeyChain(this.#keys, initial);
     } else {
       this.#chain = undefined;
       this.#rc4.setKey(this.#keys.session, 0, this.#keys.length);

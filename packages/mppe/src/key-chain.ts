@@ -27,13 +27,13 @@ export class KeyChain {
 
   /**
    * Computes the keys of the first cycle (counts 0 to 4095, the key changes a first packet may
-   * ask for) from `keys`, whose session key must be the initial one; `keys` then belongs to
-   * the chain.
+   * ask for; the first `initial` of them when fewer are wanted) from `keys`, whose session key
+   * must be the initial one; `keys` then belongs to the chain.
    */
-  constructor(keys: KeySchedule) {
+  constructor(keys: KeySchedule, initial: number = COHERENCY_COUNT_SPACE) {
     this.#keys = keys;
     this.#ring = new Uint8Array(COHERENCY_COUNT_SPACE * keys.length);
-    this.extend(COHERENCY_COUNT_SPACE, COHERENCY_COUNT_SPACE);
+    this.extend(initial, initial);
   }
 
   /**

@@ -206,3 +206,38 @@ describe('stateless: bounded key changes per packet', () => {
     );
   });
 });
+
+describe('stateless: initialKeys (a cheap decryptor for a server starting many sessions)', () => {
+  it('computes only the keys asked for at creation', () => {
+    new MppeDecryptor({ ...options(true), initialKeys: 64 });
+    expect(keyChanges()).toBe(64);
+    expect(() => new MppeDecryptor({ ...options(true), initialKeys: 0 })).toThrow(RangeError);
+    expect(() => new MppeDecryptor({ ...options(true), initialKeys: 4097 })).toThrow(RangeError);
+  });
+
+  it('decrypts genuine packets in order, each costing at most the budget while the rest follow', () => {
+    const packets = sendAll(5000);
+    const dec = new MppeDecryptor({ ...options(true), initialKeys: 64 });
+    keyChanges();
+    for (const [n, packet] of packets.entries()) {
+      expect(decryptOne(dec, packet)).toEqual(payload(n));
+      expect(keyChanges()).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it('a first jump past the keys computed is KEY_NOT_READY until they catch up, then decrypts', () => {
+    const packets = sendAll(1200);
+    const dec = new MppeDecryptor({ ...options(true), initialKeys: 64 });
+    // Each try computes up to 64 more keys: count 1000 is reached within 16 tries.
+    let tries = 1;
+    let out = decryptOne(dec, packets[1000]!);
+    while (out === MPPE_STATUS.KEY_NOT_READY && tries < 20) {
+      tries++;
+      out = decryptOne(dec, packets[1000]!);
+    }
+    expect(tries).toBeGreaterThan(1);
+    expect(tries).toBeLessThanOrEqual(16);
+    expect(out).toEqual(payload(1000));
+    expect(decryptOne(dec, packets[1001]!)).toEqual(payload(1001));
+  });
+});
