@@ -48,8 +48,8 @@ export type TunnelState =
   /** Finished: nothing more is sent or received. */
   | 'closed';
 
-/** Stateless MPPE keys a server-role decryptor computes at creation (`initialKeys`). */
-const SERVER_INITIAL_KEYS = 64;
+/** Stateless MPPE keys a decryptor computes at creation (`@pptpkit/mppe`'s `initialKeys`). */
+const INITIAL_MPPE_KEYS = 64;
 
 /** GRE packets kept when they arrive before the call is up. */
 const EARLY_GRE_LIMIT = 4;
@@ -571,9 +571,9 @@ export class Tunnel {
           keyBits,
           stateless,
           recoverGaps: link.mppcOffered !== true,
-          // A server brings many sessions up at once: each computes the keys its peer uses as
-          // it goes, not a whole cycle (4,096 keys, about 6 ms) up front.
-          ...(this.#role === 'server' ? { initialKeys: SERVER_INITIAL_KEYS } : {}),
+          // Each tunnel computes the keys its peer uses as it goes, not a whole cycle (4,096
+          // keys, about 6 ms) up front: a server (or a load generator) brings many up at once.
+          initialKeys: INITIAL_MPPE_KEYS,
         }),
       };
     } else if (link.requireMppe) {

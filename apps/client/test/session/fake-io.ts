@@ -62,8 +62,10 @@ export class FakeIo implements SessionIo {
   constructor(options: FakeIoOptions = {}) {
     this.#options = options;
     const random = new SeededRandom(options.seed ?? 99);
-    this.server = new Tunnel(
-      fakePptpd(
+    this.server = new Tunnel({
+      // Sends go out at once, past the client's window (injected frames replace their payload).
+      greSendWindow: 'ignore',
+      ...fakePptpd(
         {
           control: (bytes) => {
             const copy = bytes.slice();
@@ -89,7 +91,7 @@ export class FakeIo implements SessionIo {
         (n) => random.bytes(n),
         options,
       ),
-    );
+    });
   }
 
   now(): number {
