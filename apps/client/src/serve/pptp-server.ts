@@ -235,6 +235,15 @@ export class PptpServer {
       this.#core.controlData(accepted, chunk, performance.now());
       this.#arm();
     });
+    // Sized to the path before LCP asks for an MRU (the call takes a round trip or two).
+    this.#o.host.pathMtu(source).then(
+      (mtu) => {
+        if (mtu >= 68 && mtu <= 65535) this.#core.setPathMtu(accepted, mtu, performance.now());
+        this.#arm();
+      },
+      (error: unknown) =>
+        this.#o.log.debug('no path MTU to the client', { session: accepted.id, error }),
+    );
     socket.on('error', () => {});
     socket.on('close', () => {
       this.#core.controlClosed(accepted, performance.now());

@@ -267,6 +267,18 @@ export class ServerCore {
     this.#touch(session);
   }
 
+  /**
+   * The path MTU to a session's client, as the shell measured it: the tunnel sizes its MRU and
+   * MTU so that no GRE packet to that client needs fragmenting (`Tunnel.setPathMtu`).
+   */
+  setPathMtu(session: ServerSession, pathMtu: number, now: number): void {
+    const s = session as Session;
+    if (s.finished) return;
+    this.#now = now;
+    s.tunnel.setPathMtu(pathMtu, now);
+    this.#touch(s);
+  }
+
   /** Ends one session in order. */
   close(session: ServerSession, reason: string, now: number): void {
     const s = session as Session;

@@ -123,6 +123,17 @@ export class ServerHost {
     return failures;
   }
 
+  /**
+   * The path MTU to `peer` (a client's public address): the MTU of the device the route to it
+   * leaves by, or the kernel's learned path MTU when lower.
+   */
+  async pathMtu(peer: number): Promise<number> {
+    const path = await this.#rtnl.routeTo(formatIpv4(peer));
+    const device = (await this.#rtnl.link(path.device)).mtu;
+    const learned = path.mtu;
+    return learned !== undefined && learned > 0 && learned < device ? learned : device;
+  }
+
   /** Client routes in place. */
   get routes(): number {
     return this.#routes.size;

@@ -11,7 +11,13 @@ import {
   type TestClientOptions,
   testClient,
 } from '@pptpkit/testkit';
-import { serverAuthMethods, Tunnel, type TunnelEvent, type TunnelOptions } from '@pptpkit/tunnel';
+import {
+  serverAuthMethods,
+  Tunnel,
+  type TunnelEvent,
+  type TunnelOptions,
+  type TunnelUp,
+} from '@pptpkit/tunnel';
 import { parseIpv4 } from '@pptpkit/wire';
 import { AddressPool } from '../../src/serve/address-pool.js';
 import { DEFAULT_ADMISSION } from '../../src/serve/admission.js';
@@ -54,6 +60,8 @@ export class CoreHarness {
   readonly clients: Client[] = [];
   readonly closed: ServerSession[] = [];
   readonly upSessions: ServerSession[] = [];
+  /** The server's `up` events, in order. */
+  readonly upEvents: TunnelUp[] = [];
   readonly toHost: Uint8Array[] = [];
   readonly #random = new SeededRandom(11);
   #jobs: Job[] = [];
@@ -113,7 +121,10 @@ export class CoreHarness {
           this.toHost.push(buf.slice(start, end));
           return true;
         },
-        up: (session) => this.upSessions.push(session),
+        up: (session, event) => {
+          this.upSessions.push(session);
+          this.upEvents.push(event);
+        },
         closed: (session) => this.closed.push(session),
         event: () => {},
       },

@@ -51,6 +51,15 @@ describe('ServerCore: many sessions', () => {
     expect(h.core.counters.ipNoSession).toBe(1);
   });
 
+  it('sizes a session to the path MTU to its client: no GRE packet needs fragmenting', () => {
+    const h = new CoreHarness();
+    const c = h.connect('10.0.0.5');
+    h.core.setPathMtu(c.session!, 1400, h.clock.now);
+    expect(h.runUntil(up(h, 1))).toBe(true);
+    // 1400 − 44: IPv4 20, GRE 16, PPP 4, MPPE 2, inner protocol 2 (the tunnel's path sizing).
+    expect(h.upEvents[0]).toMatchObject({ mtu: 1356 });
+  });
+
   it('drops GRE for an unknown Call ID, from the wrong address, or malformed, by cause', () => {
     const h = new CoreHarness();
     const c = h.connect('10.0.0.5');
