@@ -392,6 +392,17 @@ export class GreSession {
     return at;
   }
 
+  /**
+   * Whether {@link GreSession.writeData} would take a data packet now (send or hold it): false
+   * only when policy `enforce` finds the window full or policy `queue` its queue full. Ask
+   * before encrypting, so that a refused packet leaves no gap in a stateful cipher.
+   */
+  get acceptsData(): boolean {
+    const queue = this.#queue;
+    if (queue !== undefined && !this.#windowIgnored) return queue.size < SEND_QUEUE_LIMIT;
+    return !this.#enforceWindow || this.windowOpen;
+  }
+
   /** Packets the `queue` policy holds now. */
   get queued(): number {
     return this.#queue?.size ?? 0;

@@ -88,8 +88,12 @@ describe('sendWindowPolicy queue', () => {
     const s = session(1);
     send(s, 0, 0);
     for (let i = 0; i < SEND_QUEUE_LIMIT; i++) expect(send(s, i, 0)).toBe(GRE_QUEUED);
+    expect(s.acceptsData).toBe(false);
     expect(send(s, 99, 0)).toBe(-1);
     expect(s.counters.windowBlocked).toBe(1);
+    ack(s, 0, 1);
+    drain(s, 1);
+    expect(s.acceptsData).toBe(true);
   });
 
   it('when the window stays closed past the stall limit, sends one packet as a probe', () => {

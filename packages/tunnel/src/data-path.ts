@@ -339,6 +339,12 @@ export class DataPath {
       c.txDropped++;
       return;
     }
+    // The GRE session would refuse it (its queue for the peer's window is full): drop it here,
+    // before MPPE and MPPC take it into their state, so the peer sees no gap in either.
+    if (!this.#o.gre.acceptsData) {
+      c.txDropped++;
+      return;
+    }
     // A SYN from a host behind us (we route for it) may offer an MSS that does not fit.
     clampTcpMss(buf, start, end, this.#mss);
     this.#activeAt = now;
