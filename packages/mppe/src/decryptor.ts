@@ -471,13 +471,13 @@ export class MppeDecryptor {
     // 64 or more); keep what each slot held.
     const slots = Math.min(steps, MPPE_REORDER_WINDOW);
     this.#undoSlots = slots;
-    const keys = chain.ring;
     let c = (count - slots) & 0xfff;
     for (let i = 0; i < slots; i++) {
       c = (c + 1) & 0xfff;
       const slot = c & (MPPE_REORDER_WINDOW - 1);
       const base = slot * len;
-      const from = c * len;
+      const keys = chain.page(c);
+      const from = (c & 0xff) * len;
       for (let k = 0; k < len; k++) {
         this.#undoRing[base + k] = this.#ring[base + k]!;
         this.#ring[base + k] = keys[from + k]!;
@@ -491,7 +491,7 @@ export class MppeDecryptor {
     this.#count = count;
     this.#started = true;
     this.#seen[count & (MPPE_REORDER_WINDOW - 1)] = 1;
-    this.#rc4.setKey(keys, count * len, len);
+    this.#rc4.setKey(chain.page(count), (count & 0xff) * len, len);
     return 0;
   }
 

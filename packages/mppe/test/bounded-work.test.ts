@@ -208,9 +208,13 @@ describe('stateless: bounded key changes per packet', () => {
 });
 
 describe('stateless: initialKeys (a cheap decryptor for a server starting many sessions)', () => {
-  it('computes only the keys asked for at creation', () => {
-    new MppeDecryptor({ ...options(true), initialKeys: 64 });
+  it('computes only the keys asked for at creation, and holds only the pages they fill', () => {
+    const dec = new MppeDecryptor({ ...options(true), initialKeys: 64 });
     expect(keyChanges()).toBe(64);
+    // One page of 256 keys of 16 bytes, not the whole 64 KiB ring.
+    expect(dec.heldBytes).toBe(256 * 16);
+    const full = new MppeDecryptor(options(true));
+    expect(full.heldBytes).toBe(4096 * 16);
     expect(() => new MppeDecryptor({ ...options(true), initialKeys: 0 })).toThrow(RangeError);
     expect(() => new MppeDecryptor({ ...options(true), initialKeys: 4097 })).toThrow(RangeError);
   });
