@@ -355,7 +355,7 @@ export class GreSession {
     this.#now = now;
     const c = this.#c;
     const queue = this.#queue;
-    if (queue !== undefined && !this.#windowIgnored && (queue.size > 0 || !this.windowOpen)) {
+    if (queue !== undefined && !this.#windowIgnored && (queue.size > 0 || !this.#queueRoom())) {
       // RFC 2637 §4.2.1: the transmitter waits while the window is full (policy `queue`).
       if (!queue.push(buf, payloadStart, payloadLength, now)) {
         c.windowBlocked++;
@@ -421,7 +421,7 @@ export class GreSession {
     if (queue === undefined || queue.size === 0) return 0;
     this.#now = now;
     const c = this.#c;
-    if (!this.#windowIgnored && !this.windowOpen) {
+    if (!this.#windowIgnored && !this.#queueRoom()) {
       if (now < this.#stallDeadline(queue)) return 0;
       // Like a retransmission timeout: one packet goes past the closed window, as a probe.
       c.windowStalls++;
@@ -452,6 +452,24 @@ export class GreSession {
     return header + length;
   }
 
+  /**
+   * Whether policy `queue` may send now: the window has room, or the packet the peer's
+   * acknowledgments stop at was lost and resent (loss recovery, as TCP's window inflation in
+   * fast recovery): an in-order peer holds what follows the hole anyway, and keeping the pipe
+   * full meanwhile is what `ignore` did. The extra in flight is bounded by the queue's size.
+   */
+  #queueRoom(): boolean {
+    if (this.windowOpen) return true;
+    const ring = this.#ring;
+    if (ring === undefined || this.#peerWindow === undefined) return false;
+    const sentAt = ring.sentAt(seqAdd(this.#ackedThrough, 1));
+    return (
+      sentAt !== undefined &&
+      this.#lastResendAt >= sentAt &&
+      this.outstanding < this.#peerWindow + SEND_QUEUE_LIMIT
+    );
+  }
+
   /** How long the `queue` policy waits for the window to open before sending anyway, ms. */
   #stallMs(): number {
     return Math.min(MAX_STALL_MS, Math.max(MIN_STALL_MS, 4 * this.#srtt));
@@ -466,7 +484,7 @@ export class GreSession {
   #queueDeadline(): number {
     const queue = this.#queue;
     if (queue === undefined || queue.size === 0) return Number.POSITIVE_INFINITY;
-    if (this.#windowIgnored || this.windowOpen) return this.#now;
+    if (this.#windowIgnored || this.#queueRoom()) return this.#now;
     return this.#stallDeadline(queue);
   }
 

@@ -148,6 +148,29 @@ describe('sendWindowPolicy queue', () => {
     expect(send(s, 5, now)).toBe(GRE_QUEUED);
   });
 
+  it('after the packet the acks stop at is resent, held packets go past the window', () => {
+    const s = new GreSession({
+      localCallId: LOCAL,
+      peerCallId: PEER,
+      deliver: () => {},
+      peerReceiveWindow: 3,
+      sendWindowPolicy: 'queue',
+      retransmit: true,
+    });
+    for (let i = 0; i < 3; i++) send(s, i, 0);
+    for (let i = 3; i < 8; i++) expect(send(s, i, 0)).toBe(GRE_QUEUED);
+    // The first packet was lost: the peer (in order) acknowledges nothing. Its resend is due
+    // one retransmission timeout (2 × the assumed 50 ms round trip) later.
+    const out = new Uint8Array(GRE_MAX_HEADER_LENGTH + 2048);
+    expect(drain(s, 99)).toEqual([]);
+    const n = s.timeout(100, out);
+    expect(decodeGre(out.subarray(0, n))).toMatchObject({ sequence: 0 });
+    expect(s.counters.retransmits).toBe(1);
+    // Loss recovery: the held packets go now, without waiting for the window or a stall.
+    expect(drain(s, 100).map(([seq]) => seq)).toEqual([3, 4, 5, 6, 7]);
+    expect(s.counters.windowStalls).toBe(0);
+  });
+
   it('timeout() sends a held packet once the window has room', () => {
     const s = session(1);
     send(s, 0, 0);

@@ -263,6 +263,8 @@ export class Tunnel {
       const n = gre.timeout(now, this.#greOut);
       if (n > 0) this.#sink.gre(this.#greOut, 0, n);
     }
+    // A resend may have started loss recovery, which lets held packets go.
+    if (gre !== undefined && gre.queued > 0) this.#sendQueued(gre, now);
     const link = this.#link;
     if (link !== undefined && !this.#pppDown && now >= link.nextDeadline()) {
       this.#pppActions(link.timeout(now));

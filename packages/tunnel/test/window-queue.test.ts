@@ -40,6 +40,7 @@ describe('data path with a full GRE send queue', () => {
         decryptor: new MppeDecryptor({ startKey: k.receive, keyBits: 128, stateless: false }),
       },
       mppc: { compress: false, decompress: false },
+      onResetNeeded: () => {},
     });
     const total = SEND_QUEUE_LIMIT + 10;
     for (let i = 0; i < total; i++) {
