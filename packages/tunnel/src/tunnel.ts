@@ -26,8 +26,17 @@ import type { TunnelDown, TunnelEvent, TunnelLayer, TunnelUp } from './events.js
 import type { TunnelOptions, TunnelSink } from './options.js';
 import { tunnelSizesForPath } from './path-mtu.js';
 
-/** Room for a resent or queued GRE data packet: the header and the largest frame kept (2 KiB). */
-const GRE_RESEND_ROOM = GRE_MAX_HEADER_LENGTH + 2048;
+/**
+ * Room for a GRE packet the tunnel builds itself: a control frame (up to 4 KiB), or a resent or
+ * held data packet (the header and the largest frame kept, 2 KiB).
+ */
+const OUT_ROOM = GRE_MAX_HEADER_LENGTH + 4096;
+
+/**
+ * That buffer, shared by every tunnel of the process (a server holds thousands): a packet built
+ * in it is handed to `sink.gre` and done with before the next (the sink copies what it keeps).
+ */
+const SHARED_OUT = { buf: new Uint8Array(OUT_ROOM), lent: false };
 
 import type { TunnelStatus } from './status.js';
 
@@ -110,8 +119,8 @@ export class Tunnel {
   /** The path MTU to the server the shell measured, when it did. */
   #pathMtu: number | undefined;
   /** What the GRE session's timer sends: a lone acknowledgment or a resent data packet. */
-  readonly #greOut = new Uint8Array(GRE_RESEND_ROOM);
-  readonly #ctlTx = new Uint8Array(GRE_MAX_HEADER_LENGTH + 4096);
+  /** This tunnel's own output buffer, made only when the shared one is lent out (re-entry). */
+  #ownOut: Uint8Array | undefined;
 
   /** @param options - role, randomness, sink and settings. */
   constructor(options: TunnelOptions) {
@@ -202,11 +211,34 @@ export class Tunnel {
   }
 
   #sendQueued(gre: GreSession, now: number): void {
-    for (let i = 0; i < SEND_QUEUE_LIMIT; i++) {
-      const n = gre.sendQueued(this.#greOut, now);
-      if (n === 0) return;
-      this.#sink.gre(this.#greOut, 0, n);
+    const out = this.#takeOut();
+    try {
+      for (let i = 0; i < SEND_QUEUE_LIMIT; i++) {
+        const n = gre.sendQueued(out, now);
+        if (n === 0) return;
+        this.#sink.gre(out, 0, n);
+      }
+    } finally {
+      this.#giveOut(out);
     }
+  }
+
+  /**
+   * The buffer for a GRE packet the tunnel builds itself (a control frame, a resend, a held
+   * packet): the one every tunnel shares, or this tunnel's own when a sink fed another tunnel
+   * synchronously while the shared one was lent. Give it back with {@link Tunnel.#giveOut}.
+   */
+  #takeOut(): Uint8Array {
+    if (!SHARED_OUT.lent) {
+      SHARED_OUT.lent = true;
+      return SHARED_OUT.buf;
+    }
+    this.#ownOut ??= new Uint8Array(OUT_ROOM);
+    return this.#ownOut;
+  }
+
+  #giveOut(out: Uint8Array): void {
+    if (out === SHARED_OUT.buf) SHARED_OUT.lent = false;
   }
 
   /**
@@ -259,9 +291,16 @@ export class Tunnel {
     if (gre !== undefined && gre.queued > 0) this.#sendQueued(gre, now);
     // At most a held packet, a resend and an acknowledgment are due at once; each call moves the
     // deadline on.
-    for (let i = 0; i < 3 && gre !== undefined && now >= gre.nextDeadline(); i++) {
-      const n = gre.timeout(now, this.#greOut);
-      if (n > 0) this.#sink.gre(this.#greOut, 0, n);
+    if (gre !== undefined && now >= gre.nextDeadline()) {
+      const out = this.#takeOut();
+      try {
+        for (let i = 0; i < 3 && now >= gre.nextDeadline(); i++) {
+          const n = gre.timeout(now, out);
+          if (n > 0) this.#sink.gre(out, 0, n);
+        }
+      } finally {
+        this.#giveOut(out);
+      }
     }
     // A resend may have started loss recovery, which lets held packets go.
     if (gre !== undefined && gre.queued > 0) this.#sendQueued(gre, now);
@@ -507,11 +546,16 @@ export class Tunnel {
 
   #sendFrame(frame: Uint8Array): void {
     const gre = this.#gre;
-    if (gre === undefined || frame.length > this.#ctlTx.length - GRE_MAX_HEADER_LENGTH) return;
+    if (gre === undefined || frame.length > OUT_ROOM - GRE_MAX_HEADER_LENGTH) return;
     this.#sink.frame?.('sent', frame);
-    this.#ctlTx.set(frame, GRE_MAX_HEADER_LENGTH);
-    const at = gre.writeData(this.#ctlTx, GRE_MAX_HEADER_LENGTH, frame.length, this.#now);
-    if (at >= 0) this.#sink.gre(this.#ctlTx, at, GRE_MAX_HEADER_LENGTH + frame.length);
+    const out = this.#takeOut();
+    try {
+      out.set(frame, GRE_MAX_HEADER_LENGTH);
+      const at = gre.writeData(out, GRE_MAX_HEADER_LENGTH, frame.length, this.#now);
+      if (at >= 0) this.#sink.gre(out, at, GRE_MAX_HEADER_LENGTH + frame.length);
+    } finally {
+      this.#giveOut(out);
+    }
   }
 
   #pppActions(actions: readonly PppAction[]): void {
