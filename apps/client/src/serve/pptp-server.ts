@@ -67,6 +67,7 @@ export class PptpServer {
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #stopping = false;
+  #exitCode: ExitCode = EXIT.ok;
   #listen = '';
   #done!: (code: ExitCode) => void;
   /** Settles once the server has stopped. */
@@ -165,11 +166,12 @@ export class PptpServer {
 
   /**
    * Stops: no new connections, every session closed in order (at most 10 s), the host
-   * restored. Idempotent.
+   * restored; {@link PptpServer.stopped} then settles with `code`. Idempotent.
    */
-  stop(reason: string): void {
+  stop(reason: string, code: ExitCode = EXIT.ok): void {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#exitCode = code;
     this.#o.log.info('stopping', { reason, sessions: [...this.#core.sessions].length });
     this.#listener?.close();
     this.#core.closeAll(reason, performance.now());
@@ -196,12 +198,12 @@ export class PptpServer {
     this.#o.gre.close();
     this.#o.host.close();
     this.#o.log.info('stopped');
-    this.#done(EXIT.ok);
+    this.#done(this.#exitCode);
   }
 
   #fatal(what: string, error: Error): void {
     this.#o.log.error(what, { error });
-    this.stop(what);
+    this.stop(what, EXIT.fatal);
   }
 
   #accept(socket: Socket): void {
