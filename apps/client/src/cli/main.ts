@@ -1,4 +1,3 @@
-import { requestControl } from '../control/control-client.js';
 import { formatStatus } from '../control/status-format.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { showLog } from './commands/log.js';
@@ -34,8 +33,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       const { serve } = await import('./commands/serve.js');
       return serve(command);
     }
-    case 'down':
-      return requestControl(command.peer, 'down', process.stdout, 30_000, command.target);
+    case 'down': {
+      const { down } = await import('./commands/down.js');
+      return down(command, process.stdout, process.stderr);
+    }
     case 'status':
       return formatStatus(command.peer, command.json, process.stdout);
     case 'log':

@@ -1,3 +1,5 @@
+import { didYouMean } from './did-you-mean.js';
+
 /** A parsed `pptpkit` command line. */
 export type Command =
   | {
@@ -12,9 +14,12 @@ export type Command =
     }
   | {
       readonly command: 'down';
-      readonly peer: string;
+      /** The tunnel; absent: the one running, when exactly one is (or every one, with `all`). */
+      readonly peer?: string;
       /** `down serve SESSION` or `down serve --all`: one session, or every session. */
       readonly target?: string;
+      /** `down -a`: every running tunnel (not the server), like `poff -a`. */
+      readonly all?: boolean;
     }
   | {
       readonly command: 'serve';
@@ -46,7 +51,8 @@ export const USAGE: string = `usage: pptpkit COMMAND [ARGS]
 
 commands:
   up PEER       read /etc/ppp/options and /etc/ppp/peers/PEER, connect, stay until the tunnel ends
-  down PEER     orderly teardown of a running tunnel (like poff)
+  down [PEER]   orderly teardown of a running tunnel (like poff); without PEER the one running;
+                -a: every running tunnel
   serve         a PPTP server from pptpd's own files (/etc/pptpd.conf), in the foreground
   down serve [SESSION|--all]  stop the server, or end one session (id, user or address) or all
   status [PEER] state, addresses, negotiated auth/MPPE, uptime and counters
@@ -80,9 +86,16 @@ exit status (as pppd): 0 ok, 1 fatal or no such tunnel, 2 bad command line or co
 11 server failed to authenticate, 12 idle, 13 connect time limit, 15 server dead, 16 hangup,
 19 authentication failed`;
 
+/** The commands, for `--help` anywhere and "did you mean". */
+const COMMANDS = ['up', 'down', 'status', 'log', 'serve', 'help', 'version'];
+
 /** Parses `argv` (without the node and script paths). */
 export function parseArgs(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
+  // `pptpkit up --help`, `pptpkit down -h`...: the usage, whatever else the line holds.
+  if (command !== undefined && COMMANDS.includes(command)) {
+    if (rest.some((a) => a === '--help' || a === '-h')) return { command: 'help' };
+  }
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   const valued = new Set([
@@ -104,6 +117,10 @@ export function parseArgs(argv: readonly string[]): Command {
       positional.push(arg);
       continue;
     }
+    if (arg === '-a' && command === 'down') {
+      flags.set('--all', true);
+      continue;
+    }
     if (!arg.startsWith('--')) throw new UsageError(`${command}: unknown option ${arg}`);
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg : arg.slice(0, eq);
@@ -116,7 +133,8 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   const allow = (...names: string[]): void => {
     for (const f of flags.keys()) {
-      if (!names.includes(f)) throw new UsageError(`${command}: unknown option ${f}`);
+      if (!names.includes(f))
+        throw new UsageError(`${command}: unknown option ${f}${didYouMean(f, names)}`);
     }
   };
   const onePeer = (required: boolean): string | undefined => {
@@ -157,8 +175,12 @@ export function parseArgs(argv: readonly string[]): Command {
         const target = flags.has('--all') ? '--all' : positional[1];
         return { command, peer: 'serve', ...(target === undefined ? {} : { target }) };
       }
-      if (flags.has('--all')) throw new UsageError('down: --all is for `down serve --all`');
-      return { command, peer: onePeer(true)! };
+      const peer = onePeer(false);
+      if (flags.has('--all')) {
+        if (peer !== undefined) throw new UsageError('down: a peer or -a, not both');
+        return { command, all: true };
+      }
+      return { command, ...(peer === undefined ? {} : { peer }) };
     }
     case 'serve': {
       allow(
@@ -226,7 +248,9 @@ export function parseArgs(argv: readonly string[]): Command {
       return { command: 'version' };
     default:
       throw new UsageError(
-        command.startsWith('-') ? `unknown option ${command}` : `unknown command '${command}'`,
+        command.startsWith('-')
+          ? `unknown option ${command}`
+          : `unknown command '${command}'${didYouMean(command, COMMANDS)}`,
       );
   }
 }

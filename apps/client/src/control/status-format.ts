@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { SERVE_STATUS_SCHEMA, type ServeStatus, serveStatusLines } from '../serve/server-status.js';
 import { askControl } from './control-client.js';
+import { humanBytes, humanDuration } from './human-units.js';
 import { runDir, runPaths } from './paths.js';
 
 /** Whether a status is `pptpkit serve`'s (its schema tag), not a tunnel's. */
@@ -38,11 +39,11 @@ export function statusLines(status: Record<string, unknown>): string[] {
     );
   }
   const uptime = status['uptimeMs'];
-  if (typeof uptime === 'number') add('uptime', `${(uptime / 1000).toFixed(0)} s`);
+  if (typeof uptime === 'number') add('uptime', humanDuration(uptime));
   const data = status['data'] as Record<string, number> | undefined;
   if (data !== undefined) {
-    add('sent', `${data['txPackets']} packets, ${data['txBytes']} bytes`);
-    add('received', `${data['rxPackets']} packets, ${data['rxBytes']} bytes`);
+    add('sent', `${data['txPackets']} packets, ${humanBytes(data['txBytes'] ?? 0)}`);
+    add('received', `${data['rxPackets']} packets, ${humanBytes(data['rxBytes'] ?? 0)}`);
     const compression = compressionLine(data);
     if (compression !== undefined) add('compression', compression);
   }

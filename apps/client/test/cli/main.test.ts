@@ -34,7 +34,11 @@ describe('pptpkit command line', () => {
       expect(code).toBe(EXIT.ok);
       for (const word of [
         'up PEER',
-        'down PEER',
+        'down [PEER]',
+        'serve',
+        'down serve [SESSION|--all]',
+        '--config FILE',
+        '--per-source N',
         'status [PEER]',
         'log [PEER]',
         'version',

@@ -124,8 +124,8 @@ describe('statusLines', () => {
       '  auth: MS-CHAPv2',
       '  encryption: MPPE 128-bit stateless',
       '  uptime: 4 s',
-      '  sent: 3 packets, 252 bytes',
-      '  received: 3 packets, 252 bytes',
+      '  sent: 3 packets, 252 B',
+      '  received: 3 packets, 252 B',
       '  gre: reordered 0, lost 1, duplicates 0, resent 2',
       '  reorder: in sequence, a gap waited for 4.7 ms or 3 packets',
     ]);
