@@ -3,10 +3,10 @@
  * typo, `down` without a peer when one tunnel runs (and `down -a` for all), status in human
  * units.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { down, runningTunnels } from '../../src/cli/commands/down.js';
 import { closest } from '../../src/cli/did-you-mean.js';
 import { parseArgs, UsageError } from '../../src/cli/parse-args.js';
@@ -96,5 +96,38 @@ describe('human units', () => {
     expect(humanBytes(252)).toBe('252 B');
     expect(humanBytes(1536)).toBe('1.5 KiB');
     expect(humanBytes(20 * 1024 * 1024 + 300_000)).toBe('20.3 MiB');
+  });
+});
+
+describe('up of a peer that does not exist', () => {
+  it('exits 2 naming the peer file and the error code, and leaves no log behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pptpkit-nopeer-'));
+    const saved = process.env['PPTPKIT_RUN_DIR'];
+    process.env['PPTPKIT_RUN_DIR'] = join(dir, 'run');
+    let err = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      err += String(chunk);
+      return true;
+    });
+    try {
+      const { main } = await import('../../src/cli/main.js');
+      const code = await main([
+        'up',
+        'nosuchpeer',
+        '--peers-dir',
+        dir,
+        '--secrets',
+        join(dir, 'x'),
+      ]);
+      expect(code).toBe(EXIT.config);
+      expect(err).toContain(join(dir, 'nosuchpeer'));
+      expect(err).toContain('CONFIG_');
+      expect(existsSync(join(dir, 'run', 'nosuchpeer.log'))).toBe(false);
+    } finally {
+      spy.mockRestore();
+      if (saved === undefined) delete process.env['PPTPKIT_RUN_DIR'];
+      else process.env['PPTPKIT_RUN_DIR'] = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { openRtnetlink, type Rtnetlink } from '@pptpkit/linux-net';
 import { parseIpv4 } from '@pptpkit/wire';
 import { askControl } from '../../control/control-client.js';
@@ -74,7 +74,11 @@ export async function up(command: UpCommand, argv: readonly string[]): Promise<E
   try {
     config = loadClientConfig(command, readText, log);
   } catch (error) {
-    log.error((error as Error).message);
+    const e = error as Error & { code?: string };
+    log.error(e.message, { ...(e.code === undefined ? {} : { code: e.code }) });
+    // A peer that does not load (a typo in its name, say) leaves no log behind to confuse
+    // a later `pptpkit log`.
+    rmSync(paths.log, { force: true });
     return EXIT.config;
   }
   log = runLogger(target, config.settings);
