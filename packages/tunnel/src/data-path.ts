@@ -125,7 +125,7 @@ const TRIM_AFTER_MS = 10_000;
 
 /** What one `sendIp` writes: the outgoing packet and, before MPPE/MPPC, its plaintext. */
 interface SendScratch {
-  /** Lent to a call now (see {@link SEND}). */
+  /** Lent to a call now (see `SEND`). */
   lent: boolean;
   /** GRE header room, PPP header, MPPE/MPPC header, payload. */
   readonly tx: Uint8Array;
@@ -135,7 +135,7 @@ interface SendScratch {
 
 /** What one `receiveFrame` writes: the decrypted and the decompressed packet. */
 interface ReceiveScratch {
-  /** Lent to a call now (see {@link SEND}). */
+  /** Lent to a call now (see `SEND`). */
   lent: boolean;
   /** Plaintext after decryption. */
   readonly rx: Uint8Array;
@@ -225,7 +225,7 @@ const OPENED = {
 
 /**
  * The per-packet path of an established tunnel, in preallocated buffers (scratch shared by the
- * process's data paths, see {@link SEND}):
+ * process's data paths, see `SEND`):
  * TUN → PPP (0x0021) → [MPPC] → [MPPE] (0x00FD) → GRE → socket, and GRE payload → PPP → MPPE →
  * MPPC → TUN. With MPPC and MPPE, both share MPPE's header and coherency count (RFC 3078 §3.1);
  * MPPC alone uses `@pptpkit/mppc`'s framed classes (their own header and coherency count,

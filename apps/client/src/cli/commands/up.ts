@@ -77,8 +77,8 @@ export async function up(command: UpCommand, argv: readonly string[]): Promise<E
     const e = error as Error & { code?: string };
     log.error(e.message, { ...(e.code === undefined ? {} : { code: e.code }) });
     // A peer that does not load (a typo in its name, say) leaves no log behind to confuse
-    // a later `pptpkit log`.
-    rmSync(paths.log, { force: true });
+    // a later `pptpkit log`; a detached copy keeps it for the parent, which shows its tail.
+    if (!detached) rmSync(paths.log, { force: true });
     return EXIT.config;
   }
   log = runLogger(target, config.settings);
