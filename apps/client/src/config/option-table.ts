@@ -3,6 +3,7 @@ import { type ConfigLocation, configError } from './config-error.js';
 import { ignoredOptions } from './ignored-options.js';
 import type { ApplyOption, OptionSpec } from './option-spec.js';
 import type { AuthMethod, ControlTimers, PeerSettings } from './peer-settings.js';
+import { pppdNumber } from './pppd-number.js';
 import { serverFromPty } from './pty-command.js';
 import { refusedOptions } from './refused-options.js';
 
@@ -18,27 +19,14 @@ const text = (apply: (s: PeerSettings, v: string) => void): OptionSpec => ({
 });
 const withArg = (apply: ApplyOption): OptionSpec => ({ kind: 'implemented', args: 1, apply });
 
-/** Parses a pppd number (C `strtoul` base 0: decimal, `0x` hex, leading-0 octal) in a range. */
+/** A pppd number option in `min..max` ({@link pppdNumber}). */
 function integer(
   option: string,
   min: number,
   max: number,
   apply: (s: PeerSettings, v: number) => void,
 ): OptionSpec {
-  return withArg((s, [raw], at) => {
-    const v = raw!;
-    const n = /^0x[0-9a-f]+$/i.test(v)
-      ? Number.parseInt(v.slice(2), 16)
-      : /^0[0-7]+$/.test(v)
-        ? Number.parseInt(v, 8)
-        : /^[0-9]+$/.test(v)
-          ? Number(v)
-          : Number.NaN;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw configError('CONFIG_BAD_VALUE', at, option, `'${v}' is not a number in ${min}..${max}`);
-    }
-    apply(s, n);
-  });
+  return withArg((s, [raw], at) => apply(s, pppdNumber(option, raw!, min, max, at)));
 }
 
 const refuse = (m: AuthMethod): OptionSpec => flag((s) => s.refuse.add(m));

@@ -6,6 +6,7 @@
 import { parseIpv4 } from '@pptpkit/wire';
 import { type ConfigLocation, configError } from '../../config/config-error.js';
 import { optionTable } from '../../config/option-table.js';
+import { pppdNumber } from '../../config/pppd-number.js';
 import type { ServerAuthMethod } from './server-config.js';
 
 /** MPPE key-length bits, as pppd keeps them (`MPPE_OPT_40`, `MPPE_OPT_128`). */
@@ -111,26 +112,14 @@ const refuse =
   (why: string) =>
   (args: 0 | 1): ServerOptionSpec => ({ kind: 'refused', args, why });
 
-/** A pppd number (C `strtol` base 0: decimal, `0x` hex, leading-0 octal) in `min..max`. */
+/** A pppd number option in `min..max` (`pppdNumber`, the client's parser). */
 function integer(
   option: string,
   min: number,
   max: number,
   apply: (s: ServerSettings, v: number) => void,
 ): ServerOptionSpec {
-  return withArg((s, v, at) => {
-    const n = /^0x[0-9a-f]+$/i.test(v)
-      ? Number.parseInt(v.slice(2), 16)
-      : /^0[0-7]+$/.test(v)
-        ? Number.parseInt(v, 8)
-        : /^[0-9]+$/.test(v)
-          ? Number(v)
-          : Number.NaN;
-    if (!(n >= min && n <= max)) {
-      throw configError('CONFIG_BAD_VALUE', at, option, `'${v}' is not a number in ${min}..${max}`);
-    }
-    apply(s, n);
-  });
+  return withArg((s, v, at) => apply(s, pppdNumber(option, v, min, max, at)));
 }
 
 /** A strict dotted quad, else `CONFIG_BAD_VALUE` (pppd would also try DNS). */
