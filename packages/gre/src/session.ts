@@ -374,6 +374,16 @@ export class GreSession {
     }
     const hasAck = this.#ackPending;
     const at = payloadStart - greHeaderLength(true, hasAck);
+    this.#stamp(buf, at, payloadLength, hasAck, now);
+    return at;
+  }
+
+  /**
+   * Writes the header of the next data packet at `buf[at]` (its payload follows, `payloadLength`
+   * bytes), piggy-backing the owed acknowledgment when `hasAck`, keeps a copy for `retransmit`
+   * and moves the sequence on.
+   */
+  #stamp(buf: Uint8Array, at: number, payloadLength: number, hasAck: boolean, now: number): void {
     writeGreHeader(
       buf,
       at,
@@ -385,11 +395,11 @@ export class GreSession {
       hasAck ? this.#reorder.lastDelivered : 0,
     );
     if (hasAck) this.#ackSent();
-    this.#ring?.keep(this.#nextSequence, buf, at, payloadStart + payloadLength, now);
+    const end = at + greHeaderLength(true, hasAck) + payloadLength;
+    this.#ring?.keep(this.#nextSequence, buf, at, end, now);
     this.#nextSequence = seqAdd(this.#nextSequence, 1);
     this.#hasSent = true;
-    c.sent++;
-    return at;
+    this.#c.sent++;
   }
 
   /**
@@ -434,21 +444,7 @@ export class GreSession {
     if (out.length < header + queue.headLength)
       throw new RangeError('out must hold the queued packet and its header');
     const length = queue.shift(out, header);
-    writeGreHeader(
-      out,
-      0,
-      this.#peerCallId,
-      length,
-      true,
-      this.#nextSequence,
-      hasAck,
-      hasAck ? this.#reorder.lastDelivered : 0,
-    );
-    if (hasAck) this.#ackSent();
-    this.#ring?.keep(this.#nextSequence, out, 0, header + length, now);
-    this.#nextSequence = seqAdd(this.#nextSequence, 1);
-    this.#hasSent = true;
-    c.sent++;
+    this.#stamp(out, 0, length, hasAck, now);
     return header + length;
   }
 
