@@ -5,14 +5,13 @@
  * @module
  */
 import type { Tunnel, TunnelDown } from '@pptpkit/tunnel';
+import type { AddressRule as ConfigAddressRule } from './config/address-rule.js';
 
-/** Which addresses a peer's secrets entry lets it use (pppd's address column). */
-export interface AddressRule {
-  /** Whether the peer may use `address`. */
-  permits(address: number): boolean;
-  /** The one host address the entry names, which the peer then gets; else `undefined`. */
-  single(): number | undefined;
-}
+/**
+ * Which addresses a peer's secrets entry lets it use: the part of the secrets file's
+ * `AddressRule` (config/address-rule.ts) the server core decides with.
+ */
+export type AddressRule = Pick<ConfigAddressRule, 'permits' | 'single'>;
 
 /** A session, as the server core and its shell see it. */
 export interface ServerSession {
