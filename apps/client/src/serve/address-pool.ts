@@ -37,11 +37,6 @@ export class AddressPool {
     );
   }
 
-  /** Whether `address` is taken. */
-  inUse(address: number): boolean {
-    return this.#used.has(address);
-  }
-
   /**
    * Takes a free address `permits` accepts, searching round the pool from where the last
    * search ended; `undefined` when none is free. Looks at each address at most once, and at

@@ -56,11 +56,6 @@ export class Admission {
     this.#limits = limits;
   }
 
-  /** Sessions admitted and not ended. */
-  get sessions(): number {
-    return this.#sessions;
-  }
-
   /**
    * Whether a new control connection from `source` may start a session; when it may, it is
    * counted as a session and as pending for its source until {@link Admission.authenticated}

@@ -134,11 +134,6 @@ export class ServerHost {
     return learned !== undefined && learned > 0 && learned < device ? learned : device;
   }
 
-  /** Client routes in place. */
-  get routes(): number {
-    return this.#routes.size;
-  }
-
   /** Closes the TUN: the kernel removes it, its addresses and its routes. */
   close(): void {
     this.#routes.clear();
