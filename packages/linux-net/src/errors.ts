@@ -12,6 +12,7 @@ import { PptpkitError } from '@pptpkit/wire';
 export type LinuxNetErrorCode =
   | 'LINUXNET_ADDON_MISSING'
   | 'LINUXNET_NO_CAPABILITY'
+  | 'LINUXNET_NO_ACCESS'
   | 'LINUXNET_TUN_UNAVAILABLE'
   | 'LINUXNET_BUSY'
   | 'LINUXNET_EXISTS'

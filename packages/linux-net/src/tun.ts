@@ -88,7 +88,11 @@ export function openTun(options: TunOptions = {}): TunDevice {
   return device;
 }
 
-/** Maps a failure of `openTun`; a missing `/dev/net/tun` gets its own code. */
+/**
+ * Maps a failure of `openTun`: a missing `/dev/net/tun` and one whose file mode shuts this user
+ * out (root's 0600 without udev, opened by a user that has CAP_NET_ADMIN but is not root) get
+ * their own codes.
+ */
 function tunError(error: unknown, name: string): unknown {
   const mapped = errorFromNative(error, {
     operation: 'openTun',
@@ -105,6 +109,18 @@ function tunError(error: unknown, name: string): unknown {
     return new LinuxNetError(
       'LINUXNET_TUN_UNAVAILABLE',
       'openTun: /dev/net/tun is missing (load the tun module, or give the container the device)',
+      mapped.details,
+      error,
+    );
+  }
+  if (
+    mapped instanceof LinuxNetError &&
+    mapped.details.syscall === 'open(/dev/net/tun)' &&
+    mapped.details.errnoName === 'EACCES'
+  ) {
+    return new LinuxNetError(
+      'LINUXNET_NO_ACCESS',
+      'openTun: /dev/net/tun is not open to this user (EACCES): make it mode 0666 as udev does (KERNEL=="tun", MODE="0666"), or run as root',
       mapped.details,
       error,
     );

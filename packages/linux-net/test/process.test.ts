@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +75,49 @@ describe.skipIf(!isRoot)('process-level behaviour (child processes in a namespac
       setLinkUp: 'changed',
     });
     ns.ip('link', 'set', 'lo', 'up');
+  });
+
+  it('tells a /dev/net/tun closed to this user by its mode (EACCES) from a missing capability', () => {
+    // A device node of another owner, 0600, in place of /dev/net/tun (in a private mount
+    // namespace), opened by root without CAP_DAC_OVERRIDE: what a service user with
+    // CAP_NET_ADMIN meets on a host without udev's MODE="0666".
+    const dir = mkdtempSync(join(tmpdir(), 'pkln-tun-'));
+    const node = join(dir, 'tun');
+    execFileSync('mknod', [node, 'c', '10', '200']);
+    chownSync(node, 65534, 65534);
+    const open = (mode: number): string => {
+      chmodSync(node, mode);
+      const script = [
+        `mount --bind ${node} /dev/net/tun`,
+        'exec setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search -- "$@"',
+      ].join(' && ');
+      const node20 = [process.execPath, '--conditions=@pptpkit/source', '--import', 'tsx'];
+      return execFileSync(
+        'ip',
+        [
+          'netns',
+          'exec',
+          ns.name,
+          'unshare',
+          '--mount',
+          '--',
+          'sh',
+          '-c',
+          script,
+          'sh',
+          ...node20,
+          'test/fixtures/child.ts',
+          'tun-access',
+        ],
+        { cwd: packageDir, encoding: 'utf8', timeout: 20_000 },
+      );
+    };
+    try {
+      expect(open(0o600)).toBe('LINUXNET_NO_ACCESS');
+      expect(open(0o666)).toBe('opened');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits by itself after close() of reading channels (watcher stopped, fd closed)', () => {

@@ -39,6 +39,7 @@ export function exitForDown(down: TunnelDown): ExitCode {
 export function exitForError(error: unknown): ExitCode {
   switch ((error as { code?: unknown } | undefined)?.code) {
     case 'LINUXNET_NO_CAPABILITY':
+    case 'LINUXNET_NO_ACCESS':
       return EXIT.privileges;
     case 'LINUXNET_TUN_UNAVAILABLE':
       return EXIT.noTun;

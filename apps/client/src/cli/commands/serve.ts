@@ -120,7 +120,9 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
     log.error('cannot set up the server', { code: e.code, error: e.message });
     listener?.close();
     rtnl?.close();
-    return e.code === 'LINUXNET_NO_CAPABILITY' ? EXIT.privileges : EXIT.fatal;
+    return e.code === 'LINUXNET_NO_CAPABILITY' || e.code === 'LINUXNET_NO_ACCESS'
+      ? EXIT.privileges
+      : EXIT.fatal;
   }
   const server = new PptpServer({
     config,
