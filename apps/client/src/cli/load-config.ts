@@ -9,6 +9,7 @@ import {
   type ReadConfigFile,
   resolveCredentials,
 } from '../config/index.js';
+import { secretsFiles } from '../config/systemd-credentials.js';
 import type { Logger } from '../log/logger.js';
 import type { Command } from './parse-args.js';
 
@@ -68,7 +69,7 @@ export function loadClientConfig(
   const { credentials, warnings } = resolveCredentials(settings, {
     read,
     readSecrets,
-    files: { chap: command.secrets, pap: command.papSecrets },
+    files: secretsFiles({ chap: command.secrets, pap: command.papSecrets }),
     hostname: hostname(),
   });
   for (const w of warnings) log.warn(w.message, { file: w.file, line: w.line });
