@@ -37,6 +37,7 @@ describe('createLogger', () => {
     for (const format of ['text', 'json'] as const) {
       const { log, lines } = capture(format);
       log.error('auth', {
+        code: 'PPP_AUTH_FAILED',
         password: 'hunter2',
         ntPasswordHash: 'deadbeef',
         sendKey: 'k3y',
