@@ -5,7 +5,7 @@
 #     @pptpkit scope; every other package comes from the npm registry configured on the machine;
 #  3. `npm install -g --prefix <empty dir> pptpkit-<version>.tgz`, then the installed `pptpkit`:
 #     --version (the package's version), --help, status --json, and `up --background`, whose
-#     detached copy re-executes the installed program (it must report the peer file's error);
+#     detached copy re-executes the installed program (it must report its failure in its log);
 #  4. a consumer project (`npm install @pptpkit/<each>` + typescript and @types/node at the
 #     workspace's versions): the first ```ts block of each installed README is typechecked with
 #     moduleResolution node16 and bundler, compiled and run as ESM (import) and as CommonJS
@@ -126,13 +126,18 @@ set -e
 
 step "pptpkit up --background: the detached copy is the installed program"
 mkdir -p "$work/peers"
-printf 'pptp-server 127.0.0.1\nno-such-option-here\n' >"$work/peers/bad"
+# The peer loads, so the parent detaches; the copy finds a file where its run directory should
+# be, says so in its log (code RUN_DIR_UNUSABLE), and the parent shows that and its status (3).
+printf 'pptp-server 127.0.0.1\nuser u\npassword p\nnoauth\n' >"$work/peers/bg"
+: >"$work/blocked"
 set +e
-PPTPKIT_RUN_DIR="$work/run" "$pptpkit" up bad --peers-dir "$work/peers" --background 2>"$work/up.err"
+PPTPKIT_RUN_DIR="$work/blocked/run" PPTPKIT_LOG_DIR="$work/logs" \
+  "$pptpkit" up bg --peers-dir "$work/peers" --background 2>"$work/up.err"
 code=$?
 set -e
-grep -q 'no-such-option-here' "$work/up.err" && [ "$code" = 2 ] ||
-  { cat "$work/up.err"; fail "up --background: exit $code, the copy did not report the peer file"; }
+grep -q 'code=RUN_DIR_UNUSABLE' "$work/up.err" && [ "$code" = 3 ] &&
+  grep -q 'run started' "$work/logs/bg.log" ||
+  { cat "$work/up.err"; fail "up --background: exit $code, the copy did not report through its log"; }
 
 step "consumer project: npm install @pptpkit/* typescript @types/node"
 consumer="$work/consumer"

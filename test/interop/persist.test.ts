@@ -33,6 +33,10 @@ const parseLog = (text: string): Record<string, unknown>[] =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
+/** The records of the latest run: the log file keeps earlier runs, each from `run started`. */
+const latestRun = (records: Record<string, unknown>[]): Record<string, unknown>[] =>
+  records.slice(Math.max(0, records.map((r) => r['message']).lastIndexOf('run started')));
+
 const pidAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -93,7 +97,7 @@ describe.skipIf(!labInfo.available)('persist: the tunnel comes back by itself', 
         pid = Number(/pid (\d+)/.exec(started.stdout)?.[1]);
       }
       const records = (): Record<string, unknown>[] =>
-        t !== undefined ? t.records : parseLog(readFileSync(logPath, 'utf8'));
+        t !== undefined ? t.records : latestRun(parseLog(readFileSync(logPath, 'utf8')));
       const alive = (): boolean => (t !== undefined ? t.child.exitCode === null : pidAlive(pid));
       /** Waits for the n-th `tunnel up`; returns seconds since `from`. */
       const upNumber = async (n: number, from: number): Promise<number> => {

@@ -40,6 +40,6 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     case 'status':
       return formatStatus(command.peer, command.json, process.stdout);
     case 'log':
-      return showLog(command.peer, command.lines);
+      return showLog(command.peer, command.lines, process.stdout, process.stderr);
   }
 }

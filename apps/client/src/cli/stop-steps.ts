@@ -1,3 +1,4 @@
+import { APP_CODE } from '../log/app-codes.js';
 import type { Logger } from '../log/logger.js';
 
 /** One step of a tunnel process's final clean-up. */
@@ -36,7 +37,7 @@ export async function runStopSteps(
       ]);
     } catch (error) {
       failed.push(step.name);
-      log.error('stop step failed', { step: step.name, error });
+      log.error('stop step failed', { code: APP_CODE.stopStepFailed, step: step.name, error });
     } finally {
       clearTimeout(timer);
     }

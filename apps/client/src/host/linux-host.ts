@@ -1,5 +1,6 @@
 import { hostRoute, openTun, RouteTable, type Rtnetlink, type TunDevice } from '@pptpkit/linux-net';
 import type { PeerSettings } from '../config/index.js';
+import { APP_CODE, codeField } from '../log/app-codes.js';
 import type { Logger } from '../log/logger.js';
 import type { TunnelAddresses, TunnelHost, TunnelInterface } from '../session/io.js';
 import { packetPort } from '../session/packet-port.js';
@@ -170,7 +171,7 @@ export class LinuxHost implements TunnelHost {
         log.info('DNS from the server', { dns, file: path });
       }
     } catch (error) {
-      log.warn('DNS from the server not applied', { dns, error });
+      log.warn('DNS from the server not applied', { ...codeField(error), dns, error });
     }
   }
 
@@ -180,7 +181,10 @@ export class LinuxHost implements TunnelHost {
     this.#tun = undefined;
     const { log } = this.#o;
     if (report.failures.length > 0)
-      log.error('some host changes could not be undone', { failures: report.failures });
+      log.error('some host changes could not be undone', {
+        code: APP_CODE.hostUndoFailed,
+        failures: report.failures,
+      });
     else log.info('host restored', { undone: report.undone, alreadyGone: report.alreadyUndone });
   }
 }

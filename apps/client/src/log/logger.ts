@@ -4,16 +4,22 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Structured context of a log record. */
 export type LogFields = Readonly<Record<string, unknown>>;
 
+/**
+ * Context of an error record: its stable `code` is required (a `PptpkitError`'s, or one of
+ * {@link APP_CODE}'s), so every error line can be searched for by what went wrong.
+ */
+export type ErrorFields = LogFields & { readonly code: string };
+
 /** What the client logs through. */
 export interface Logger {
   /** Detail for `debug` mode. */
   debug(message: string, fields?: LogFields): void;
   /** Normal progress. */
   info(message: string, fields?: LogFields): void;
-  /** Something odd that the tunnel survives. */
+  /** Something odd that the tunnel survives; with a `code` where one exists. */
   warn(message: string, fields?: LogFields): void;
-  /** Something that ends or prevents the tunnel. */
-  error(message: string, fields?: LogFields): void;
+  /** Something that ends or prevents the tunnel, with its stable code. */
+  error(message: string, fields: ErrorFields): void;
 }
 
 /** How records are written. */
@@ -22,13 +28,22 @@ export interface LoggerOptions {
   readonly format: 'text' | 'json';
   /** Lowest level written. */
   readonly level: LogLevel;
-  /** Receives each formatted line (without the newline). */
-  readonly write: (line: string) => void;
+  /** Receives each formatted line (without the newline) and its level. */
+  readonly write: (line: string, level: LogLevel) => void;
   /** Wall-clock time for the record's timestamp. */
   readonly clock: () => Date;
+  /**
+   * Lines go to the systemd journal's stream: each starts with its priority as `<N>`
+   * (sd-daemon.h: error 3, warn 4, info 6, debug 7) and carries no timestamp (the journal
+   * keeps its own).
+   */
+  readonly journal?: boolean;
 }
 
 const order: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** The syslog priority of each level, as sd-daemon.h's `SD_ERR`, `SD_WARNING`... */
+const priority: Readonly<Record<LogLevel, number>> = { debug: 7, info: 6, warn: 4, error: 3 };
 
 /** Field names whose values are secrets: passwords, keys, hashes, challenge responses. */
 const secretName = /pass(word)?|secret|key|hash|response|token|credential/i;
@@ -54,21 +69,44 @@ const textValue = (v: unknown): string => {
 export function createLogger(options: LoggerOptions): Logger {
   const emit = (level: LogLevel, message: string, fields: LogFields = {}): void => {
     if (order[level] < order[options.level]) return;
-    const time = options.clock().toISOString();
-    const safe = redactFields(fields);
+    // The code first: `error message code=X key=value...`.
+    const { code, ...rest } = redactFields(fields);
+    const safe = code === undefined ? rest : { code, ...rest };
+    const prefix = options.journal ? `<${priority[level]}>` : '';
+    const time = options.journal ? undefined : options.clock().toISOString();
     if (options.format === 'json') {
-      options.write(JSON.stringify({ time, level, message, ...safe }));
+      const record = time === undefined ? { level, message } : { time, level, message };
+      options.write(`${prefix}${JSON.stringify({ ...record, ...safe })}`, level);
       return;
     }
     const tail = Object.entries(safe)
       .map(([k, v]) => ` ${k}=${textValue(v)}`)
       .join('');
-    options.write(`${time} ${level} ${message}${tail}`);
+    const head = time === undefined ? prefix : `${time} `;
+    options.write(`${head}${level} ${message}${tail}`, level);
   };
   return {
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+  };
+}
+
+/** One logger that writes each record through every one of `loggers`. */
+export function teeLogger(...loggers: readonly Logger[]): Logger {
+  return {
+    debug: (m, f) => {
+      for (const l of loggers) l.debug(m, f);
+    },
+    info: (m, f) => {
+      for (const l of loggers) l.info(m, f);
+    },
+    warn: (m, f) => {
+      for (const l of loggers) l.warn(m, f);
+    },
+    error: (m, f) => {
+      for (const l of loggers) l.error(m, f);
+    },
   };
 }

@@ -14,6 +14,7 @@ import { type ControlServer, startControlServer } from '../control/control-serve
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { HookContext } from '../hooks/run-hook.js';
 import { runEventScripts } from '../hooks/run-scripts.js';
+import { APP_CODE, codeField, errorCode } from '../log/app-codes.js';
 import type { Logger } from '../log/logger.js';
 import { AddressPool } from './address-pool.js';
 import type { AdmissionLimits } from './admission.js';
@@ -139,7 +140,9 @@ export class PptpServer {
         resolve();
       });
     });
-    listener.on('error', (error) => this.#o.log.warn('listener error', { error }));
+    listener.on('error', (error) =>
+      this.#o.log.warn('listener error', { ...codeField(error), error }),
+    );
     this.#listen = `${config.listen}:${PPTP_PORT}`;
     this.#o.log.info(`listening on ${this.#listen}`, {
       interface: host.name,
@@ -194,7 +197,7 @@ export class PptpServer {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     await this.#control?.close();
     for (const error of await this.#o.host.removeProxies())
-      this.#o.log.warn('cannot remove a proxy ARP entry', { error });
+      this.#o.log.warn('cannot remove a proxy ARP entry', { ...codeField(error), error });
     this.#o.gre.close();
     this.#o.host.close();
     this.#o.log.info('stopped');
@@ -202,7 +205,7 @@ export class PptpServer {
   }
 
   #fatal(what: string, error: Error): void {
-    this.#o.log.error(what, { error });
+    this.#o.log.error(what, { code: errorCode(error, APP_CODE.portFailed), error });
     this.stop(what, EXIT.fatal);
   }
 
@@ -327,7 +330,11 @@ export class PptpServer {
         else this.#o.log.info('proxyarp', { ...fields, device: lan });
       }
     } catch (error) {
-      this.#o.log.error('cannot route the session', { ...fields, error });
+      this.#o.log.error('cannot route the session', {
+        code: errorCode(error, APP_CODE.serveRouteFailed),
+        ...fields,
+        error,
+      });
       this.#core.close(s, 'cannot route the session', performance.now());
       this.#arm();
       return;
@@ -356,7 +363,11 @@ export class PptpServer {
         await this.#o.host.unroute(s.address);
         if (this.#o.config.pairLocal) await this.#o.host.releaseLocal(s.local);
       } catch (error) {
-        this.#o.log.warn('cannot remove the session route', { session: s.id, error });
+        this.#o.log.warn('cannot remove the session route', {
+          ...codeField(error),
+          session: s.id,
+          error,
+        });
       }
     }
     if (conn.scriptsRan) await this.#scripts('ip-down', s);
@@ -375,7 +386,7 @@ export class PptpServer {
         }
       }
     } catch (error) {
-      log.warn(`${event} could not run`, { session: s.id, error });
+      log.warn(`${event} could not run`, { ...codeField(error), session: s.id, error });
     }
   }
 

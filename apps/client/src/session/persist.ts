@@ -1,3 +1,4 @@
+import { APP_CODE } from '../log/app-codes.js';
 import type { Logger } from '../log/logger.js';
 import type { SessionResult } from './session.js';
 
@@ -31,7 +32,10 @@ export async function runPersistent(o: PersistOptions): Promise<SessionResult> {
     if (!o.persist || o.stopped()) return result;
     failures = result.wasUp ? 0 : failures + 1;
     if (o.maxfail > 0 && failures >= o.maxfail) {
-      o.log.error('too many failed attempts, giving up', { maxfail: o.maxfail });
+      o.log.error('too many failed attempts, giving up', {
+        code: APP_CODE.maxfail,
+        maxfail: o.maxfail,
+      });
       return result;
     }
     o.log.info('reconnecting', { holdoffSeconds: o.holdoffMs / 1000, reason: result.reason });

@@ -3,6 +3,7 @@ import { Tunnel, type TunnelEvent, type TunnelStatus, type TunnelUp } from '@ppt
 import type { Credentials, PeerSettings } from '../config/index.js';
 import { addressProblem } from '../config/link-settings.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { APP_CODE, codeField, errorCode } from '../log/app-codes.js';
 import type { Logger } from '../log/logger.js';
 import { exitForDown, exitForError } from './exit-status.js';
 import type { ControlStream, PacketPort, SessionIo, TunnelInterface } from './io.js';
@@ -113,21 +114,21 @@ export class Session {
             try {
               this.#stream?.write(bytes);
             } catch (error) {
-              this.#log.error('control write failed', { error });
+              this.#log.error('control write failed', { code: APP_CODE.writeFailed, error });
             }
           },
           endControl: () => {
             try {
               this.#stream?.end();
             } catch (error) {
-              this.#log.error('control close failed', { error });
+              this.#log.error('control close failed', { code: APP_CODE.writeFailed, error });
             }
           },
           gre: (buf, start, end) => {
             try {
               this.#gre?.write(buf, start, end - start);
             } catch (error) {
-              this.#log.error('GRE write failed', { error });
+              this.#log.error('GRE write failed', { code: APP_CODE.writeFailed, error });
             }
           },
           ip: (buf, start, end) => this.#tun?.port.write(buf, start, end - start) ?? false,
@@ -347,7 +348,9 @@ export class Session {
     this.#log.info('path MTU changed', { pathMtu, mtu });
     this.#io.host
       .setMtu(mtu)
-      .catch((error: unknown) => this.#log.warn('cannot change the MTU', { mtu, error }));
+      .catch((error: unknown) =>
+        this.#log.warn('cannot change the MTU', { ...codeField(error), mtu, error }),
+      );
   }
 
   #networkUp(up: TunnelUp): void {
@@ -394,7 +397,7 @@ export class Session {
         try {
           this.#o.onUp?.(this.status());
         } catch (error) {
-          this.#log.error('after-up step failed', { error });
+          this.#log.error('after-up step failed', { code: APP_CODE.afterUpFailed, error });
         }
       })
       .catch((error: unknown) =>
@@ -438,13 +441,13 @@ export class Session {
   }
 
   #internalError(where: string, error: unknown): void {
-    this.#log.error('internal error', { where, error });
+    this.#log.error('internal error', { code: APP_CODE.internal, where, error });
     this.#stop(EXIT.fatal, `internal error in ${where}: ${(error as Error)?.message ?? error}`);
   }
 
   /** A descriptor failed (read error): the session ends in order, exit 1. */
   #portFailed(what: string, error: Error): void {
-    this.#log.error(`${what} failed`, { error });
+    this.#log.error(`${what} failed`, { code: errorCode(error, APP_CODE.portFailed), error });
     this.#stop(EXIT.fatal, `${what} failed: ${error.message}`);
   }
 
@@ -465,7 +468,7 @@ export class Session {
     try {
       this.#tunnel.close(reason, this.#io.now());
     } catch (error) {
-      this.#log.error('internal error', { where: 'close', error });
+      this.#log.error('internal error', { code: APP_CODE.internal, where: 'close', error });
       void this.#end();
     }
     this.#settle();
@@ -501,7 +504,7 @@ export class Session {
     try {
       await work();
     } catch (error) {
-      this.#log.error('stop step failed', { step, error });
+      this.#log.error('stop step failed', { code: APP_CODE.stopStepFailed, step, error });
     }
   }
 }

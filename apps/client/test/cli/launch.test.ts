@@ -3,11 +3,19 @@
  * through tsx, for development) and the published build (`build.mjs`, built here into a temporary
  * directory laid out as the installed package). Both report the package.json version; the source
  * launcher's `up --background` re-executes itself in a detached copy, which runs our code (it
- * reports the configuration error of the peer file in its log). The installed bundle's
+ * reports in its log why it failed, and the parent shows that). The installed bundle's
  * `--background` is exercised by scripts/install-check.sh.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,18 +63,37 @@ describe('bin/pptpkit, the source launcher', () => {
     expect(r).toEqual({ code: EXIT.ok, out: `pptpkit ${version}\n`, err: '' });
   });
 
-  it('up --background re-executes itself detached, and the copy runs the peer file', async () => {
+  it('up --background re-executes itself detached; the copy logs why it failed, the parent shows it', async () => {
+    const peers = join(work, 'peers');
+    mkdirSync(peers, { recursive: true });
+    writeFileSync(join(peers, 'bg'), 'pptp-server 127.0.0.1\nuser u\npassword p\nnoauth\n');
+    // The peer loads, so the parent detaches; the copy cannot make its run directory (a file
+    // is in the way) and says so in its log, which the parent shows.
+    writeFileSync(join(work, 'not-a-dir'), '');
+    const r = await run(bin, ['up', 'bg', '--peers-dir', peers, '--background'], {
+      PPTPKIT_RUN_DIR: join(work, 'not-a-dir', 'run'),
+      PPTPKIT_LOG_DIR: join(work, 'logs'),
+    });
+    expect(r.code).toBe(EXIT.privileges);
+    expect(r.err).toContain('code=RUN_DIR_UNUSABLE');
+    expect(r.err).toContain(`the tunnel did not come up (exit ${EXIT.privileges})`);
+    const log = readFileSync(join(work, 'logs/bg.log'), 'utf8');
+    expect(log).toMatch(/ info run started version=\S+ pid=\d+\n/);
+    expect(log).toContain('code=RUN_DIR_UNUSABLE');
+  });
+
+  it('up --background of a peer that does not load fails at once, in the parent, leaving no log', async () => {
     const peers = join(work, 'peers');
     mkdirSync(peers, { recursive: true });
     writeFileSync(join(peers, 'bad'), 'pptp-server 127.0.0.1\nno-such-option-here\n');
     const r = await run(bin, ['up', 'bad', '--peers-dir', peers, '--background'], {
       PPTPKIT_RUN_DIR: join(work, 'run'),
     });
-    // The copy ended with the configuration status; its log names the option it refused.
     expect(r.code).toBe(EXIT.config);
     expect(r.err).toContain('no-such-option-here');
-    expect(r.err).toContain(`the tunnel did not come up (exit ${EXIT.config})`);
-    expect(readFileSync(join(work, 'run/bad.log'), 'utf8')).toContain('no-such-option-here');
+    expect(r.err).toContain('code=CONFIG_UNKNOWN_OPTION');
+    expect(r.err).not.toContain('did not come up');
+    expect(existsSync(join(work, 'run/bad.log'))).toBe(false);
   });
 });
 

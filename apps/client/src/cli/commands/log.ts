@@ -1,30 +1,73 @@
+/**
+ * `pptpkit log [PEER] [--lines N]` (like `plog`): the last lines of a tunnel's log, across the
+ * current file and the rotated ones; `log serve` for the server.
+ *
+ * @module
+ */
 import { readdirSync } from 'node:fs';
-import { runDir, runPaths } from '../../control/paths.js';
+import { logDir, logPath } from '../../control/paths.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
+import { logFiles } from '../../log/log-file.js';
 import { readText } from '../runtime/files.js';
+import { runningTunnels } from './down.js';
 
-/** The peer whose log is in the run directory, when there is exactly one. */
-function onlyLoggedPeer(): string | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(runDir()).filter((f) => f.endsWith('.log'));
-  } catch {
-    return undefined;
-  }
-  return names.length === 1 ? names[0]!.slice(0, -4) : undefined;
+/** Where `log` writes. */
+interface Out {
+  write(s: string): unknown;
 }
 
-/** `pptpkit log [PEER] [--lines N]`: the last lines of a tunnel's log (like `plog`). */
-export function showLog(peer: string | undefined, lines: number): ExitCode {
-  const name = peer ?? onlyLoggedPeer();
-  const text = name === undefined ? undefined : readText(runPaths(name).log);
+/** The peers with a log file (current or rotated) in the log directory, not the server. */
+export function loggedPeers(dir: string = logDir()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const peers = new Set<string>();
+  for (const name of names) {
+    const match = /^(.+)\.log(?:\.\d+)?$/.exec(name);
+    if (match !== null && match[1] !== 'serve') peers.add(match[1]!);
+  }
+  return [...peers].sort();
+}
+
+/** The last `lines` lines of log `path` and its rotated files, oldest first. */
+export function lastLines(path: string, lines: number): string[] | undefined {
+  let found = false;
+  const out: string[] = [];
+  for (const file of logFiles(path)) {
+    const text = readText(file);
+    if (text === undefined) continue;
+    found = true;
+    const trimmed = text.trimEnd();
+    if (trimmed !== '') out.unshift(...trimmed.split('\n').slice(-(lines - out.length)));
+    if (out.length >= lines) break;
+  }
+  return found ? out : undefined;
+}
+
+/**
+ * Runs `log`. Without a peer: the one running tunnel; if none runs, the only peer with a log;
+ * with several, exit 2 naming them.
+ */
+export function showLog(peer: string | undefined, lines: number, out: Out, err: Out): ExitCode {
+  let name = peer;
+  if (name === undefined) {
+    const running = runningTunnels();
+    const candidates = running.length > 0 ? running : loggedPeers();
+    if (candidates.length > 1) {
+      const what = running.length > 0 ? 'running' : 'logged';
+      err.write(`pptpkit: log: which peer? ${what}: ${candidates.join(', ')}\n`);
+      return EXIT.config;
+    }
+    name = candidates[0];
+  }
+  const text = name === undefined ? undefined : lastLines(logPath(name), lines);
   if (text === undefined) {
-    process.stderr.write(
-      `pptpkit: no log for ${peer ?? 'any tunnel (name the peer when there are several)'}\n`,
-    );
+    err.write(`pptpkit: no log for ${name ?? 'any tunnel'} in ${logDir()}\n`);
     return EXIT.fatal;
   }
-  const all = text.trimEnd().split('\n');
-  process.stdout.write(`${all.slice(-lines).join('\n')}\n`);
+  if (text.length > 0) out.write(`${text.join('\n')}\n`);
   return EXIT.ok;
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
   type GreListener,
@@ -12,9 +12,10 @@ import {
   type Rtnetlink,
 } from '@pptpkit/linux-net';
 import { askControl } from '../../control/control-client.js';
-import { runPaths } from '../../control/paths.js';
+import { logPath, runPaths } from '../../control/paths.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
-import { createLogger, type Logger } from '../../log/logger.js';
+import { APP_CODE, errorCode } from '../../log/app-codes.js';
+import type { Logger } from '../../log/logger.js';
 import { DEFAULT_ADMISSION } from '../../serve/admission.js';
 import { loadServerConfig } from '../../serve/config/load-server-config.js';
 import type { ServerConfig } from '../../serve/config/server-config.js';
@@ -26,26 +27,9 @@ import type { SecretLookup } from '../../serve/server-tunnel-options.js';
 import type { Command } from '../parse-args.js';
 import { readText } from '../runtime/files.js';
 import { guardProcess } from '../runtime/process-guards.js';
+import { RunLog } from '../runtime/run-log.js';
 
 type ServeCommand = Extract<Command, { command: 'serve' }>;
-
-/** The server's logger: stderr, and pppd's `logfile` when the options name one. */
-function serveLogger(command: ServeCommand, config?: ServerConfig): Logger {
-  return createLogger({
-    format: command.logFormat,
-    level: config?.debug ? 'debug' : 'info',
-    clock: () => new Date(),
-    write: (line) => {
-      process.stderr.write(`${line}\n`);
-      if (config?.logFile === undefined) return;
-      try {
-        appendFileSync(config.logFile, `${line}\n`);
-      } catch {
-        // Best effort, as pppd.
-      }
-    },
-  });
-}
 
 /**
  * Secrets as pppd reads them: afresh for every peer (an edited `chap-secrets` applies to the
@@ -74,7 +58,8 @@ function secretLookup(command: ServeCommand, config: ServerConfig, log: Logger):
 
 /** Runs `pptpkit serve` until it stops; returns the exit status. */
 export async function serve(command: ServeCommand): Promise<ExitCode> {
-  let log = serveLogger(command);
+  const runLog = new RunLog({ format: command.logFormat, stderr: true });
+  let log = runLog.log;
   let config: ServerConfig;
   try {
     config = loadServerConfig({
@@ -85,11 +70,10 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
       hostname: hostname(),
     });
   } catch (error) {
-    const e = error as Error & { code?: string };
-    log.error(e.message, { ...(e.code === undefined ? {} : { code: e.code }) });
+    log.error((error as Error).message, { code: errorCode(error, APP_CODE.internal) });
     return EXIT.config;
   }
-  log = serveLogger(command, config);
+  log = runLog.open(logPath('serve'), { debug: config.debug, logfile: config.logFile });
   for (const w of config.warnings) log.warn(w.message, { file: w.file, line: w.line });
   for (const o of config.ignored) {
     log.debug('option ignored', { option: o.option, file: o.file, line: o.line, why: o.why });
@@ -98,12 +82,15 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o755 });
   } catch (error) {
-    log.error(`cannot use ${paths.dir} (run as root)`, { error });
+    log.error(`cannot use ${paths.dir} (run as root)`, { code: APP_CODE.runDirUnusable, error });
     return EXIT.privileges;
   }
   try {
     await askControl(paths.socket, 'status', 1000);
-    log.error('a server is already running', { socket: paths.socket });
+    log.error('a server is already running', {
+      code: APP_CODE.alreadyRunning,
+      socket: paths.socket,
+    });
     return EXIT.fatal;
   } catch {
     // No server answers: a stale socket is replaced.
@@ -117,7 +104,10 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
     host = await ServerHost.open(rtnl, command.interfaceName);
   } catch (error) {
     const e = error as Error & { code?: string };
-    log.error('cannot set up the server', { code: e.code, error: e.message });
+    log.error('cannot set up the server', {
+      code: errorCode(error, APP_CODE.serveSetupFailed),
+      error: e.message,
+    });
     listener?.close();
     rtnl?.close();
     return e.code === 'LINUXNET_NO_CAPABILITY' || e.code === 'LINUXNET_NO_ACCESS'
@@ -143,7 +133,7 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
   try {
     await server.start();
   } catch (error) {
-    log.error('cannot start the server', { error });
+    log.error('cannot start the server', { code: APP_CODE.serveStartFailed, error });
     server.stop('start failed');
     await server.stopped;
     guards.remove();

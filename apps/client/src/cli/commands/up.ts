@@ -1,17 +1,17 @@
 import { lookup } from 'node:dns/promises';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { openRtnetlink, type Rtnetlink } from '@pptpkit/linux-net';
 import { parseIpv4 } from '@pptpkit/wire';
 import { askControl } from '../../control/control-client.js';
 import { runPaths } from '../../control/paths.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { JournalFile } from '../../host/journal-file.js';
-import { createLogger } from '../../log/logger.js';
+import { APP_CODE, errorCode } from '../../log/app-codes.js';
 import { detach, isDetachedChild } from '../detach.js';
 import { type ClientConfig, loadClientConfig } from '../load-config.js';
 import type { Command } from '../parse-args.js';
 import { readText } from '../runtime/files.js';
-import { runLogger } from '../runtime/run-log.js';
+import { RunLog } from '../runtime/run-log.js';
 import { runTunnel } from '../runtime/tunnel-run.js';
 
 type UpCommand = Extract<Command, { command: 'up' }>;
@@ -24,79 +24,68 @@ async function resolveServer(host: string): Promise<string> {
 }
 
 /**
- * Whether the peer's options say `updetach` (return once up, as `--background`). A file that
- * does not load says no here: the foreground run then reports why.
- */
-function wantsUpdetach(command: UpCommand): boolean {
-  const quiet = createLogger({
-    format: 'text',
-    level: 'error',
-    write: () => {},
-    clock: () => new Date(),
-  });
-  try {
-    return loadClientConfig(command, readText, quiet).settings.detach === 'updetach';
-  } catch {
-    return false;
-  }
-}
-
-/**
- * `pptpkit up PEER`: loads the peer's configuration, prepares the run directory, resolves the
- * server and runs the tunnel ({@link runTunnel}); with `--background` or `updetach` in a
- * detached copy of this process that reports back once up.
+ * `pptpkit up PEER`: loads the peer's configuration, then, in the foreground or (with
+ * `--background` or `updetach`) in a detached copy of this process that reports back once up,
+ * opens the peer's log file, prepares the run directory, resolves the server and runs the tunnel
+ * ({@link runTunnel}). A peer that does not load (a typo in its name, say) touches no file: the
+ * error goes to stderr only.
  */
 export async function up(command: UpCommand, argv: readonly string[]): Promise<ExitCode> {
   const paths = runPaths(command.peer);
   const detached = isDetachedChild();
-  if (!detached && (command.background || wantsUpdetach(command))) return detach(argv, paths.log);
+  const runLog = new RunLog({ format: command.logFormat, stderr: !detached });
+  let log = runLog.log;
+  let config: ClientConfig;
+  try {
+    config = loadClientConfig(command, readText, log);
+  } catch (error) {
+    log.error((error as Error).message, { code: errorCode(error, APP_CODE.internal) });
+    // The starting process loaded this peer before it detached us: the file changed since.
+    // Its log is the only place the parent can show why.
+    if (detached) runLog.open(paths.log);
+    return EXIT.config;
+  }
+  if (!detached && (command.background || config.settings.detach === 'updetach')) {
+    return detach(argv, paths.log);
+  }
+  log = runLog.open(paths.log, config.settings);
+  for (const o of config.ignored) {
+    log.debug('option ignored', { option: o.option, file: o.file, line: o.line, why: o.why });
+  }
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o755 });
-    writeFileSync(paths.log, '');
   } catch (error) {
-    process.stderr.write(
-      `pptpkit: cannot use ${paths.dir}: ${(error as Error).message} (run as root)\n`,
-    );
+    log.error(`cannot use ${paths.dir} (run as root)`, { code: APP_CODE.runDirUnusable, error });
     return EXIT.privileges;
   }
   if (existsSync(paths.socket)) {
     try {
       await askControl(paths.socket, 'status', 2000);
-      process.stderr.write(`pptpkit: tunnel ${command.peer} is already running\n`);
+      log.error(`tunnel ${command.peer} is already running`, { code: APP_CODE.alreadyRunning });
       return EXIT.fatal;
     } catch {
       // A stale socket from a run that died: the journal recovery cleans up after it.
     }
   }
-  const target = { format: command.logFormat, file: paths.log, detached };
-  let log = runLogger(target);
-  let config: ClientConfig;
-  try {
-    config = loadClientConfig(command, readText, log);
-  } catch (error) {
-    const e = error as Error & { code?: string };
-    log.error(e.message, { ...(e.code === undefined ? {} : { code: e.code }) });
-    // A peer that does not load (a typo in its name, say) leaves no log behind to confuse
-    // a later `pptpkit log`; a detached copy keeps it for the parent, which shows its tail.
-    if (!detached) rmSync(paths.log, { force: true });
-    return EXIT.config;
-  }
-  log = runLogger(target, config.settings);
-  for (const o of config.ignored) {
-    log.debug('option ignored', { option: o.option, file: o.file, line: o.line, why: o.why });
-  }
   let server: string;
   try {
     server = await resolveServer(config.server);
   } catch (error) {
-    log.error('cannot resolve the server', { server: config.server, error });
+    log.error('cannot resolve the server', {
+      code: APP_CODE.serverUnresolvable,
+      server: config.server,
+      error,
+    });
     return EXIT.unreachable;
   }
   let rtnl: Rtnetlink;
   try {
     rtnl = openRtnetlink();
   } catch (error) {
-    log.error('cannot open rtnetlink', { error });
+    log.error('cannot open rtnetlink', {
+      code: errorCode(error, APP_CODE.rtnetlinkUnavailable),
+      error,
+    });
     return EXIT.privileges;
   }
   return runTunnel({

@@ -1,6 +1,7 @@
 import type { Rtnetlink } from '@pptpkit/linux-net';
 import { HostChanges } from '../../host/host-changes.js';
 import type { JournalFile } from '../../host/journal-file.js';
+import { APP_CODE } from '../../log/app-codes.js';
 import type { Logger } from '../../log/logger.js';
 import { files } from './files.js';
 
@@ -18,5 +19,8 @@ export async function recoverJournal(
   });
   const report = await new HostChanges(rtnl, journal, files, left.entries).undo(left.pending);
   if (report.failures.length > 0)
-    log.error('some earlier changes could not be undone', { failures: report.failures });
+    log.error('some earlier changes could not be undone', {
+      code: APP_CODE.hostUndoFailed,
+      failures: report.failures,
+    });
 }

@@ -1,4 +1,5 @@
 import { EXIT } from '../../exit-codes.js';
+import { APP_CODE } from '../../log/app-codes.js';
 import type { Logger } from '../../log/logger.js';
 
 /** What {@link guardProcess} installed, to take back when the run ends. */
@@ -22,7 +23,7 @@ export function guardProcess(log: Logger, stop: () => void): ProcessGuards {
     const now = performance.now();
     if (firstSignalAt !== undefined && now - firstSignalAt < 500) return;
     if (firstSignalAt !== undefined) {
-      log.error('second signal: exiting at once', { signal: name });
+      log.error('second signal: exiting at once', { code: APP_CODE.secondSignal, signal: name });
       process.exit(EXIT.signal);
     }
     firstSignalAt = now;
@@ -31,7 +32,7 @@ export function guardProcess(log: Logger, stop: () => void): ProcessGuards {
   };
   let internal = false;
   const onUnexpected = (error: unknown): void => {
-    log.error('internal error', { error });
+    log.error('internal error', { code: APP_CODE.internal, error });
     if (internal) return;
     internal = true;
     stop();

@@ -1,41 +1,119 @@
 import { appendFileSync } from 'node:fs';
-import type { PeerSettings } from '../../config/index.js';
-import { createLogger, type Logger } from '../../log/logger.js';
+import { APP_CODE } from '../../log/app-codes.js';
+import { isJournalStream } from '../../log/journal-stream.js';
+import { LogFile } from '../../log/log-file.js';
+import { createLogger, type Logger, type LogLevel, teeLogger } from '../../log/logger.js';
+import { packageVersion } from '../version.js';
 
-/** Where a tunnel process logs: stderr (unless detached) and the run directory's log file. */
+/** Where a tunnel (or server) process logs. */
 export interface RunLogTarget {
   /** `text` or `json` lines. */
   readonly format: 'text' | 'json';
-  /** The run directory's log file (`pptpkit log`). */
-  readonly file: string;
-  /** Running detached: no stderr. */
-  readonly detached: boolean;
+  /** Write to stderr (not when running detached). */
+  readonly stderr: boolean;
 }
 
+/** What the loaded configuration says about logging. */
+export interface RunLogSettings {
+  /** pppd's `debug`: log at `debug`. */
+  readonly debug?: boolean;
+  /** pppd's `logfile`: another file every line is appended to (best effort, as pppd). */
+  readonly logfile?: string;
+}
+
+/** Lines kept until the log file opens; a configuration that loads logs far fewer. */
+const BUFFERED_LINES = 1000;
+
 /**
- * The tunnel process's logger: at `info`, or `debug` with the peer's `debug`; also appended to
- * pppd's `logfile` when the peer names one (best effort, as pppd).
+ * A process's log: stderr (with the journal's `<N>` priorities and no timestamp when stderr is
+ * the journal's stream) and, once {@link RunLog.open} names it, a log file that keeps earlier
+ * runs ({@link LogFile}). Until then the file's lines are held back, so a run that fails before
+ * its configuration loads (a mistyped peer) creates and touches no file. The file's lines of a
+ * run start with `run started` (version, pid).
  */
-export function runLogger(target: RunLogTarget, settings?: PeerSettings): Logger {
-  const writeLine = (line: string): void => {
-    if (!target.detached) process.stderr.write(`${line}\n`);
+export class RunLog {
+  readonly #target: RunLogTarget;
+  readonly #journal: boolean;
+  #held: string[] | undefined = [];
+  #file: LogFile | undefined;
+  #extra: string | undefined;
+  #log: Logger;
+
+  /** @param target - the format and whether to write to stderr. */
+  constructor(target: RunLogTarget) {
+    this.#target = target;
+    this.#journal = target.stderr && isJournalStream();
+    this.#log = this.#build('info');
+    let version = 'unknown';
     try {
-      appendFileSync(target.file, `${line}\n`);
+      version = packageVersion();
     } catch {
-      // The log file is a convenience.
+      // A copy without its package.json still logs.
     }
-    const extra = settings?.logfile;
-    if (extra === undefined) return;
+    this.#fileLogger('info').info('run started', { version, pid: process.pid });
+  }
+
+  /** The logger to use now (a new one after {@link RunLog.open}: the level may change). */
+  get log(): Logger {
+    return this.#log;
+  }
+
+  /**
+   * Starts writing the log file at `path` (appending): the held lines first, then every line.
+   * `settings` set the level and pppd's extra `logfile`.
+   */
+  open(path: string, settings: RunLogSettings = {}): Logger {
+    this.#file = new LogFile(path, {
+      onError: (error) =>
+        this.#stderrLogger('warn').warn('cannot write the log file; logging to stderr only', {
+          code: APP_CODE.logFileUnwritable,
+          file: path,
+          error,
+        }),
+    });
+    this.#extra = settings.logfile;
+    for (const line of this.#held ?? []) this.#writeFile(line);
+    this.#held = undefined;
+    this.#log = this.#build(settings.debug ? 'debug' : 'info');
+    return this.#log;
+  }
+
+  #build(level: LogLevel): Logger {
+    return teeLogger(this.#stderrLogger(level), this.#fileLogger(level));
+  }
+
+  #stderrLogger(level: LogLevel): Logger {
+    const write = this.#target.stderr
+      ? (line: string) => process.stderr.write(`${line}\n`)
+      : () => {};
+    return createLogger({
+      format: this.#target.format,
+      level,
+      write,
+      clock: () => new Date(),
+      journal: this.#journal,
+    });
+  }
+
+  #fileLogger(level: LogLevel): Logger {
+    return createLogger({
+      format: this.#target.format,
+      level,
+      clock: () => new Date(),
+      write: (line) => {
+        if (this.#held === undefined) this.#writeFile(line);
+        else if (this.#held.length < BUFFERED_LINES) this.#held.push(line);
+      },
+    });
+  }
+
+  #writeFile(line: string): void {
+    this.#file?.append(line);
+    if (this.#extra === undefined) return;
     try {
-      appendFileSync(extra, `${line}\n`);
+      appendFileSync(this.#extra, `${line}\n`);
     } catch {
       // Best effort, as pppd.
     }
-  };
-  return createLogger({
-    format: target.format,
-    level: settings?.debug ? 'debug' : 'info',
-    write: writeLine,
-    clock: () => new Date(),
-  });
+  }
 }

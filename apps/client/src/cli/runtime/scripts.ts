@@ -1,6 +1,7 @@
 import type { PeerSettings } from '../../config/index.js';
 import type { HookContext } from '../../hooks/run-hook.js';
 import { runEventScripts } from '../../hooks/run-scripts.js';
+import { codeField } from '../../log/app-codes.js';
 import type { Logger } from '../../log/logger.js';
 import type { SessionStatus } from '../../session/session.js';
 
@@ -24,7 +25,7 @@ export function runScripts(
           log.warn(`${event} script failed`, { script: each, ...result });
       }
     },
-    (error: unknown) => log.warn(`${event} failed`, { error }),
+    (error: unknown) => log.warn(`${event} failed`, { ...codeField(error), error }),
   );
 }
 

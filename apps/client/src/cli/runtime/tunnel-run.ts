@@ -6,6 +6,7 @@ import type { RunPaths } from '../../control/paths.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import type { JournalFile } from '../../host/journal-file.js';
 import { LinuxHost } from '../../host/linux-host.js';
+import { APP_CODE } from '../../log/app-codes.js';
 import type { Logger } from '../../log/logger.js';
 import { nodeIo } from '../../session/node-io.js';
 import { runPersistent } from '../../session/persist.js';
@@ -155,7 +156,7 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
     });
     exitCode = result.exitCode;
   } catch (error) {
-    log.error('internal error', { error });
+    log.error('internal error', { code: APP_CODE.internal, error });
     failed = true;
   } finally {
     await runStopSteps(
