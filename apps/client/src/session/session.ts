@@ -57,7 +57,16 @@ export interface SessionResult {
 }
 
 /** A snapshot for `pptpkit status`: the tunnel core's, with the shell's peer and interface. */
+/**
+ * The schema tag of a tunnel's `status --json` (documented in the README): fields may be added
+ * under the same tag; a rename, removal or change of meaning changes it.
+ */
+export const TUNNEL_STATUS_SCHEMA = 'pptpkit.status/1';
+
+/** One tunnel's status, as `pptpkit status --json` prints it (schema `pptpkit.status/1`). */
 export interface SessionStatus extends Omit<TunnelStatus, 'state' | 'role' | 'down'> {
+  /** {@link TUNNEL_STATUS_SCHEMA}. */
+  readonly schema: typeof TUNNEL_STATUS_SCHEMA;
   /** The peer name. */
   readonly peer: string;
   /** Where the session is. */
@@ -161,6 +170,7 @@ export class Session {
       ...core
     } = this.#tunnel.status(this.#io.now());
     return {
+      schema: TUNNEL_STATUS_SCHEMA,
       peer: this.#o.peer,
       state: this.#state,
       server: this.#o.server,

@@ -43,6 +43,15 @@ describe('the session shell against a fake pptpd, on a fake clock', () => {
     await until(() => io.tunWrites.length === 1);
     expect(io.tunWrites[0]).toEqual(back);
     expect(t.session.status().data).toMatchObject({ txPackets: 2, rxPackets: 1 });
+    // What `status --json` prints: the documented schema tag and the fields the README lists.
+    expect(t.session.status()).toMatchObject({
+      schema: 'pptpkit.status/1',
+      state: 'up',
+      local: '192.168.77.10',
+      remote: '192.168.77.1',
+      mtu: 1456,
+      auth: 'MS-CHAPv2',
+    });
     // Not IPv4: dropped and counted, nothing sent.
     io.tunRead(Uint8Array.of(0x60, 0, 0, 0, ...new Array(36).fill(0)));
     expect(t.session.status().data?.txDropped).toBe(1);

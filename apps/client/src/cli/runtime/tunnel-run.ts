@@ -10,7 +10,7 @@ import { APP_CODE } from '../../log/app-codes.js';
 import type { Logger } from '../../log/logger.js';
 import { nodeIo } from '../../session/node-io.js';
 import { runPersistent } from '../../session/persist.js';
-import { Session, type SessionResult } from '../../session/session.js';
+import { Session, type SessionResult, TUNNEL_STATUS_SCHEMA } from '../../session/session.js';
 import { ParentReport } from '../detach.js';
 import { runStopSteps } from '../stop-steps.js';
 import { files } from './files.js';
@@ -57,7 +57,8 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
     let current: Session | undefined;
     let requestedDown = false;
     control = await startControlServer(paths.socket, {
-      status: () => current?.status() ?? { peer, state: 'waiting', server },
+      status: () =>
+        current?.status() ?? { schema: TUNNEL_STATUS_SCHEMA, peer, state: 'waiting', server },
       down: () => {
         requestedDown = true;
         root.abort();
