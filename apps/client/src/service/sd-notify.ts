@@ -28,6 +28,22 @@ export interface SdNotifierOptions {
   readonly send?: DatagramSend;
 }
 
+/** The variables through which systemd talks to the service's main process. */
+const SERVICE_VARIABLES = ['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID'] as const;
+
+/**
+ * `env` without systemd's notification and watchdog variables: for the commands we run, so
+ * that nothing but this process speaks to systemd for the service (as `sd_notify(3)`'s
+ * `unset_environment` intends).
+ */
+export function withoutServiceVariables(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of SERVICE_VARIABLES) delete out[name];
+  return out;
+}
+
 /**
  * The half of systemd's watchdog interval at which to ping it, ms, or `undefined` when no
  * watchdog is asked of this process: `WATCHDOG_USEC` unset or not a positive integer, or
@@ -76,9 +92,15 @@ export class SdNotifier {
     this.#send = options.send ?? sendUnixDatagram;
   }
 
-  /** `READY=1` (with `STATUS=` when given), the first time only. */
+  /**
+   * `READY=1` (with `STATUS=` when given) the first time; later calls (a `persist` tunnel back
+   * up) send just the status.
+   */
   ready(status?: string): void {
-    if (this.#ready) return;
+    if (this.#ready) {
+      if (status !== undefined) this.status(status);
+      return;
+    }
     this.#ready = true;
     this.#notify(status === undefined ? ['READY=1'] : ['READY=1', `STATUS=${oneLine(status)}`]);
   }

@@ -39,7 +39,7 @@ let n = 0;
 const abstract = (): string => `@pptpkit-notify-${process.pid}-${++n}`;
 
 describe('SdNotifier (sd_notify(3) messages)', () => {
-  it('sends READY=1 once, STATUS=, MAINPID=, STOPPING=1, WATCHDOG=1 to a path socket', () => {
+  it('sends READY=1 once (then only STATUS=), STATUS=, MAINPID=, STOPPING=1, WATCHDOG=1 to a path socket', () => {
     const path = join(dir, 'notify.sock');
     socket = bindUnixDatagram(path);
     const { log, lines } = capture();
@@ -47,6 +47,7 @@ describe('SdNotifier (sd_notify(3) messages)', () => {
     notify.status('connecting to 192.0.2.1');
     notify.ready('up: 10.0.0.2 → 10.0.0.1 on ppp0');
     notify.ready('again');
+    notify.ready();
     notify.mainPid(1234);
     notify.watchdog();
     notify.status('line one\nline two');
@@ -55,6 +56,7 @@ describe('SdNotifier (sd_notify(3) messages)', () => {
     expect(drain(socket)).toEqual([
       'STATUS=connecting to 192.0.2.1',
       'READY=1\nSTATUS=up: 10.0.0.2 → 10.0.0.1 on ppp0',
+      'STATUS=again',
       'MAINPID=1234',
       'WATCHDOG=1',
       'STATUS=line one line two',
