@@ -86,15 +86,18 @@ class Listener {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** systemd's variable; the processes under test read it, not this one (nor turbo). */
+const NOTIFY_SOCKET = 'NOTIFY_SOCKET';
+
 /** Runs `start` with NOTIFY_SOCKET set in the environment it spawns with. */
 function withNotifySocket<T>(path: string, start: () => T): T {
-  const saved = process.env['NOTIFY_SOCKET'];
-  process.env['NOTIFY_SOCKET'] = path;
+  const saved = process.env[NOTIFY_SOCKET];
+  process.env[NOTIFY_SOCKET] = path;
   try {
     return start();
   } finally {
-    if (saved === undefined) delete process.env['NOTIFY_SOCKET'];
-    else process.env['NOTIFY_SOCKET'] = saved;
+    if (saved === undefined) delete process.env[NOTIFY_SOCKET];
+    else process.env[NOTIFY_SOCKET] = saved;
   }
 }
 
@@ -163,7 +166,7 @@ describe.skipIf(reason !== undefined)(
           ready.text,
         );
         expect(up, ready.text).not.toBeNull();
-        const [, local, remote, device] = up as RegExpExecArray;
+        const [, local = '', remote = '', device = ''] = up ?? [];
         expect(remote).toBe(serverTunnel);
         // What READY=1 announced is true: the device exists, is up and has the address.
         const addr = (await rig.run('client', ['ip', '-o', '-4', 'addr', 'show', 'dev', device]))
