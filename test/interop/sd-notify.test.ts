@@ -254,5 +254,15 @@ describe.skipIf(reason !== undefined)(
         clientNotify = undefined;
       }
     });
+
+    it('serve: STOPPING=1 on SIGTERM, then exits 0', async () => {
+      const running = serve as LoggedProcess;
+      const before = serveNotify.messages.length;
+      expect(await running.stop(15_000)).toBe(0);
+      serve = undefined;
+      const stopping = await serveNotify.waitFor((t) => t.startsWith('STOPPING=1'), 2_000);
+      expect(stopping).toEqual({ text: 'STOPPING=1\nSTATUS=stopping: signal', pid: running.pid });
+      expect(serveNotify.messages.slice(before).map((m) => m.text)).toEqual([stopping.text]);
+    });
   },
 );
