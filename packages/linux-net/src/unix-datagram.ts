@@ -63,6 +63,7 @@ function unixError(error: unknown, operation: string, name: string): unknown {
       error,
     );
   }
+  // The capability is required by the context's type but never named: EPERM/EACCES are above.
   return errorFromErrno(
     errno,
     call,
