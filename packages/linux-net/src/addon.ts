@@ -72,6 +72,9 @@ export interface NativeAddon {
   netlinkReceive(fd: number, buffer: Uint8Array, timeoutMs: number): number;
   setNetns(fd: number): void;
   closeFd(fd: number): void;
+  unixSend(address: Uint8Array, data: Uint8Array): void;
+  unixBind(address: Uint8Array): number;
+  unixReceive(fd: number, buffer: Uint8Array, timeoutMs: number, sender: Int32Array): number;
   PacketChannel: new (fd: number, kind: number, stats: Float64Array) => NativePacketChannel;
 }
 

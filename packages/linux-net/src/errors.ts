@@ -61,10 +61,15 @@ export class LinuxNetError extends PptpkitError<LinuxNetErrorCode> {
   }
 }
 
-/** errno number → name, from Node's own table. */
-const errnoNames: ReadonlyMap<number, string> = new Map(
-  Object.entries(constants.errno).map(([name, value]) => [value, name]),
-);
+/**
+ * errno number → name, from Node's own table. Where two names share a number the later one
+ * wins, except that 11 is `EAGAIN` (what `errno(3)` and the socket man pages call it), not
+ * `EWOULDBLOCK`.
+ */
+const errnoNames: ReadonlyMap<number, string> = new Map([
+  ...Object.entries(constants.errno).map(([name, value]): [number, string] => [value, name]),
+  [constants.errno.EAGAIN, 'EAGAIN'],
+]);
 
 /** The symbolic name of an errno number (`EPERM`), or `E<number>` when unknown. */
 export function errnoName(errno: number): string {

@@ -2,7 +2,8 @@
  * `@pptpkit/linux-net`: the only pptpkit package that talks to the kernel. A TUN device, a
  * raw GRE socket connected to one peer and an unconnected one shared by a server's sessions,
  * with batched, event-driven I/O through a small N-API addon, and a typed rtnetlink API (links,
- * addresses, routes, lookups, proxy neighbours; IPv4 and IPv6) with an undo journal.
+ * addresses, routes, lookups, proxy neighbours; IPv4 and IPv6) with an undo journal, and
+ * AF_UNIX datagrams (systemd's notify socket, syslog).
  *
  * @module
  */
@@ -58,3 +59,10 @@ export {
   splitDefaultRoutes,
 } from './rtnetlink.js';
 export { openTun, TunDevice, type TunOptions } from './tun.js';
+export {
+  bindUnixDatagram,
+  MAX_UNIX_NAME_BYTES,
+  sendUnixDatagram,
+  UnixDatagramSocket,
+  type UnixSender,
+} from './unix-datagram.js';

@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 // Test-only relative import: the brand contract with @pptpkit/wire (not a dependency of this package).
 import { PptpkitError } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
-import { errorFromErrno, errorFromNative, LinuxNetError } from '../src/errors.js';
+import { errnoName, errorFromErrno, errorFromNative, LinuxNetError } from '../src/errors.js';
 
 const context = { operation: 'openTun', capability: 'CAP_NET_ADMIN' as const };
 
@@ -56,5 +56,14 @@ describe('LinuxNetError mapping from errno', () => {
     expect(error).toBeInstanceOf(PptpkitError);
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('LinuxNetError');
+  });
+});
+
+describe('errnoName', () => {
+  it('calls 11 EAGAIN, not its alias EWOULDBLOCK', () => {
+    expect(constants.errno.EWOULDBLOCK).toBe(constants.errno.EAGAIN);
+    expect(errnoName(constants.errno.EAGAIN)).toBe('EAGAIN');
+    expect(errnoName(constants.errno.ECONNREFUSED)).toBe('ECONNREFUSED');
+    expect(errnoName(100_000)).toBe('E100000');
   });
 });

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { createLogger } from '../log/logger.js';
+import { SdNotifier } from '../service/sd-notify.js';
 
 /** Set in the environment of the detached copy that runs the tunnel. */
 const DETACHED_ENV = 'PPTPKIT_DETACHED';
@@ -15,18 +17,41 @@ export function isDetachedChild(): boolean {
   return process.env[DETACHED_ENV] === '1';
 }
 
+/** The parent's notifier: its only message is `MAINPID=`; a failure is reported on stderr. */
+function parentNotifier(): SdNotifier {
+  const log = createLogger({
+    format: 'text',
+    level: 'warn',
+    write: (line) => process.stderr.write(`pptpkit: ${line}\n`),
+    clock: () => new Date(),
+  });
+  return new SdNotifier({ log });
+}
+
 /**
  * `--background` (pppd `updetach`): runs the tunnel in a detached copy of this process and
  * resolves once it is up (0) or with the copy's exit status if it ended first. `argv` is this
  * command line; `log` is where the copy writes its log (its last lines are shown on failure).
+ *
+ * Under systemd (`Type=notify`), this process tells systemd at once that the copy is the
+ * service's main process (`MAINPID=`, accepted with `NotifyAccess=main` because it still is
+ * the main process); the copy then sends `READY=1` and `STATUS=` itself, and pings the
+ * watchdog (`WATCHDOG_PID`, which names this process, is not passed on).
  */
-export function detach(argv: readonly string[], log: string): Promise<ExitCode> {
+export function detach(
+  argv: readonly string[],
+  log: string,
+  notify: SdNotifier = parentNotifier(),
+): Promise<ExitCode> {
   return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, [DETACHED_ENV]: '1' };
+    delete env['WATCHDOG_PID'];
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...argv], {
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      env: { ...process.env, [DETACHED_ENV]: '1' },
+      env,
     });
+    if (child.pid !== undefined) notify.mainPid(child.pid);
     let settled = false;
     child.on('message', (message: Partial<UpMessage>) => {
       if (message.up !== true || settled) return;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { withoutServiceVariables } from '../service/sd-notify.js';
 
 /** How a command ended. */
 export interface CommandResult {
@@ -13,10 +14,14 @@ export interface CommandResult {
 /** Runs a program with arguments (no shell); injectable so tests need no `resolvectl`. */
 export type CommandRunner = (file: string, args: readonly string[]) => Promise<CommandResult>;
 
-/** Runs commands with `execFile`, each bounded to 10 s; never rejects. */
+/**
+ * Runs commands with `execFile`, each bounded to 10 s, in our environment less systemd's
+ * notification variables; never rejects.
+ */
 export const runCommand: CommandRunner = (file, args) =>
   new Promise((resolve) => {
-    execFile(file, [...args], { timeout: 10_000 }, (error, stdout, stderr) => {
+    const options = { timeout: 10_000, env: withoutServiceVariables(process.env) };
+    execFile(file, [...args], options, (error, stdout, stderr) => {
       if (error === null) {
         resolve({ code: 0, stdout, stderr });
         return;

@@ -16,6 +16,7 @@ import type { HookContext } from '../hooks/run-hook.js';
 import { runEventScripts } from '../hooks/run-scripts.js';
 import { APP_CODE, codeField, errorCode } from '../log/app-codes.js';
 import type { Logger } from '../log/logger.js';
+import { type SdNotifier, StatusThrottle } from '../service/sd-notify.js';
 import { AddressPool } from './address-pool.js';
 import type { AdmissionLimits } from './admission.js';
 import type { ServerConfig } from './config/server-config.js';
@@ -35,6 +36,8 @@ const MAX_QUEUED_CONTROL = 256 * 1024;
 const STOP_WAIT_MS = 10_000;
 /** Limit for each ip-up/ip-down script, ms. */
 const SCRIPT_TIMEOUT_MS = 30_000;
+/** Least time between two session-count updates to systemd (`STATUS=`), ms. */
+const STATUS_INTERVAL_MS = 1_000;
 
 /** What the server runs with. */
 export interface PptpServerOptions {
@@ -49,6 +52,11 @@ export interface PptpServerOptions {
   /** The control socket's path. */
   readonly controlSocket: string;
   readonly log: Logger;
+  /**
+   * systemd (`Type=notify`): `READY=1` once listening, `STATUS=` with the number of sessions
+   * up (at most one update a second), `STOPPING=1` when stopping.
+   */
+  readonly notify?: SdNotifier;
 }
 
 interface Conn {
@@ -70,6 +78,7 @@ export class PptpServer {
   #stopping = false;
   #exitCode: ExitCode = EXIT.ok;
   #listen = '';
+  readonly #status: StatusThrottle | undefined;
   #done!: (code: ExitCode) => void;
   /** Settles once the server has stopped. */
   readonly stopped: Promise<ExitCode> = new Promise((resolve) => {
@@ -79,6 +88,10 @@ export class PptpServer {
   /** @param options - configuration, secrets, host, GRE socket, limits, log. */
   constructor(options: PptpServerOptions) {
     this.#o = options;
+    this.#status =
+      options.notify === undefined
+        ? undefined
+        : new StatusThrottle(options.notify, STATUS_INTERVAL_MS);
     const c = options.config;
     const local =
       c.pairLocal && c.localIp.length > 0 ? new AddressPool(c.localIp) : c.localIp[0]!.first;
@@ -148,6 +161,14 @@ export class PptpServer {
       interface: host.name,
       connections: this.#o.limits.maxSessions,
     });
+    this.#o.notify?.ready(this.#statusText());
+  }
+
+  /** systemd's `STATUS=` line: where we listen and how many sessions are up. */
+  #statusText(): string {
+    let up = 0;
+    for (const conn of this.#conns.values()) if (conn.scriptsRan) up++;
+    return `listening on ${this.#listen}; ${up} ${up === 1 ? 'session' : 'sessions'}`;
   }
 
   /** The status the control socket answers with. */
@@ -176,6 +197,8 @@ export class PptpServer {
     this.#stopping = true;
     this.#exitCode = code;
     this.#o.log.info('stopping', { reason, sessions: [...this.#core.sessions].length });
+    this.#status?.cancel();
+    this.#o.notify?.stopping(`stopping: ${reason}`);
     this.#listener?.close();
     this.#core.closeAll(reason, performance.now());
     this.#arm();
@@ -341,6 +364,7 @@ export class PptpServer {
     }
     this.#o.log.info('session up', { ...fields, mtu });
     conn.scriptsRan = true;
+    if (!this.#stopping) this.#status?.set(this.#statusText());
     await this.#scripts('ip-up', s);
   }
 
@@ -354,6 +378,7 @@ export class PptpServer {
       ...(d === undefined ? {} : { layer: d.layer, code: d.code, reason: d.message }),
     });
     if (conn === undefined) return;
+    if (conn.scriptsRan && !this.#stopping) this.#status?.set(this.#statusText());
     // Let the last control messages go out, then close.
     conn.socket.end();
     setTimeout(() => conn.socket.destroy(), 2000).unref();

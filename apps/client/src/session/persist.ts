@@ -18,6 +18,11 @@ export interface PersistOptions {
   readonly sleep: (ms: number) => Promise<void>;
   /** Log. */
   readonly log: Logger;
+  /**
+   * Told before each wait for a reconnect: the number the next attempt has among consecutive
+   * failures (1 after an attempt that came up), which `maxfail` limits.
+   */
+  readonly onReconnect?: (attempt: number) => void;
 }
 
 /**
@@ -39,6 +44,7 @@ export async function runPersistent(o: PersistOptions): Promise<SessionResult> {
       return result;
     }
     o.log.info('reconnecting', { holdoffSeconds: o.holdoffMs / 1000, reason: result.reason });
+    o.onReconnect?.(failures + 1);
     await o.sleep(o.holdoffMs);
     if (o.stopped()) return result;
   }

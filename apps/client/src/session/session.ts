@@ -42,6 +42,8 @@ export interface SessionOptions {
   readonly signal: AbortSignal;
   /** Called once the tunnel is up and the host configured. */
   readonly onUp?: (status: SessionStatus) => void;
+  /** Called at every change of {@link Session.state} after `connecting` (for a supervisor). */
+  readonly onState?: (state: SessionState) => void;
   /** Control-plane reply timeout (PPTP replies, teardown steps), ms. Default 10 000. */
   readonly replyTimeoutMs?: number;
 }
@@ -257,9 +259,19 @@ export class Session {
       stream.destroy();
       return;
     }
-    this.#state = 'control';
+    this.#enter('control');
     this.#tunnel.start(this.#io.now());
     this.#settle();
+  }
+
+  #enter(state: SessionState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    try {
+      this.#o.onState?.(state);
+    } catch (error) {
+      this.#log.error('state listener failed', { state, error });
+    }
   }
 
   #stopping(): boolean {
@@ -274,7 +286,7 @@ export class Session {
           hostName: event.peer.hostName,
           vendor: event.peer.vendorString,
         });
-        if (this.#state === 'control') this.#state = 'call';
+        if (this.#state === 'control') this.#enter('call');
         break;
       case 'call-up':
         log.info('call established', {
@@ -282,7 +294,7 @@ export class Session {
           peerCallId: event.peerCallId,
           window: event.window,
         });
-        if (this.#state === 'call') this.#state = 'ppp';
+        if (this.#state === 'call') this.#enter('ppp');
         break;
       case 'authenticated':
         if (event.side === 'peer') log.info('authenticated', { method: event.method });
@@ -317,7 +329,7 @@ export class Session {
         this.#result = this.#override
           ? { ...this.#override, wasUp: event.wasUp }
           : { exitCode: exitForDown(event), reason: event.message, wasUp: event.wasUp };
-        this.#state = 'stopping';
+        this.#enter('stopping');
         log.info('stopping', { reason: this.#result.reason });
         break;
       case 'closed':
@@ -374,7 +386,7 @@ export class Session {
       remote: up.remote,
       encryption: encryptionName(up.mppe),
     });
-    this.#state = 'configuring';
+    this.#enter('configuring');
     this.#io.host
       .bringUp({ local: up.local, peer: up.remote, dns: up.dns, mtu: up.mtu })
       .then((tun) => {
@@ -391,7 +403,7 @@ export class Session {
           () => this.#guarded('TUN receive', this.#settleNow),
           (error) => this.#portFailed('TUN device', error),
         );
-        this.#state = 'up';
+        this.#enter('up');
         this.#upAt = this.#io.now();
         // ICMP "fragmentation needed" lowers the kernel's path MTU for the server; follow it.
         this.#pathMtuTimer = setInterval(() => void this.#checkPathMtu(), PATH_MTU_CHECK_MS);
@@ -470,7 +482,7 @@ export class Session {
     this.#override = { exitCode, reason };
     if (this.#tunnel.state === 'idle') {
       this.#result = { exitCode, reason, wasUp: false };
-      this.#state = 'stopping';
+      this.#enter('stopping');
       this.#log.info('stopping', { reason });
       void this.#end();
       return;
@@ -505,7 +517,7 @@ export class Session {
       reason: 'ended',
       wasUp: this.#upAt !== undefined,
     };
-    this.#state = 'ended';
+    this.#enter('ended');
     this.#log.info('ended', { reason: result.reason, exitCode: result.exitCode });
     this.#finish?.(result);
   }

@@ -80,3 +80,29 @@ describe('runHook', () => {
     });
   });
 });
+
+describe('hook scripts and systemd', () => {
+  it('never see NOTIFY_SOCKET or the watchdog variables, so they cannot speak for the service', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      NOTIFY_SOCKET: '/run/systemd/notify',
+      WATCHDOG_USEC: '30000000',
+      WATCHDOG_PID: String(process.pid),
+    });
+    const out: string[] = [];
+    try {
+      await runHook(
+        script(
+          'notify-env',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
+          'echo "${NOTIFY_SOCKET-unset}|${WATCHDOG_USEC-unset}|${WATCHDOG_PID-unset}|$PPP_IFACE"',
+        ),
+        ctx,
+        { timeoutMs: 5000, onOutput: (l) => out.push(l) },
+      );
+    } finally {
+      process.env = saved;
+    }
+    expect(out).toEqual(['unset|unset|unset|ppp0']);
+  });
+});

@@ -58,4 +58,19 @@ describe('runPersistent (pppd persist / maxfail / holdoff)', () => {
     await runPersistent({ ...s.options, persist: true, maxfail: 0, holdoffMs: 0 });
     expect(s.attempts()).toBe(2);
   });
+
+  it('tells onReconnect the number of the next attempt toward maxfail before each wait', async () => {
+    const s = script([failed, failed, hungUp, failed, failed]);
+    const told: Array<{ attempt: number; sleptBefore: number }> = [];
+    await runPersistent({
+      ...s.options,
+      persist: true,
+      maxfail: 3,
+      holdoffMs: 1000,
+      onReconnect: (attempt) => told.push({ attempt, sleptBefore: s.sleeps.length }),
+    });
+    // failed, failed (attempts 2, 3 next), up (count reset: 1 next), failed (2 next), failed.
+    expect(told.map((t) => t.attempt)).toEqual([2, 3, 1, 2, 3]);
+    expect(told.map((t) => t.sleptBefore)).toEqual([0, 1, 2, 3, 4]);
+  });
 });

@@ -69,6 +69,19 @@ describe('the session shell against a fake pptpd, on a fake clock', () => {
     io.dispose();
   });
 
+  it('reports each state change to onState, in order, ending with stopping and ended', async () => {
+    const io = fake();
+    const states: string[] = [];
+    const t = startSession(io, { onState: (state) => states.push(state) });
+    await until(() => t.up() !== undefined);
+    // `up` is reported before onUp runs: a supervisor sees the state the status shows.
+    expect(states).toEqual(['control', 'call', 'ppp', 'configuring', 'up']);
+    t.root.abort();
+    await until(() => t.result() !== undefined);
+    expect(states).toEqual(['control', 'call', 'ppp', 'configuring', 'up', 'stopping', 'ended']);
+    io.dispose();
+  });
+
   it('a wrong password ends with the auth-failed status, the server’s E=691, no tunnel', async () => {
     const io = fake();
     const t = startSession(io, { credentials: { user: 'alice', password: 'Wr0ng-pw-x1' } });

@@ -24,6 +24,7 @@ import { greListenerPort } from '../../serve/gre-listener-port.js';
 import { PptpServer } from '../../serve/pptp-server.js';
 import { ServerHost } from '../../serve/server-host.js';
 import type { SecretLookup } from '../../serve/server-tunnel-options.js';
+import { SdNotifier } from '../../service/sd-notify.js';
 import type { Command } from '../parse-args.js';
 import { readText } from '../runtime/files.js';
 import { guardProcess } from '../runtime/process-guards.js';
@@ -114,6 +115,8 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
       ? EXIT.privileges
       : EXIT.fatal;
   }
+  const notify = new SdNotifier({ log });
+  notify.startWatchdog();
   const server = new PptpServer({
     config,
     lookup: secretLookup(command, config, log),
@@ -128,6 +131,7 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
     scriptsDir: command.scriptsDir,
     controlSocket: paths.socket,
     log,
+    notify,
   });
   const guards = guardProcess(log, () => server.stop('signal'));
   try {
@@ -137,11 +141,13 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
     server.stop('start failed');
     await server.stopped;
     guards.remove();
+    notify.close();
     rtnl.close();
     return EXIT.fatal;
   }
   const code = await server.stopped;
   guards.remove();
+  notify.close();
   rtnl.close();
   return guards.internalError() ? EXIT.fatal : code;
 }

@@ -8,6 +8,7 @@ import type { JournalFile } from '../../host/journal-file.js';
 import { LinuxHost } from '../../host/linux-host.js';
 import { APP_CODE } from '../../log/app-codes.js';
 import type { Logger } from '../../log/logger.js';
+import { SdNotifier } from '../../service/sd-notify.js';
 import { nodeIo } from '../../session/node-io.js';
 import { runPersistent } from '../../session/persist.js';
 import { Session, type SessionResult, TUNNEL_STATUS_SCHEMA } from '../../session/session.js';
@@ -49,6 +50,16 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
   const root = new AbortController();
   const guards = guardProcess(log, () => root.abort());
   const parent = new ParentReport();
+  // systemd (Type=notify): READY=1 once the tunnel is first usable, STATUS= as it goes.
+  const notify = new SdNotifier({ log });
+  notify.startWatchdog();
+  let stopAnnounced = false;
+  const announceStop = (): void => {
+    if (stopAnnounced) return;
+    stopAnnounced = true;
+    notify.stopping('stopping');
+  };
+  root.signal.addEventListener('abort', announceStop);
   let control: ControlServer | undefined;
   let exitCode: ExitCode = EXIT.fatal;
   let failed = false;
@@ -89,6 +100,7 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
       const abort = (): void => stop.abort();
       root.signal.addEventListener('abort', abort, { once: true });
       const startedAt = performance.now();
+      notify.status(`connecting to ${server}`);
       const session: Session = new Session({
         peer,
         server,
@@ -97,6 +109,9 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
         io: nodeIo(host),
         log,
         signal: stop.signal,
+        onState: (state) => {
+          if (state === 'ppp') notify.status('authenticating');
+        },
         onUp: (status) => {
           log.info('tunnel up', {
             interface: status.interface,
@@ -104,6 +119,8 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
             remote: status.remote,
             seconds: Number(((performance.now() - startedAt) / 1000).toFixed(3)),
           });
+          // READY=1 the first time (before the parent hears of it and exits), STATUS= after.
+          notify.ready(`up: ${status.local} → ${status.remote} on ${status.interface}`);
           // Once only, however many times `persist` brings the tunnel back.
           parent.up();
           writeFileSync(
@@ -154,12 +171,17 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
         }),
       log,
       attempt,
+      onReconnect: (next) =>
+        notify.status(
+          `reconnecting in ${settings.holdoff} s (attempt ${next}${settings.maxfail > 0 ? ` of ${settings.maxfail}` : ''})`,
+        ),
     });
     exitCode = result.exitCode;
   } catch (error) {
     log.error('internal error', { code: APP_CODE.internal, error });
     failed = true;
   } finally {
+    announceStop();
     await runStopSteps(
       [
         { name: 'control socket', run: () => control?.close() },
@@ -171,6 +193,7 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
       log,
     );
     guards.remove();
+    notify.close();
   }
   if (failed || guards.internalError()) exitCode = EXIT.fatal;
   log.info('exiting', { exitCode });
