@@ -42,6 +42,8 @@ export const APP_CODE = {
   serveRouteFailed: 'SERVE_ROUTE_FAILED',
   /** The log file cannot be written (a warning: logging goes on elsewhere). */
   logFileUnwritable: 'LOG_FILE_UNWRITABLE',
+  /** `--syslog` was asked for, but `/dev/log` is missing or refuses (a warning). */
+  syslogUnwritable: 'SYSLOG_UNWRITABLE',
 } as const;
 
 /** One of the application's own codes. */

@@ -33,11 +33,12 @@ export interface LoggerOptions {
   /** Wall-clock time for the record's timestamp. */
   readonly clock: () => Date;
   /**
-   * Lines go to the systemd journal's stream: each starts with its priority as `<N>`
-   * (sd-daemon.h: error 3, warn 4, info 6, debug 7) and carries no timestamp (the journal
-   * keeps its own).
+   * What starts a line: `time`, an ISO timestamp (the default); `journal`, for the systemd
+   * journal's stream, the priority as `<N>` (sd-daemon.h: error 3, warn 4, info 6, debug 7) and
+   * no timestamp (the journal keeps its own); `none`, nothing (syslog stamps and ranks lines
+   * itself).
    */
-  readonly journal?: boolean;
+  readonly stamp?: 'time' | 'journal' | 'none';
 }
 
 const order: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -72,8 +73,9 @@ export function createLogger(options: LoggerOptions): Logger {
     // The code first: `error message code=X key=value...`.
     const { code, ...rest } = redactFields(fields);
     const safe = code === undefined ? rest : { code, ...rest };
-    const prefix = options.journal ? `<${priority[level]}>` : '';
-    const time = options.journal ? undefined : options.clock().toISOString();
+    const stamp = options.stamp ?? 'time';
+    const prefix = stamp === 'journal' ? `<${priority[level]}>` : '';
+    const time = stamp === 'time' ? options.clock().toISOString() : undefined;
     if (options.format === 'json') {
       const record = time === undefined ? { level, message } : { time, level, message };
       options.write(`${prefix}${JSON.stringify({ ...record, ...safe })}`, level);

@@ -270,7 +270,7 @@ export class Session {
     try {
       this.#o.onState?.(state);
     } catch (error) {
-      this.#log.error('state listener failed', { state, error });
+      this.#log.error('state listener failed', { code: APP_CODE.internal, state, error });
     }
   }
 

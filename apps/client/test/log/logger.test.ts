@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, teeLogger } from '../../src/log/logger.js';
 
-const capture = (format: 'text' | 'json', level: 'debug' | 'info' = 'info', journal = false) => {
+const capture = (
+  format: 'text' | 'json',
+  level: 'debug' | 'info' = 'info',
+  stamp: 'time' | 'journal' | 'none' = 'time',
+) => {
   const lines: string[] = [];
   const log = createLogger({
     format,
     level,
     write: (l) => lines.push(l),
     clock: () => new Date(Date.UTC(2026, 10, 24, 1, 2, 3, 4)),
-    journal,
+    stamp,
   });
   return { log, lines };
 };
@@ -68,13 +72,13 @@ describe('createLogger', () => {
   });
 
   it('for the journal: sd-daemon priorities <3> <4> <6> <7>, no timestamp of our own', () => {
-    const text = capture('text', 'debug', true);
+    const text = capture('text', 'debug', 'journal');
     text.log.error('e', { code: 'X' });
     text.log.warn('w');
     text.log.info('i', { a: 1 });
     text.log.debug('d');
     expect(text.lines).toEqual(['<3>error e code=X', '<4>warn w', '<6>info i a=1', '<7>debug d']);
-    const json = capture('json', 'debug', true);
+    const json = capture('json', 'debug', 'journal');
     json.log.error('e', { code: 'X' });
     json.log.debug('d');
     expect(json.lines[0]).toMatch(/^<3>\{/);
@@ -85,6 +89,15 @@ describe('createLogger', () => {
     });
     expect(JSON.parse(json.lines[1]!.slice(3))).toEqual({ level: 'debug', message: 'd' });
     expect(json.lines[1]!.startsWith('<7>')).toBe(true);
+  });
+});
+
+describe('createLogger for syslog', () => {
+  it('writes bare lines: no timestamp, no priority prefix (syslog adds both)', () => {
+    const text = capture('text', 'info', 'none');
+    text.log.error('e', { code: 'X' });
+    text.log.info('i', { a: 1 });
+    expect(text.lines).toEqual(['error e code=X', 'info i a=1']);
   });
 });
 

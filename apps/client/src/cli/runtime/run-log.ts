@@ -3,6 +3,7 @@ import { APP_CODE } from '../../log/app-codes.js';
 import { isJournalStream } from '../../log/journal-stream.js';
 import { LogFile } from '../../log/log-file.js';
 import { createLogger, type Logger, type LogLevel, teeLogger } from '../../log/logger.js';
+import { openSyslog, type SyslogWriter } from '../../log/syslog.js';
 import { packageVersion } from '../version.js';
 
 /** Where a tunnel (or server) process logs. */
@@ -11,6 +12,8 @@ export interface RunLogTarget {
   readonly format: 'text' | 'json';
   /** Write to stderr (not when running detached). */
   readonly stderr: boolean;
+  /** Also send every line to syslog (`/dev/log`, facility daemon), as pppd logs. */
+  readonly syslog?: boolean;
 }
 
 /** What the loaded configuration says about logging. */
@@ -34,6 +37,7 @@ const BUFFERED_LINES = 1000;
 export class RunLog {
   readonly #target: RunLogTarget;
   readonly #journal: boolean;
+  readonly #syslog: SyslogWriter | undefined;
   #held: string[] | undefined = [];
   #file: LogFile | undefined;
   #extra: string | undefined;
@@ -43,6 +47,20 @@ export class RunLog {
   constructor(target: RunLogTarget) {
     this.#target = target;
     this.#journal = target.stderr && isJournalStream();
+    this.#syslog = target.syslog
+      ? openSyslog({
+          onError: (error) =>
+            this.#stderrLogger('warn').warn('cannot write to syslog', {
+              code: APP_CODE.syslogUnwritable,
+              error,
+            }),
+        })
+      : undefined;
+    if (target.syslog && this.#syslog === undefined) {
+      this.#stderrLogger('warn').warn('no syslog here (/dev/log): logging without it', {
+        code: APP_CODE.syslogUnwritable,
+      });
+    }
     this.#log = this.#build('info');
     let version = 'unknown';
     try {
@@ -79,7 +97,20 @@ export class RunLog {
   }
 
   #build(level: LogLevel): Logger {
-    return teeLogger(this.#stderrLogger(level), this.#fileLogger(level));
+    const loggers = [this.#stderrLogger(level), this.#fileLogger(level)];
+    const syslog = this.#syslog;
+    if (syslog !== undefined) {
+      loggers.push(
+        createLogger({
+          format: this.#target.format,
+          level,
+          clock: () => new Date(),
+          stamp: 'none',
+          write: (line, lineLevel) => syslog.write(lineLevel, line),
+        }),
+      );
+    }
+    return teeLogger(...loggers);
   }
 
   #stderrLogger(level: LogLevel): Logger {
@@ -91,7 +122,7 @@ export class RunLog {
       level,
       write,
       clock: () => new Date(),
-      journal: this.#journal,
+      stamp: this.#journal ? 'journal' : 'time',
     });
   }
 
