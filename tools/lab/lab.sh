@@ -138,10 +138,11 @@ cmd_deps() {
   # iputils-ping: the interop tests ping through tunnels from the lab's namespace.
   # iperf3: `pnpm bench` (apps/client) measures pptpkit's tunnel from the lab's namespace.
   # nftables: `lab.sh faults` drops a share of the clients' GRE in the lab's namespace.
-  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio iputils-ping iperf3 nftables"
+  # systemd-container: the service test boots a real systemd (systemd-nspawn) in the namespace.
+  local pkgs="user-mode-linux debootstrap iproute2 tcpdump cpio iputils-ping iperf3 nftables systemd-container"
   # shellcheck disable=SC2086
   if dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | grep -vq 'install ok installed' ||
-    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 8 ]; then
+    [ "$(dpkg-query -W -f='${Status}\n' $pkgs 2>/dev/null | wc -l)" -ne 9 ]; then
     apt-get update -q
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs
