@@ -42,57 +42,65 @@ describe('generated files', () => {
   });
 });
 
-describe.skipIf(!available('groff', ['--version']))('man page', () => {
-  it('has no groff warning', () => {
+describe('man page', () => {
+  it.skipIf(!available('groff', ['--version']))('has no groff warning', () => {
     const r = spawnSync('groff', ['-man', '-Tutf8', '-ww', '-z', manPath], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
 
-  it('renders with man -l: every section, command, alias, option and exit status', () => {
-    const r = spawnSync('man', ['-l', manPath], {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        MANPAGER: 'cat',
-        PAGER: 'cat',
-        MANWIDTH: '100',
-        MAN_KEEP_FORMATTING: '',
-      },
-    });
-    expect(r.status).toBe(0);
-    const text = r.stdout;
-    expect(text).toMatch(/^PPTPKIT\(8\)/);
-    for (const section of [
-      'NAME',
-      'SYNOPSIS',
-      'DESCRIPTION',
-      'COMMANDS',
-      'OPTIONS',
-      'EXIT STATUS',
-      'ENVIRONMENT',
-      'FILES',
-      'SEE ALSO',
-    ]) {
-      expect(text).toMatch(new RegExp(`^${section}$`, 'm'));
-    }
-    for (const c of COMMAND_SPECS) {
-      for (const form of c.synopsis) expect(text).toContain(`pptpkit ${form}`);
-      for (const alias of c.aliases) expect(text).toContain(alias);
-      for (const o of c.options) expect(text).toContain(o.name);
-    }
-    expect(text).toContain('pptpkit up [OPTION...] PEER [PPPD-OPTION...]');
-    expect(text).toContain('--log-format text|json');
-    for (const word of ['PPTPKIT_RUN_DIR', 'NOTIFY_SOCKET', '/etc/ppp/peers/', '/etc/pptpd.conf']) {
-      expect(text).toContain(word);
-    }
-    expect(text).toMatch(/pppd\(8\), pptp\(8\), pptpd\(8\)/);
-    const statuses = text.slice(text.indexOf('EXIT STATUS'), text.indexOf('ENVIRONMENT'));
-    const listed = [...statuses.matchAll(/^ {7}(\d+)\s/gm)].map((m) => Number(m[1]));
-    expect(listed).toEqual(Object.values(EXIT).sort((a, b) => a - b));
-    // Options are written with minus signs, which copy as typed (not as hyphens U+2010).
-    expect(text).not.toContain('\u2010\u2010');
-  });
+  it.skipIf(!available('man', ['--version']))(
+    'renders with man -l: every section, command, alias, option and exit status',
+    () => {
+      const r = spawnSync('man', ['-l', manPath], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          MANPAGER: 'cat',
+          PAGER: 'cat',
+          MANWIDTH: '100',
+          MAN_KEEP_FORMATTING: '',
+        },
+      });
+      expect(r.status).toBe(0);
+      const text = r.stdout;
+      expect(text).toMatch(/^PPTPKIT\(8\)/);
+      for (const section of [
+        'NAME',
+        'SYNOPSIS',
+        'DESCRIPTION',
+        'COMMANDS',
+        'OPTIONS',
+        'EXIT STATUS',
+        'ENVIRONMENT',
+        'FILES',
+        'SEE ALSO',
+      ]) {
+        expect(text).toMatch(new RegExp(`^${section}$`, 'm'));
+      }
+      for (const c of COMMAND_SPECS) {
+        for (const form of c.synopsis) expect(text).toContain(`pptpkit ${form}`);
+        for (const alias of c.aliases) expect(text).toContain(alias);
+        for (const o of c.options) expect(text).toContain(o.name);
+      }
+      expect(text).toContain('pptpkit up [OPTION...] PEER [PPPD-OPTION...]');
+      expect(text).toContain('--log-format text|json');
+      for (const word of [
+        'PPTPKIT_RUN_DIR',
+        'NOTIFY_SOCKET',
+        '/etc/ppp/peers/',
+        '/etc/pptpd.conf',
+      ]) {
+        expect(text).toContain(word);
+      }
+      expect(text).toMatch(/pppd\(8\), pptp\(8\), pptpd\(8\)/);
+      const statuses = text.slice(text.indexOf('EXIT STATUS'), text.indexOf('ENVIRONMENT'));
+      const listed = [...statuses.matchAll(/^ {7}(\d+)\s/gm)].map((m) => Number(m[1]));
+      expect(listed).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+      // Options are written with minus signs, which copy as typed (not as hyphens U+2010).
+      expect(text).not.toContain('\u2010\u2010');
+    },
+  );
 });
 
 describe('bash completion', () => {

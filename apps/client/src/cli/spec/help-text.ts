@@ -38,7 +38,7 @@ function table(rows: readonly (readonly [string, string])[], indent: number): st
 }
 
 /** How an option is written in the help: `-a, --all`, `--lines N`. */
-export function optionLabel(option: OptionSpec): string {
+function optionLabel(option: OptionSpec): string {
   const name = option.short === undefined ? option.name : `${option.short}, ${option.name}`;
   return option.value === undefined ? name : `${name} ${option.value}`;
 }
