@@ -286,8 +286,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     summary: 'install the systemd unit, the service user, the man page and the completion',
     description:
       'Installs the systemd unit, creates the dedicated user the service runs as, and ' +
-      'installs this manual page and the bash completion, under DIR (for packaging into a ' +
-      'staging directory).',
+      'installs the manual page pptpkit(8) and the bash completion. With --root, everything ' +
+      'goes under that directory instead of / (a staging directory for a package).',
     arguments: [],
     options: [
       {

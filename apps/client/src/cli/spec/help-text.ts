@@ -116,7 +116,7 @@ export function commandHelp(spec: CommandSpec): string {
 
 /** What follows a usage error on stderr: the synopsis of the command, and where to read more. */
 export function usageHint(spec: CommandSpec | undefined): string {
-  if (spec === undefined) {
+  if (spec === undefined || spec.name === 'help') {
     return "usage: pptpkit COMMAND [ARGS]\n'pptpkit help' lists the commands.";
   }
   const [first, ...others] = spec.synopsis;
