@@ -133,3 +133,11 @@ describe('up of a peer that does not exist', () => {
     }
   });
 });
+
+describe('did you mean, on long words', () => {
+  it('suggests only within 2 edits, and a word 3 longer than every known one gets nothing', () => {
+    expect(closest('mtuuu', ['mtu'])).toBe('mtu');
+    expect(closest('mtuuuu', ['mtu'])).toBeUndefined();
+    expect(closest('x'.repeat(100_000), ['mtu', 'debug'])).toBeUndefined();
+  });
+});
