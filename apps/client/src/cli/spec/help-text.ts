@@ -93,7 +93,10 @@ export function commandHelp(spec: CommandSpec): string {
     lines.push(
       'arguments:',
       ...table(
-        spec.arguments.map((a) => [a.repeats ? `${a.name}...` : a.name, a.help]),
+        spec.arguments.map((a) => {
+          const name = a.repeats ? `${a.name}...` : a.name;
+          return [a.optional ? `[${name}]` : name, a.help];
+        }),
         2,
       ),
       '',
