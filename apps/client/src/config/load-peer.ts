@@ -35,8 +35,9 @@ export interface LoadPeerOptions {
   /** Unknown and refused options become warnings instead of errors. */
   readonly lenient?: boolean;
   /**
-   * Options from the command line (`pppd call PEER OPTION...`), applied after the peer file;
-   * their `file` is `<command line>` and their `line` their position.
+   * Options from the command line (`pppd call PEER OPTION...`), applied after the peer file
+   * (pppd reads the peer file where `call` stands: options.c `callfile`); their `file` is
+   * `<command line>` and their `line` their position.
    */
   readonly extraOptions?: readonly Word[];
 }

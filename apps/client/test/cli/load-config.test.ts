@@ -103,6 +103,16 @@ describe('pppd options after PEER (pptpkit up PEER OPTION..., as pppd call PEER 
     expect(both.settings).toMatchObject({ detach: 'nodetach', mtu: 1400, debug: true });
   });
 
+  it('takes a real pon line: `pon vpn debug dump logfd 2 updetach persist` (sgyang/docker-pptproxy)', () => {
+    const config = load('debug', 'dump', 'logfd', '2', 'updetach', 'persist');
+    expect(config.settings).toMatchObject({ debug: true, detach: 'updetach', persist: true });
+    // Accepted without effect, each named by its position after PEER.
+    expect(config.ignored.map(({ option, file, line }) => ({ option, file, line }))).toEqual([
+      { option: 'dump', file: '<command line>', line: 2 },
+      { option: 'logfd', file: '<command line>', line: 3 },
+    ]);
+  });
+
   it('names <command line> and the position after PEER in their errors', () => {
     expect(() => load('nosuchoption')).toThrow(
       /^<command line>:1: nosuchoption: unknown or unsupported option$/,
