@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../src/cli/parse-args.js';
+import { COMMAND_SPECS } from '../../src/cli/spec/command-spec.js';
 
 describe('parseArgs', () => {
   it('parses up with defaults and with every flag', () => {
@@ -176,5 +177,31 @@ describe('parseArgs: pppd habits', () => {
       topic: 'install-service',
     });
     expect(parseArgs(['--help', 'up'])).toEqual({ command: 'help' });
+  });
+});
+
+describe('parseArgs and the command table', () => {
+  it('accepts every option the help lists, with a value where it names one', () => {
+    for (const spec of COMMAND_SPECS) {
+      const needs = spec.arguments.filter((a) => !a.optional).map((a) => a.name.toLowerCase());
+      for (const option of spec.options) {
+        for (const name of [option.name, ...(option.short === undefined ? [] : [option.short])]) {
+          const value = option.value === undefined ? [] : [option.complete?.words?.[0] ?? '7'];
+          const argv = [spec.name, ...needs, name, ...value];
+          expect(() => parseArgs(argv), argv.join(' ')).not.toThrow();
+          // A flag given a value, or a valued option without one, is refused.
+          const wrong = option.value === undefined ? [`${option.name}=x`] : [option.name];
+          if (name === option.name) {
+            expect(() => parseArgs([spec.name, ...needs, ...wrong])).toThrow(UsageError);
+          }
+        }
+      }
+    }
+  });
+
+  it('applies the defaults the help shows', () => {
+    expect(parseArgs(['log'])).toEqual({ command: 'log', lines: 50 });
+    const serve = parseArgs(['serve']);
+    expect(serve).toMatchObject({ authTimeout: 30, perSource: 16, interfaceName: 'pptpsrv0' });
   });
 });
