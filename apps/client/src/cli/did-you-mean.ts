@@ -27,6 +27,9 @@ export function closest(word: string, known: readonly string[]): string | undefi
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const k of known) {
+    // The distance is at least the difference in length: a word far longer or shorter than
+    // every known one (a garbled options file) costs no edit-distance table.
+    if (Math.abs(k.length - word.length) > 2) continue;
     const d = distance(word, k);
     if (d < bestDistance) {
       best = k;

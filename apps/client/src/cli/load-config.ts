@@ -26,8 +26,10 @@ export interface ClientConfig {
 }
 
 /**
- * Reads the peer's options and its secrets (see `resolveCredentials` for pppd's rules),
- * logging tolerated problems as warnings and warning when a secrets file is readable by others.
+ * Reads the peer's options, then the pppd options given after PEER on the command line (their
+ * errors name `<command line>` and their position after PEER), and its secrets (see
+ * `resolveCredentials` for pppd's rules), logging tolerated problems as warnings and warning
+ * when a secrets file is readable by others.
  *
  * @throws PptpkitError with a `CONFIG_*` code.
  */
@@ -40,6 +42,11 @@ export function loadClientConfig(
     read,
     peersDir: command.peersDir,
     lenient: command.lenient,
+    extraOptions: command.extraOptions.map((text, i) => ({
+      text,
+      file: '<command line>',
+      line: i + 1,
+    })),
   });
   for (const w of loaded.warnings) log.warn(w.message, { file: w.file, line: w.line });
   const settings = loaded.settings;

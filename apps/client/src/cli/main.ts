@@ -1,7 +1,9 @@
 import { formatStatus } from '../control/status-format.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { showLog } from './commands/log.js';
-import { type Command, parseArgs, USAGE, UsageError } from './parse-args.js';
+import { type Command, parseArgs, UsageError } from './parse-args.js';
+import { findCommand } from './spec/command-spec.js';
+import { commandHelp, generalHelp, usageHint } from './spec/help-text.js';
 import { packageVersion } from './version.js';
 
 /** Runs one command; returns the exit status. */
@@ -11,15 +13,18 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     command = parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`pptpkit: ${error.message}\n${USAGE}\n`);
+      const spec = error.topic === undefined ? undefined : findCommand(error.topic);
+      process.stderr.write(`pptpkit: ${error.message}\n${usageHint(spec)}\n`);
       return EXIT.config;
     }
     throw error;
   }
   switch (command.command) {
-    case 'help':
-      process.stdout.write(`${USAGE}\n`);
+    case 'help': {
+      const spec = command.topic === undefined ? undefined : findCommand(command.topic);
+      process.stdout.write(`${spec === undefined ? generalHelp() : commandHelp(spec)}\n`);
       return EXIT.ok;
+    }
     case 'version':
       process.stdout.write(`pptpkit ${packageVersion()}\n`);
       return EXIT.ok;
@@ -41,5 +46,9 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       return formatStatus(command.peer, command.json, process.stdout);
     case 'log':
       return showLog(command.peer, command.lines, process.stdout, process.stderr);
+    case 'install-service': {
+      const { installService } = await import('./commands/install-service.js');
+      return installService(command, process.stdout, process.stderr);
+    }
   }
 }

@@ -1,4 +1,11 @@
 import { didYouMean } from './did-you-mean.js';
+import {
+  COMMAND_WORDS,
+  type CommandName,
+  type CommandSpec,
+  findCommand,
+  type OptionSpec,
+} from './spec/command-spec.js';
 
 /** A parsed `pptpkit` command line. */
 export type Command =
@@ -10,7 +17,14 @@ export type Command =
       readonly papSecrets: string;
       readonly background: boolean;
       readonly logFormat: 'text' | 'json';
+      /** Also log to syslog (`--syslog`). */
+      readonly syslog: boolean;
       readonly lenient: boolean;
+      /**
+       * The pppd options after PEER (`pptpkit up work debug mtu 1400`), one word each, applied
+       * after the peer file as `pppd call PEER OPTION...` applies them.
+       */
+      readonly extraOptions: readonly string[];
     }
   | {
       readonly command: 'down';
@@ -30,6 +44,8 @@ export type Command =
       readonly interfaceName: string;
       readonly scriptsDir: string;
       readonly logFormat: 'text' | 'json';
+      /** Also log to syslog (`--syslog`). */
+      readonly syslog: boolean;
       readonly lenient: boolean;
       /** Seconds a control connection has to authenticate. */
       readonly authTimeout: number;
@@ -38,219 +54,209 @@ export type Command =
     }
   | { readonly command: 'status'; readonly peer?: string; readonly json: boolean }
   | { readonly command: 'log'; readonly peer?: string; readonly lines: number }
-  | { readonly command: 'help' }
+  | {
+      readonly command: 'install-service';
+      /** The directory to install under (`/`, or a staging directory). */
+      readonly root: string;
+      /** The user the service runs as. */
+      readonly user: string;
+      /** Whether to create that user (`--no-user`: not). */
+      readonly createUser: boolean;
+    }
+  | {
+      readonly command: 'help';
+      /** The command to describe; absent: every command. */
+      readonly topic?: CommandName;
+    }
   | { readonly command: 'version' };
 
 /** A command line `pptpkit` cannot run; the message says why. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** The command the line was for, when it names a known one. */
+  readonly topic: CommandName | undefined;
+
+  /**
+   * @param message - what is wrong.
+   * @param topic - the command the line was for, when it names a known one.
+   */
+  constructor(message: string, topic?: CommandName) {
+    super(message);
+    this.topic = topic;
+  }
 }
 
-/** The text `pptpkit help` prints. */
-export const USAGE: string = `usage: pptpkit COMMAND [ARGS]
+/** The words of a command line after the command, sorted by the command's option table. */
+interface Scanned {
+  /** Options given, by long name: the value, or `true` for a flag. */
+  readonly flags: Map<string, string | true>;
+  /** The positional arguments. */
+  readonly positional: string[];
+  /** `up`: the words after PEER that are not our options (pppd options). */
+  readonly extra: string[];
+}
 
-commands:
-  up PEER       read /etc/ppp/options and /etc/ppp/peers/PEER, connect, stay until the tunnel ends
-  down [PEER]   orderly teardown of a running tunnel (like poff); without PEER the one running;
-                -a: every running tunnel
-  serve         a PPTP server from pptpd's own files (/etc/pptpd.conf), in the foreground
-  down serve [SESSION|--all]  stop the server, or end one session (id, user or address) or all
-  status [PEER] state, addresses, negotiated auth/MPPE, uptime and counters
-  log [PEER]    the tunnel's recent log (like plog)
-  help          this text (also --help, -h)
-  version       the version (also --version)
-
-up options:
-  --peers-dir DIR       peer files directory (default /etc/ppp/peers)
-  --secrets FILE        CHAP/MS-CHAP secrets (default /etc/ppp/chap-secrets)
-  --pap-secrets FILE    PAP secrets (default /etc/ppp/pap-secrets)
-  --background          return once the tunnel is up (like pppd updetach)
-  --log-format text|json  log lines as text (default) or JSON
-  --lenient             unknown or unsupported options are warnings, not errors
-serve options:
-  --config FILE         pptpd.conf (default /etc/pptpd.conf)
-  --global-options FILE|none  pppd's global options (default /etc/ppp/options)
-  --secrets FILE, --pap-secrets FILE  as for up
-  --interface NAME      the TUN all sessions share (default pptpsrv0)
-  --scripts-dir DIR     where ip-up/ip-down are (default /etc/ppp)
-  --auth-timeout S      seconds a connection has to authenticate (default 30)
-  --per-source N        unauthenticated connections at once per address (default 16)
-  --log-format, --lenient  as for up
-status options:
-  --json                machine-readable output
-log options:
-  --lines N             how many lines (default 50)
-
-exit status (as pppd): 0 ok, 1 fatal or no such tunnel, 2 bad command line or configuration,
-3 missing privileges, 4 no TUN support, 5 signal, 8 server unreachable, 10 negotiation failed,
-11 server failed to authenticate, 12 idle, 13 connect time limit, 15 server dead, 16 hangup,
-19 authentication failed`;
-
-/** The commands, for `--help` anywhere and "did you mean". */
-const COMMANDS = ['up', 'down', 'status', 'log', 'serve', 'help', 'version'];
-
-/** Parses `argv` (without the node and script paths). */
-export function parseArgs(argv: readonly string[]): Command {
-  const [command, ...rest] = argv;
-  // `pptpkit up --help`, `pptpkit down -h`...: the usage, whatever else the line holds.
-  if (command !== undefined && COMMANDS.includes(command)) {
-    if (rest.some((a) => a === '--help' || a === '-h')) return { command: 'help' };
+/** Sorts `rest` into options, positional arguments and (for `up`) pppd options. */
+function scan(spec: CommandSpec, word: string, rest: readonly string[]): Scanned {
+  const byName = new Map<string, OptionSpec>();
+  for (const o of spec.options) {
+    byName.set(o.name, o);
+    if (o.short !== undefined) byName.set(o.short, o);
   }
-  const positional: string[] = [];
+  const known = [...byName.keys(), '--help', '-h'];
   const flags = new Map<string, string | true>();
-  const valued = new Set([
-    '--peers-dir',
-    '--secrets',
-    '--pap-secrets',
-    '--log-format',
-    '--lines',
-    '--config',
-    '--global-options',
-    '--interface',
-    '--scripts-dir',
-    '--auth-timeout',
-    '--per-source',
-  ]);
+  const positional: string[] = [];
+  const extra: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
+    // `pon PEER opts`: after PEER every word but our --options is pppd's, even -detach, +ipv6.
+    if (spec.name === 'up' && positional.length > 0 && !arg.startsWith('--')) {
+      extra.push(arg);
+      continue;
+    }
     if (!arg.startsWith('-') || arg === '-') {
       positional.push(arg);
       continue;
     }
-    if (arg === '-a' && command === 'down') {
-      flags.set('--all', true);
-      continue;
-    }
-    if (!arg.startsWith('--')) throw new UsageError(`${command}: unknown option ${arg}`);
-    const eq = arg.indexOf('=');
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq < 0 ? arg : arg.slice(0, eq);
-    if (valued.has(name)) {
-      const value = eq < 0 ? rest[++i] : arg.slice(eq + 1);
-      if (value === undefined) throw new UsageError(`${name} needs a value`);
-      flags.set(name, value);
-    } else if (eq < 0) flags.set(name, true);
-    else throw new UsageError(`${name} takes no value`);
-  }
-  const allow = (...names: string[]): void => {
-    for (const f of flags.keys()) {
-      if (!names.includes(f))
-        throw new UsageError(`${command}: unknown option ${f}${didYouMean(f, names)}`);
+    const option = byName.get(name);
+    if (option === undefined) {
+      throw new UsageError(`${word}: unknown option ${name}${didYouMean(name, known)}`, spec.name);
     }
+    if (option.value !== undefined) {
+      const value = eq < 0 ? rest[++i] : arg.slice(eq + 1);
+      if (value === undefined) throw new UsageError(`${name} needs a value`, spec.name);
+      const allowed = option.complete?.kind === 'none' ? option.complete.words : undefined;
+      if (allowed !== undefined && !allowed.includes(value)) {
+        throw new UsageError(`${name} is ${allowed.join(' or ')}`, spec.name);
+      }
+      flags.set(option.name, value);
+    } else if (eq < 0) flags.set(option.name, true);
+    else throw new UsageError(`${name} takes no value`, spec.name);
+  }
+  return { flags, positional, extra };
+}
+
+/** Parses `argv` (without the node and script paths). */
+export function parseArgs(argv: readonly string[]): Command {
+  const [word, ...rest] = argv;
+  if (word === undefined || word === '--help' || word === '-h') return { command: 'help' };
+  if (word === '--version') return { command: 'version' };
+  const spec = findCommand(word);
+  if (spec === undefined) {
+    throw new UsageError(
+      word.startsWith('-')
+        ? `unknown option ${word}`
+        : `unknown command '${word}'${didYouMean(word, COMMAND_WORDS)}`,
+    );
+  }
+  // `pptpkit up --help`, `pon work -h`...: that command's help, whatever else the line holds.
+  if (rest.some((a) => a === '--help' || a === '-h')) return { command: 'help', topic: spec.name };
+  const { flags, positional, extra } = scan(spec, word, rest);
+  const fail = (message: string): never => {
+    throw new UsageError(message, spec.name);
   };
+  /** The option's value, or its default from the table. */
+  const text = (name: string): string => {
+    const given = flags.get(name);
+    if (typeof given === 'string') return given;
+    const fallback = spec.options.find((o) => o.name === name)?.default;
+    if (fallback === undefined) throw new Error(`${name} has no default`);
+    return fallback;
+  };
+  const count = (name: string): number => {
+    const n = Number(text(name));
+    return Number.isInteger(n) && n >= 1 ? n : fail(`${name} is a positive number`);
+  };
+  const logFormat = (): 'text' | 'json' => (text('--log-format') === 'json' ? 'json' : 'text');
   const onePeer = (required: boolean): string | undefined => {
-    if (positional.length > 1) throw new UsageError(`${command}: one peer at a time`);
-    if (required && positional.length === 0) throw new UsageError(`${command}: which peer?`);
+    if (positional.length > 1) fail(`${word}: one peer at a time`);
+    if (required && positional.length === 0) fail(`${word}: which peer?`);
     return positional[0];
   };
+  const nothingMore = (): void => {
+    if (positional.length > 0) fail(`${word}: unexpected ${positional[0]}`);
+  };
 
-  switch (command) {
-    case 'up': {
-      allow(
-        '--peers-dir',
-        '--secrets',
-        '--pap-secrets',
-        '--background',
-        '--log-format',
-        '--lenient',
-      );
-      const logFormat = flags.get('--log-format') ?? 'text';
-      if (logFormat !== 'text' && logFormat !== 'json') {
-        throw new UsageError('--log-format is text or json');
-      }
+  switch (spec.name) {
+    case 'up':
       return {
-        command,
+        command: 'up',
         peer: onePeer(true)!,
-        peersDir: (flags.get('--peers-dir') as string | undefined) ?? '/etc/ppp/peers',
-        secrets: (flags.get('--secrets') as string | undefined) ?? '/etc/ppp/chap-secrets',
-        papSecrets: (flags.get('--pap-secrets') as string | undefined) ?? '/etc/ppp/pap-secrets',
+        peersDir: text('--peers-dir'),
+        secrets: text('--secrets'),
+        papSecrets: text('--pap-secrets'),
         background: flags.has('--background'),
-        logFormat,
+        logFormat: logFormat(),
+        syslog: flags.has('--syslog'),
         lenient: flags.has('--lenient'),
+        extraOptions: extra,
       };
-    }
     case 'down': {
-      allow('--all');
       if (positional[0] === 'serve') {
-        if (positional.length > 2) throw new UsageError('down serve: one session at a time');
+        if (positional.length > 2) fail(`${word} serve: one session at a time`);
         const target = flags.has('--all') ? '--all' : positional[1];
-        return { command, peer: 'serve', ...(target === undefined ? {} : { target }) };
+        return { command: 'down', peer: 'serve', ...(target === undefined ? {} : { target }) };
       }
       const peer = onePeer(false);
       if (flags.has('--all')) {
-        if (peer !== undefined) throw new UsageError('down: a peer or -a, not both');
-        return { command, all: true };
+        if (peer !== undefined) fail(`${word}: a peer or -a, not both`);
+        return { command: 'down', all: true };
       }
-      return { command, ...(peer === undefined ? {} : { peer }) };
+      return { command: 'down', ...(peer === undefined ? {} : { peer }) };
     }
     case 'serve': {
-      allow(
-        '--config',
-        '--global-options',
-        '--secrets',
-        '--pap-secrets',
-        '--interface',
-        '--scripts-dir',
-        '--log-format',
-        '--lenient',
-        '--auth-timeout',
-        '--per-source',
-      );
-      if (positional.length > 0) throw new UsageError(`serve: unexpected ${positional[0]}`);
-      const logFormat = flags.get('--log-format') ?? 'text';
-      if (logFormat !== 'text' && logFormat !== 'json') {
-        throw new UsageError('--log-format is text or json');
-      }
-      const count = (name: string, fallback: number): number => {
-        const raw = flags.get(name);
-        if (raw === undefined) return fallback;
-        const n = Number(raw);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} is a positive number`);
-        return n;
-      };
-      const text = (name: string, fallback: string): string =>
-        (flags.get(name) as string | undefined) ?? fallback;
-      const globalOptions = text('--global-options', '/etc/ppp/options');
+      nothingMore();
+      const globalOptions = text('--global-options');
       return {
-        command,
-        config: text('--config', '/etc/pptpd.conf'),
+        command: 'serve',
+        config: text('--config'),
         globalOptions: globalOptions === 'none' ? false : globalOptions,
-        secrets: text('--secrets', '/etc/ppp/chap-secrets'),
-        papSecrets: text('--pap-secrets', '/etc/ppp/pap-secrets'),
-        interfaceName: text('--interface', 'pptpsrv0'),
-        scriptsDir: text('--scripts-dir', '/etc/ppp'),
-        logFormat,
+        secrets: text('--secrets'),
+        papSecrets: text('--pap-secrets'),
+        interfaceName: text('--interface'),
+        scriptsDir: text('--scripts-dir'),
+        logFormat: logFormat(),
+        syslog: flags.has('--syslog'),
         lenient: flags.has('--lenient'),
-        authTimeout: count('--auth-timeout', 30),
-        perSource: count('--per-source', 16),
+        authTimeout: count('--auth-timeout'),
+        perSource: count('--per-source'),
       };
     }
     case 'status': {
-      allow('--json');
       const peer = onePeer(false);
-      return { command, json: flags.has('--json'), ...(peer === undefined ? {} : { peer }) };
+      return {
+        command: 'status',
+        json: flags.has('--json'),
+        ...(peer === undefined ? {} : { peer }),
+      };
     }
     case 'log': {
-      allow('--lines');
-      const raw = flags.get('--lines') ?? '50';
-      const lines = Number(raw);
-      if (!Number.isInteger(lines) || lines < 1)
-        throw new UsageError('--lines is a positive number');
+      const lines = count('--lines');
       const peer = onePeer(false);
-      return { command, lines, ...(peer === undefined ? {} : { peer }) };
+      return { command: 'log', lines, ...(peer === undefined ? {} : { peer }) };
     }
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      return { command: 'help' };
+    case 'install-service':
+      nothingMore();
+      return {
+        command: 'install-service',
+        root: text('--root'),
+        user: text('--user'),
+        createUser: !flags.has('--no-user'),
+      };
+    case 'help': {
+      const [topic, more] = positional;
+      if (more !== undefined) fail(`help: one command at a time`);
+      if (topic === undefined) return { command: 'help' };
+      const described = findCommand(topic);
+      if (described === undefined) {
+        fail(`help: unknown command '${topic}'${didYouMean(topic, COMMAND_WORDS)}`);
+      }
+      return { command: 'help', topic: described!.name };
+    }
     case 'version':
-    case '--version':
+      nothingMore();
       return { command: 'version' };
-    default:
-      throw new UsageError(
-        command.startsWith('-')
-          ? `unknown option ${command}`
-          : `unknown command '${command}'${didYouMean(command, COMMANDS)}`,
-      );
   }
 }

@@ -1,4 +1,5 @@
 import { PptpkitError } from '@pptpkit/wire';
+import { didYouMean } from '../cli/did-you-mean.js';
 import { type ConfigLocation, configError } from './config-error.js';
 import { OptionFiles } from './option-files.js';
 import type { OptionSpec } from './option-spec.js';
@@ -33,6 +34,12 @@ export interface LoadPeerOptions {
   readonly globalOptions?: string | false;
   /** Unknown and refused options become warnings instead of errors. */
   readonly lenient?: boolean;
+  /**
+   * Options from the command line (`pppd call PEER OPTION...`), applied after the peer file
+   * (pppd reads the peer file where `call` stands: options.c `callfile`); their `file` is
+   * `<command line>` and their `line` their position.
+   */
+  readonly extraOptions?: readonly Word[];
 }
 
 /** The outcome of reading a peer's configuration. */
@@ -82,8 +89,8 @@ function optionByForm(name: string): OptionSpec | undefined {
 }
 
 /**
- * Reads a peer's options the way `pppd call PEER` does: the global options file, then
- * `PEERS_DIR/PEER`, following `file` and `call` includes where they appear, applying every
+ * Reads a peer's options the way `pppd call PEER OPTION...` does: the global options file, then
+ * `PEERS_DIR/PEER`, then the command line's options, following `file` and `call` includes where they appear, applying every
  * option in order (so a later `noauth` undoes an earlier `require-chap`). A file included twice
  * is applied twice but read once; the work is bounded by `INCLUDE_LIMITS`.
  *
@@ -117,10 +124,16 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
       }
       const spec = optionTable.get(name) ?? optionByForm(name);
       if (spec === undefined) {
+        const hint = didYouMean(name, [...optionTable.keys()]);
         if (!options.lenient) {
-          throw configError('CONFIG_UNKNOWN_OPTION', word, name, 'unknown or unsupported option');
+          throw configError(
+            'CONFIG_UNKNOWN_OPTION',
+            word,
+            name,
+            `unknown or unsupported option${hint}`,
+          );
         }
-        warnings.push({ ...at(word), message: `unknown or unsupported option '${name}'` });
+        warnings.push({ ...at(word), message: `unknown or unsupported option '${name}'${hint}` });
         continue;
       }
       const args = words.slice(i + 1, i + 1 + spec.args);
@@ -166,6 +179,7 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
     optionFiles.include(globalOptions, commandLine, 'options', true, applyWords);
   }
   optionFiles.include(`${peersDir}/${peer}`, commandLine, 'call', false, applyWords);
+  if (options.extraOptions !== undefined) applyWords(options.extraOptions);
   if (!settings.ccp && settings.mppe.required && ccpOffAt !== undefined) {
     throw configError(
       'CONFIG_BAD_VALUE',

@@ -14,16 +14,18 @@ import { humanBytes, humanDuration } from '../../src/control/human-units.js';
 import { EXIT } from '../../src/exit-codes.js';
 
 describe('--help on every command', () => {
-  it('prints the usage whatever else the line holds', () => {
-    for (const argv of [
-      ['up', '--help'],
-      ['up', 'work', '-h'],
-      ['down', '--help'],
-      ['status', '--json', '--help'],
-      ['log', '-h'],
-      ['serve', '--help'],
-    ]) {
-      expect(parseArgs(argv)).toEqual({ command: 'help' });
+  it("asks for that command's help whatever else the line holds", () => {
+    for (const [argv, topic] of [
+      [['up', '--help'], 'up'],
+      [['up', 'work', '-h'], 'up'],
+      [['down', '--help'], 'down'],
+      [['status', '--json', '--help'], 'status'],
+      [['log', '-h'], 'log'],
+      [['plog', '-h'], 'log'],
+      [['serve', '--help'], 'serve'],
+      [['serve', '--bogus', '--help'], 'serve'],
+    ] as const) {
+      expect(parseArgs(argv)).toEqual({ command: 'help', topic });
     }
   });
 });
@@ -129,5 +131,13 @@ describe('up of a peer that does not exist', () => {
       else process.env['PPTPKIT_RUN_DIR'] = saved;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('did you mean, on long words', () => {
+  it('suggests only within 2 edits, and a word 3 longer than every known one gets nothing', () => {
+    expect(closest('mtuuu', ['mtu'])).toBe('mtu');
+    expect(closest('mtuuuu', ['mtu'])).toBeUndefined();
+    expect(closest('x'.repeat(100_000), ['mtu', 'debug'])).toBeUndefined();
   });
 });
