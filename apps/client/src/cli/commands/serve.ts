@@ -59,7 +59,7 @@ function secretLookup(command: ServeCommand, config: ServerConfig, log: Logger):
 
 /** Runs `pptpkit serve` until it stops; returns the exit status. */
 export async function serve(command: ServeCommand): Promise<ExitCode> {
-  const runLog = new RunLog({ format: command.logFormat, stderr: true });
+  const runLog = new RunLog({ format: command.logFormat, stderr: true, syslog: command.syslog });
   let log = runLog.log;
   let config: ServerConfig;
   try {

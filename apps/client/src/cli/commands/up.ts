@@ -33,7 +33,11 @@ async function resolveServer(host: string): Promise<string> {
 export async function up(command: UpCommand, argv: readonly string[]): Promise<ExitCode> {
   const paths = runPaths(command.peer);
   const detached = isDetachedChild();
-  const runLog = new RunLog({ format: command.logFormat, stderr: !detached });
+  const runLog = new RunLog({
+    format: command.logFormat,
+    stderr: !detached,
+    syslog: command.syslog,
+  });
   let log = runLog.log;
   let config: ClientConfig;
   try {
