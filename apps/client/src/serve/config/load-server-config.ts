@@ -13,6 +13,7 @@ import type { ServerAuthMethod, ServerConfig } from './server-config.js';
 import {
   defaultServerSettings,
   MPPE_40,
+  MPPE_56,
   MPPE_128,
   type ServerSettings,
   serverOption,
@@ -242,6 +243,7 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     mppe: {
       required: settings.mppeBits !== 0,
       allow128: (settings.mppeBits & MPPE_128) !== 0,
+      allow56: (settings.mppeBits & MPPE_56) !== 0,
       allow40: (settings.mppeBits & MPPE_40) !== 0,
       allowStateful: settings.allowStateful,
       mppc: settings.mppc,
