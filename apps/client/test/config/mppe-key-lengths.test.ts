@@ -109,4 +109,18 @@ describe('MPPE key-length options combine as in pppd (ccp.c)', () => {
     expect(client('mppe-40 mppe-128')).toEqual({ required: true, lengths: [40, 128] });
     expect(client('mppe-56 require-mppe-40')).toEqual({ required: true, lengths: [40, 56, 128] });
   });
+
+  it('serve: MS-CHAP (v1) gives keys only with 128 allowed, for 56 as for 40 (pppd: no LM keys)', () => {
+    const load = (options: string) =>
+      loadServerConfig({
+        configFile: '/etc/pptpd.conf',
+        read: (p) =>
+          ({
+            '/etc/pptpd.conf': 'option /etc/ppp/o\nlocalip 10.0.0.1\nremoteip 10.0.0.2-9\n',
+            '/etc/ppp/o': options,
+          })[p],
+      });
+    expect(() => load('require-mschap require-mppe-56')).toThrow(/MS-CHAP with 128-bit keys/);
+    expect(load('require-mschap require-mppe-56 require-mppe-128').requireAuth).toEqual(['mschap']);
+  });
 });

@@ -102,7 +102,7 @@ function optionApplier(
  * The methods to require, after pppd's rules: none without `auth`/`require-*` (pptpd runs pppd
  * as root, so pppd's default-route rule never forces authentication); all four for `auth`
  * alone; else those named. With MPPE required, a method that yields no MPPE keys (CHAP, PAP;
- * MS-CHAP when only 40-bit keys are allowed) would see pppd close the link right after it, so
+ * MS-CHAP unless 128-bit keys are allowed) would see pppd close the link right after it, so
  * it is dropped with a warning; none left is an error.
  */
 function requiredMethods(
