@@ -376,6 +376,37 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
     expect(await routes()).toBe(routesBefore);
   });
 
+  it('56-bit MPPE offered to pppd (which has none): 56 and 128 end in MPPE-128, 56 alone fails (exit 10)', async () => {
+    // pppd 2.4.9's ccp.c Naks the M bit away (MPPE_OPT_56 is among its unsupported bits).
+    peerFile('mppe56', 'require-mppe-56\nrequire-mppe-128\ndebug');
+    const t = up(dir, secrets, 'mppe56');
+    await waitFor(t.records, 'tunnel up', t.exited, 30_000);
+    const ccpSent = t.records
+      .filter((r) => r['message'] === 'ppp sent' && String(r['frame']).startsWith('CCP ConfReq'))
+      .map((r) => String(r['frame']));
+    expect(ccpSent.length).toBeGreaterThanOrEqual(2);
+    expect(t.records.find((r) => r['message'] === 'network layer up')?.['encryption']).toBe(
+      'MPPE 128-bit stateless',
+    );
+    let answered = false;
+    for (let i = 0; i < 20 && !answered; i++) {
+      answered = (await inNs(['ping', '-c', '1', '-W', '1', serverTunnel])).code === 0;
+    }
+    expect(answered).toBe(true);
+    t.child.kill('SIGINT');
+    expect(await t.exited).toBe(5);
+    expect(await routes()).toBe(routesBefore);
+
+    peerFile('only56', 'require-mppe-56');
+    const only = up(dir, secrets, 'only56');
+    expect(await only.exited).toBe(10);
+    const reason = only.records.find((r) => r['message'] === 'link down');
+    console.info(`[interop] 56-bit alone against pppd: ${JSON.stringify(reason)}`);
+    expect(String(reason?.['reason'])).toMatch(/MPPE/);
+    expect(only.records.some((r) => r['message'] === 'tunnel up')).toBe(false);
+    expect(await routes()).toBe(routesBefore);
+  });
+
   it('a server address nobody answers on (no host at 10.77.0.30): exit 8 (unreachable), host restored', async () => {
     writeFileSync(
       join(dir, 'peers', 'nobody'),

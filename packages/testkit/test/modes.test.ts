@@ -53,6 +53,32 @@ const modes: { name: string; client: TestClientOptions; server: FakePptpdOptions
       want: { keyBits: 40, stateless: true, mppc: false },
     },
     {
+      name: 'MS-CHAPv2 + MPPE-56 stateless',
+      client: { mppe: { ...CLIENT_MPPE, allow56: true, allow128: false } },
+      server: { mppe: { ...PPTPD_MPPE, allow56: true, allow128: false } },
+      want: { keyBits: 56, stateless: true, mppc: false },
+    },
+    {
+      name: 'MS-CHAPv2 + MPPE-56 stateful',
+      client: { mppe: { ...CLIENT_MPPE, allow56: true, allow128: false, stateful: 'prefer' } },
+      server: { mppe: { ...PPTPD_MPPE, allow56: true, allow128: false } },
+      want: { keyBits: 56, stateless: false, mppc: false },
+    },
+    {
+      // RFC 3078 §2.1: the client offers S, M and L; the server Naks with the strongest
+      // strength it also allows.
+      name: 'MS-CHAPv2, every strength offered, server allows 40 and 56: MPPE-56 stateless',
+      client: { mppe: { ...CLIENT_MPPE, allow40: true, allow56: true } },
+      server: { mppe: { ...PPTPD_MPPE, allow40: true, allow56: true, allow128: false } },
+      want: { keyBits: 56, stateless: true, mppc: false },
+    },
+    {
+      name: 'MS-CHAPv1 + MPPE-56 stateless (start key from the LM hash, RFC 3079 §2.2)',
+      client: { auth: ['mschap'], mppe: { ...CLIENT_MPPE, allow56: true, allow128: false } },
+      server: { auth: ['mschap'], mppe: { ...PPTPD_MPPE, allow56: true, allow128: false } },
+      want: { keyBits: 56, stateless: true, mppc: false },
+    },
+    {
       name: 'MS-CHAPv1 + MPPE-128 stateless',
       client: { auth: ['mschap'] },
       server: { auth: ['mschap'] },

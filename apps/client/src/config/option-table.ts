@@ -56,7 +56,8 @@ const mppeList: OptionSpec = withArg((s, [list], at) => {
         s.mppe.allow128 = false;
         break;
       case 'no56':
-        break; // 56-bit is never offered by pptpkit
+        s.mppe.allow56 = false;
+        break;
       default:
         throw configError('CONFIG_BAD_VALUE', at, 'mppe', `unknown MPPE keyword '${item}'`);
     }
@@ -108,17 +109,42 @@ const setEnv = withArg((s, [assignment], at) => {
 const noDefaultRoute = flag((s) =>
   Object.assign(s, { defaultRoute: false, replaceDefaultRoute: false, splitDefaultRoute: false }),
 );
+/**
+ * The MPPE key-length options, by pppd 2.4.9's ccp.c option table: `require-mppe` sets 40 and
+ * 128 (replacing what was there), `require-mppe-N` adds N (`OPT_A2OR`; the first one replaces
+ * pptpkit's default 128, as pppd's lengths start empty), `nomppe-N` clears N (`OPT_A2CLRB`),
+ * `nomppe` clears all. pppd has no 56-bit option (`require-mppe-56` is an unknown option to
+ * it); pptpkit's `require-mppe-56`/`nomppe-56` follow the rules of the 40- and 128-bit ones.
+ */
 const requireMppe = flag((s) =>
-  Object.assign(s.mppe, { required: true, allow40: true, allow128: true }),
+  Object.assign(s.mppe, {
+    required: true,
+    allow40: true,
+    allow56: false,
+    allow128: true,
+    lengthsChosen: true,
+  }),
 );
-const requireMppe40 = flag((s) =>
-  Object.assign(s.mppe, { required: true, allow40: true, allow128: false }),
-);
-const requireMppe128 = flag((s) =>
-  Object.assign(s.mppe, { required: true, allow40: false, allow128: true }),
-);
+type MppeLength = 'allow40' | 'allow56' | 'allow128';
+const requireMppeLength = (length: MppeLength): OptionSpec =>
+  flag((s) => {
+    if (s.mppe.lengthsChosen !== true) {
+      Object.assign(s.mppe, { allow40: false, allow56: false, allow128: false });
+    }
+    Object.assign(s.mppe, { required: true, [length]: true, lengthsChosen: true });
+  });
+const noMppeLength = (length: MppeLength): OptionSpec => flag((s) => (s.mppe[length] = false));
+/** The SourceForge patch's `mppe-40`/`-128` (and our `mppe-56`): allow N, keep the rest. */
+const allowMppeLength = (length: MppeLength): OptionSpec =>
+  flag((s) => Object.assign(s.mppe, { [length]: true, lengthsChosen: true }));
 const noMppe = flag((s) =>
-  Object.assign(s.mppe, { required: false, allow40: false, allow128: false }),
+  Object.assign(s.mppe, {
+    required: false,
+    allow40: false,
+    allow56: false,
+    allow128: false,
+    lengthsChosen: true,
+  }),
 );
 const stateless = flag((s) => {
   s.mppe.allowStateful = false;
@@ -179,16 +205,21 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['pap-max-authreq', integer('pap-max-authreq', 1, 1000, (s, v) => (s.papMaxAuthreq = v))],
   ['require-mppe', requireMppe],
   ['+mppe', requireMppe],
-  ['require-mppe-40', requireMppe40],
-  ['+mppe-40', requireMppe40],
-  ['require-mppe-128', requireMppe128],
-  ['+mppe-128', requireMppe128],
+  ['require-mppe-40', requireMppeLength('allow40')],
+  ['+mppe-40', requireMppeLength('allow40')],
+  // pptpkit's own (pppd has no 56-bit MPPE): the rules of require-mppe-40/-128.
+  ['require-mppe-56', requireMppeLength('allow56')],
+  ['+mppe-56', requireMppeLength('allow56')],
+  ['require-mppe-128', requireMppeLength('allow128')],
+  ['+mppe-128', requireMppeLength('allow128')],
   ['nomppe', noMppe],
   ['-mppe', noMppe],
-  ['nomppe-40', flag((s) => (s.mppe.allow40 = false))],
-  ['-mppe-40', flag((s) => (s.mppe.allow40 = false))],
-  ['nomppe-128', flag((s) => (s.mppe.allow128 = false))],
-  ['-mppe-128', flag((s) => (s.mppe.allow128 = false))],
+  ['nomppe-40', noMppeLength('allow40')],
+  ['-mppe-40', noMppeLength('allow40')],
+  ['nomppe-56', noMppeLength('allow56')],
+  ['-mppe-56', noMppeLength('allow56')],
+  ['nomppe-128', noMppeLength('allow128')],
+  ['-mppe-128', noMppeLength('allow128')],
   ['mppe-stateful', flag((s) => (s.mppe.allowStateful = true))],
   ['nomppe-stateful', stateless],
   // pptpkit's own: request stateful MPPE (see MppeSettings.preferStateful).
@@ -197,8 +228,9 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
     flag((s) => Object.assign(s.mppe, { allowStateful: true, preferStateful: true })),
   ],
   // The SourceForge MPPE patch's spelling, used by the seed guide.
-  ['mppe-40', flag((s) => (s.mppe.allow40 = true))],
-  ['mppe-128', flag((s) => (s.mppe.allow128 = true))],
+  ['mppe-40', allowMppeLength('allow40')],
+  ['mppe-56', allowMppeLength('allow56')],
+  ['mppe-128', allowMppeLength('allow128')],
   ['mppe-stateless', stateless],
   ['mppe', mppeList],
   ['mppc', flag((s) => (s.mppc = true))],

@@ -9,8 +9,19 @@ export interface MppeSettings {
   required: boolean;
   /** 40-bit keys acceptable. */
   allow40: boolean;
+  /**
+   * 56-bit keys acceptable (`require-mppe-56`, `mppe-56`: pptpkit's own options, as pppd has
+   * none for 56-bit; Windows offers it).
+   */
+  allow56: boolean;
   /** 128-bit keys acceptable. */
   allow128: boolean;
+  /**
+   * Set once an option chose the key lengths (`require-mppe*`, `nomppe`): until then they are
+   * the default (128-bit) and `require-mppe-40`/`-56`/`-128` replaces them, as in pppd, whose
+   * lengths start empty; after that it adds its length (pppd's `OPT_A2OR`).
+   */
+  lengthsChosen?: boolean;
   /** Stateful mode acceptable when the server asks for it (`mppe-stateful`). */
   allowStateful: boolean;
   /**
@@ -162,7 +173,7 @@ export function defaultPeerSettings(): PeerSettings {
     refuse: new Set(),
     authRequired: false,
     requirePeerAuth: new Set(),
-    mppe: { required: true, allow40: false, allow128: true, allowStateful: false },
+    mppe: { required: true, allow40: false, allow56: false, allow128: true, allowStateful: false },
     mppc: false,
     ccp: true,
     acfc: true,

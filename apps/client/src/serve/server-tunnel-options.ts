@@ -25,11 +25,11 @@ export type SecretLookup = (
 /** The CCP policy the configuration gives: MPPE (with MPPC when offered), MPPC alone, none. */
 function ccpPolicy(config: ServerConfig): CcpPolicy | undefined {
   const m = config.mppe;
-  if (m.allow128 || m.allow40) {
+  if (m.allow128 || m.allow56 || m.allow40) {
     return mppeCcpPolicy({
       required: m.required,
       allow128: m.allow128,
-      allow56: false,
+      allow56: m.allow56,
       allow40: m.allow40,
       stateful: m.allowStateful ? 'allow' : 'refuse',
       mppc: m.mppc,
@@ -51,7 +51,7 @@ export function serverTunnelOptions(
   onRule: (rule: AddressRule) => void,
 ): TunnelOptions {
   const ccp = ccpPolicy(config);
-  const encrypt = config.mppe.allow128 || config.mppe.allow40;
+  const encrypt = config.mppe.allow128 || config.mppe.allow56 || config.mppe.allow40;
   return {
     role: {
       role: 'server',

@@ -15,7 +15,7 @@ export function mppePolicyFromSettings(mppe: MppeSettings, mppc: boolean): MppeP
   return {
     required: mppe.required,
     allow128: mppe.allow128,
-    allow56: false,
+    allow56: mppe.allow56,
     allow40: mppe.allow40,
     stateful: mppe.preferStateful === true ? 'prefer' : mppe.allowStateful ? 'allow' : 'refuse',
     mppc,
@@ -61,7 +61,7 @@ export function tunnelOptionsFromSettings(
 ): TunnelOptions {
   const tuning = linkTuning(settings);
   const { mppe, mppc } = settings;
-  const encrypt = mppe.allow128 || mppe.allow40;
+  const encrypt = mppe.allow128 || mppe.allow56 || mppe.allow40;
   const ccp = !tuning.ccp
     ? undefined
     : encrypt

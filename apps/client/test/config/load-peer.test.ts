@@ -34,8 +34,10 @@ describe('loadPeer with the seed guide files', () => {
     expect(settings.mppe).toEqual({
       required: true,
       allow40: true,
+      allow56: false,
       allow128: true,
       allowStateful: true,
+      lengthsChosen: true,
     });
   });
 
@@ -47,8 +49,10 @@ describe('loadPeer with the seed guide files', () => {
     expect(settings.mppe).toEqual({
       required: true,
       allow40: true,
+      allow56: false,
       allow128: true,
       allowStateful: false,
+      lengthsChosen: true,
     });
   });
 
@@ -67,6 +71,7 @@ describe('loadPeer with the seed guide files', () => {
     expect(settings.mppe).toEqual({
       required: true,
       allow40: false,
+      allow56: false,
       allow128: true,
       allowStateful: false,
     });
@@ -104,8 +109,10 @@ describe('loadPeer options', () => {
     expect(settingsOf('nomppe mppe required,stateless,no40').mppe).toEqual({
       required: true,
       allow40: false,
+      allow56: false,
       allow128: false,
       allowStateful: false,
+      lengthsChosen: true,
     });
     expect(settingsOf('require-mppe-40').mppe).toMatchObject({ allow40: true, allow128: false });
     expect(settingsOf('require-mppe nomppe-40').mppe).toMatchObject({

@@ -16,13 +16,16 @@ import {
   Tunnel,
   type TunnelEvent,
   type TunnelOptions,
+  type TunnelSink,
   type TunnelUp,
 } from '@pptpkit/tunnel';
 import { parseIpv4 } from '@pptpkit/wire';
 import { AddressPool } from '../../src/serve/address-pool.js';
 import { DEFAULT_ADMISSION } from '../../src/serve/admission.js';
+import type { ServerConfig } from '../../src/serve/config/server-config.js';
 import { ServerCore, type ServerCoreOptions } from '../../src/serve/server-core.js';
 import type { AddressRule, ServerSession } from '../../src/serve/server-session.js';
+import { serverTunnelOptions } from '../../src/serve/server-tunnel-options.js';
 
 export const ip = (text: string): number => parseIpv4(text)!;
 
@@ -51,7 +54,21 @@ export interface HarnessOptions {
   readonly maxPendingPerSource?: number;
   readonly authTimeoutMs?: number;
   readonly auth?: Parameters<typeof serverAuthMethods>[0];
+  /**
+   * Build the sessions' tunnel options from this `pptpkit serve` configuration, as the server
+   * does (`serverTunnelOptions`), instead of the fake pptpd's. `users` stay the secrets.
+   */
+  readonly config?: ServerConfig;
 }
+
+/** A client's tunnel options around the sink and randomness the harness gives it. */
+export type ClientFactory = (
+  sink: TunnelSink,
+  randomBytes: (n: number) => Uint8Array,
+) => TunnelOptions;
+
+/** The rule of a secrets entry with no address column: any address. */
+const ANY_ADDRESS: AddressRule = { permits: () => true, single: () => undefined };
 
 /** The server core, its clients and a fake clock. */
 export class CoreHarness {
@@ -81,6 +98,19 @@ export class CoreHarness {
       authTimeoutMs: o.authTimeoutMs ?? 30_000,
       firstCallId: 500,
       tunnelOptions: (sink, session): TunnelOptions => {
+        if (o.config !== undefined) {
+          return serverTunnelOptions(
+            o.config,
+            sink,
+            randomBytes,
+            ip('192.168.78.1'),
+            (user) => {
+              const secret = users[user];
+              return secret === undefined ? undefined : { secret, rule: ANY_ADDRESS };
+            },
+            (rule) => (session.addressRule = rule),
+          );
+        }
         const base = fakePptpd(sink, randomBytes, { local: '192.168.78.1' });
         return {
           ...base,
@@ -132,8 +162,11 @@ export class CoreHarness {
     this.core = new ServerCore(options);
   }
 
-  /** Connects a client from `source`; returns it (its `refused` says when it was turned away). */
-  connect(source: string, options: TestClientOptions = {}): Client {
+  /**
+   * Connects a client from `source`, a test client with `options` or one `options` builds;
+   * returns it (its `refused` says when it was turned away).
+   */
+  connect(source: string, options: TestClientOptions | ClientFactory = {}): Client {
     const randomBytes = (n: number): Uint8Array => this.#random.bytes(n);
     const events: TunnelEvent[] = [];
     const delivered: Uint8Array[] = [];
@@ -146,8 +179,10 @@ export class CoreHarness {
       session: undefined,
       refused: undefined,
     };
+    const build: ClientFactory =
+      typeof options === 'function' ? options : (sink, random) => testClient(sink, random, options);
     const tunnel = new Tunnel(
-      testClient(
+      build(
         {
           control: (bytes) => {
             const copy = bytes.slice();
@@ -170,7 +205,6 @@ export class CoreHarness {
           event: (e) => events.push(e),
         },
         randomBytes,
-        options,
       ),
     );
     (client as { tunnel: Tunnel }).tunnel = tunnel;

@@ -132,7 +132,13 @@ describe('the MPPE CCP policy against what pppd sends (RFC 3078 §2)', () => {
   });
 
   it('nomppe mppc: option 18 with only C (RFC 2118 §2)', () => {
-    const none = { required: false, allow128: false, allow40: false, allowStateful: false };
+    const none = {
+      required: false,
+      allow128: false,
+      allow56: false,
+      allow40: false,
+      allowStateful: false,
+    };
     expect(ccpFor(none, false)).toBeUndefined();
     const p = ccpFor(none, true)!;
     expect(show(p.initialOptions()[0])).toBe('<mppe -H -M -S -L -D +C>');

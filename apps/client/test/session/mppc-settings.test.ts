@@ -23,6 +23,7 @@ useFakeClock();
 const NO_MPPE: PeerSettings['mppe'] = {
   required: false,
   allow128: false,
+  allow56: false,
   allow40: false,
   allowStateful: false,
 };

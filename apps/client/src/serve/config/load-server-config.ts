@@ -13,6 +13,7 @@ import type { ServerAuthMethod, ServerConfig } from './server-config.js';
 import {
   defaultServerSettings,
   MPPE_40,
+  MPPE_56,
   MPPE_128,
   type ServerSettings,
   serverOption,
@@ -101,7 +102,7 @@ function optionApplier(
  * The methods to require, after pppd's rules: none without `auth`/`require-*` (pptpd runs pppd
  * as root, so pppd's default-route rule never forces authentication); all four for `auth`
  * alone; else those named. With MPPE required, a method that yields no MPPE keys (CHAP, PAP;
- * MS-CHAP when only 40-bit keys are allowed) would see pppd close the link right after it, so
+ * MS-CHAP unless 128-bit keys are allowed) would see pppd close the link right after it, so
  * it is dropped with a warning; none left is an error.
  */
 function requiredMethods(
@@ -242,6 +243,7 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
     mppe: {
       required: settings.mppeBits !== 0,
       allow128: (settings.mppeBits & MPPE_128) !== 0,
+      allow56: (settings.mppeBits & MPPE_56) !== 0,
       allow40: (settings.mppeBits & MPPE_40) !== 0,
       allowStateful: settings.allowStateful,
       mppc: settings.mppc,

@@ -36,6 +36,8 @@ export interface ServerMppe {
   readonly required: boolean;
   /** 128-bit keys allowed. */
   readonly allow128: boolean;
+  /** 56-bit keys allowed (`require-mppe-56`, pptpkit's own: pppd has no 56-bit MPPE). */
+  readonly allow56: boolean;
   /** 40-bit keys allowed (pppd drops them after MS-CHAP v1, whose LM keys it lacks). */
   readonly allow40: boolean;
   /** Stateful mode allowed when the peer asks (`mppe-stateful`); pppd's default: stateless only. */

@@ -9,10 +9,15 @@ import { optionTable } from '../../config/option-table.js';
 import { pppdNumber } from '../../config/pppd-number.js';
 import type { ServerAuthMethod } from './server-config.js';
 
-/** MPPE key-length bits, as pppd keeps them (`MPPE_OPT_40`, `MPPE_OPT_128`). */
+/** MPPE key-length bits, as pppd keeps them (`MPPE_OPT_40`, `MPPE_OPT_128` of pppd's mppe.h). */
 export const MPPE_40 = 1;
 /** See {@link MPPE_40}. */
 export const MPPE_128 = 2;
+/**
+ * 56-bit keys: pppd's mppe.h names the bit `MPPE_OPT_56` but lists it as unsupported and has no
+ * option that sets it; pptpkit's `require-mppe-56`/`nomppe-56` do, with the 40/128 rules.
+ */
+export const MPPE_56 = 8;
 
 /** The server's settings while its options are applied, in pppd's terms. */
 export interface ServerSettings {
@@ -26,7 +31,10 @@ export interface ServerSettings {
   authRequired: boolean;
   /** Methods named by `require-*`, with the last place each was named (`noauth` keeps them). */
   readonly requested: Map<ServerAuthMethod, ConfigLocation>;
-  /** pppd's wanted MPPE bits ({@link MPPE_40}, {@link MPPE_128}); non-zero means required. */
+  /**
+   * pppd's wanted MPPE bits ({@link MPPE_40}, {@link MPPE_56}, {@link MPPE_128}); non-zero means
+   * required.
+   */
   mppeBits: number;
   /** The last option that set MPPE bits. */
   mppeAt?: ConfigLocation;
@@ -145,7 +153,10 @@ const requirePeer = (m: ServerAuthMethod): ServerOptionSpec =>
     s.authRequired = true;
     s.requested.set(m, at);
   });
-/** `require-mppe` sets both bits; `require-mppe-40`/`-128` add one (pppd's OPT_A2OR). */
+/**
+ * `require-mppe` sets the 40 and 128 bits (the 56 one cleared: pppd writes the whole byte);
+ * `require-mppe-40`/`-56`/`-128` add one (pppd's OPT_A2OR), `nomppe-N` clears one (OPT_A2CLRB).
+ */
 const setMppe = (bits: number, add: boolean): ServerOptionSpec =>
   flag((s, at) => {
     s.mppeBits = add ? s.mppeBits | bits : bits;
@@ -177,7 +188,8 @@ const mppeList = withArg((s, list, at) => {
         clear |= MPPE_128;
         break;
       case 'no56':
-        break; // 56-bit MPPE is never negotiated
+        clear |= MPPE_56;
+        break;
       default:
         throw configError('CONFIG_BAD_VALUE', at, 'mppe', `unknown MPPE keyword '${item}'`);
     }
@@ -270,12 +282,17 @@ const serverOptions: ReadonlyMap<string, ServerOptionSpec> = new Map<string, Ser
   ['+mppe-40', setMppe(MPPE_40, true)],
   ['require-mppe-128', setMppe(MPPE_128, true)],
   ['+mppe-128', setMppe(MPPE_128, true)],
+  // pptpkit's own (pppd has no 56-bit MPPE): the rules of require-mppe-40/-128.
+  ['require-mppe-56', setMppe(MPPE_56, true)],
+  ['+mppe-56', setMppe(MPPE_56, true)],
   ['nomppe', noMppe],
   ['-mppe', noMppe],
   ['nomppe-40', clearMppe(MPPE_40)],
   ['-mppe-40', clearMppe(MPPE_40)],
   ['nomppe-128', clearMppe(MPPE_128)],
   ['-mppe-128', clearMppe(MPPE_128)],
+  ['nomppe-56', clearMppe(MPPE_56)],
+  ['-mppe-56', clearMppe(MPPE_56)],
   ['mppe-stateful', flag((s) => (s.allowStateful = true))],
   ['nomppe-stateful', stateless],
   ['mppe-stateless', stateless],

@@ -30,6 +30,7 @@ describe("Debian's stock pptpd files (see fixtures/SOURCES.md)", () => {
     expect(config.mppe).toEqual({
       required: true,
       allow128: true,
+      allow56: false,
       allow40: false,
       allowStateful: false,
       mppc: false,
