@@ -7,4 +7,6 @@ bash scripts/setup.sh
 bash scripts/test-deps.sh
 # linux-net's prebuilt addon, which its tests load from prebuilds/ (built, not committed).
 pnpm --filter @pptpkit/linux-net run prebuild
+# The published program: install-service installs it, and its tests read what it wrote.
+pnpm --filter pptpkit run build
 pnpm test "$@"

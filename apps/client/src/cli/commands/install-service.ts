@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { packageInfo } from '../package-dir.js';
@@ -22,7 +22,7 @@ interface Out {
 
 /**
  * The unit template with this installation filled in: `@NODE@` (the running node binary),
- * `@PPTPKIT@` (this program, symbolic links resolved), the user; without a `dip` group the
+ * `@PPTPKIT@` (the package's `dist/pptpkit.js`), the user; without a `dip` group the
  * `SupplementaryGroups=dip` line is dropped.
  */
 export function renderUnit(
@@ -77,7 +77,12 @@ export async function installService(
     return EXIT.privileges;
   }
   const pkg = packageInfo().dir;
-  const program = realpathSync(process.argv[1] ?? join(pkg, 'dist', 'pptpkit.js'));
+  // The published program (run from a checkout, this is the build of it).
+  const program = join(pkg, 'dist', 'pptpkit.js');
+  if (!existsSync(program)) {
+    err.write(`pptpkit: install-service: ${program} is missing: build it first (pnpm run build)\n`);
+    return EXIT.fatal;
+  }
   try {
     const unit = renderUnit(readFileSync(join(pkg, 'systemd', 'pptpkit@.service'), 'utf8'), {
       node: process.execPath,
