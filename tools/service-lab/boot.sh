@@ -86,12 +86,12 @@ systemctl show pptpkit@lab -p ActiveState -p SubState -p MainPID -p StatusText -
 systemctl status pptpkit@lab --no-pager -l -n 30 >\$out/status.txt 2>&1
 pid=\$(systemctl show pptpkit@lab -p MainPID --value)
 { ps -o user=,group=,pid=,args= -p "\$pid"; grep -E '^(Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/\$pid/status; } >\$out/proc.txt 2>&1
-ip route >\$out/routes-up.txt
+ip -4 route show table all >\$out/routes-up.txt
 ping -c 3 -W 2 $PING_TARGET >\$out/ping.txt 2>&1; echo "exit \$?" >>\$out/ping.txt
 node $PROGRAM status >\$out/cli-status.txt 2>&1
 systemctl stop pptpkit@lab
 systemctl show pptpkit@lab -p ActiveState -p SubState -p Result -p ExecMainStatus >\$out/show-down.txt
-ip route >\$out/routes-down.txt
+ip -4 route show table all >\$out/routes-down.txt
 journalctl -u pptpkit@lab -o json --no-pager >\$out/journal.json 2>&1
 systemctl poweroff
 PROBE
