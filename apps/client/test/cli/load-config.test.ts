@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadClientConfig } from '../../src/cli/load-config.js';
 import { parseArgs } from '../../src/cli/parse-args.js';
+import { readConfig } from '../../src/cli/runtime/files.js';
 import { createLogger } from '../../src/log/logger.js';
 
 let dir = '';
@@ -11,13 +12,6 @@ afterEach(() => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
-const readText = (path: string): string | undefined => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
 
 describe('loadClientConfig', () => {
   it('reads the peer, both secrets files by their flags, and warns about loose permissions and auth', () => {
@@ -48,7 +42,7 @@ describe('loadClientConfig', () => {
       join(dir, 'pap'),
     ]);
     if (command.command !== 'up') throw new Error('not up');
-    const config = loadClientConfig(command, readText, log);
+    const config = loadClientConfig(command, readConfig, log);
     expect(config.server).toBe('192.0.2.1');
     expect(config.credentials).toEqual({
       user: 'alice',

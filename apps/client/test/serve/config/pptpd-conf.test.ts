@@ -1,5 +1,6 @@
 import { PptpkitError } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
+import { NO_SUCH_FILE } from '../../../src/config/read-failure.js';
 import {
   addressAt,
   addressCount,
@@ -25,7 +26,7 @@ function thrown(f: () => unknown): PptpkitError {
 const load = (conf: string, options = 'require-mschap-v2\n', lenient = false) =>
   loadServerConfig({
     configFile: '/etc/pptpd.conf',
-    read: (p) => ({ '/etc/pptpd.conf': conf, '/etc/ppp/o': options })[p],
+    read: (p) => ({ '/etc/pptpd.conf': conf, '/etc/ppp/o': options })[p] ?? NO_SUCH_FILE,
     globalOptions: false,
     lenient,
   });
@@ -182,7 +183,7 @@ describe('pptpd.conf keywords', () => {
 
   it('an unreadable pptpd.conf is CONFIG_UNREADABLE', () => {
     const error = thrown(() =>
-      loadServerConfig({ configFile: '/nope', read: () => undefined, globalOptions: false }),
+      loadServerConfig({ configFile: '/nope', read: () => NO_SUCH_FILE, globalOptions: false }),
     );
     expect(error.code).toBe('CONFIG_UNREADABLE');
   });
