@@ -135,7 +135,7 @@ export async function up(command: UpCommand, argv: readonly string[]): Promise<E
     return EXIT.config;
   }
   log = runLogger(target, config.settings);
-  log.debug('credentials', { user: config.credentials.user, secretFrom: config.secretFrom });
+  log.debug('authenticating as', { user: config.credentials.user, from: config.secretFrom });
   for (const o of config.ignored) {
     log.debug('option ignored', { option: o.option, file: o.file, line: o.line, why: o.why });
   }
