@@ -12,7 +12,6 @@ afterEach(() => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
-
 describe('loadClientConfig', () => {
   it('reads the peer, both secrets files by their flags, and warns about loose permissions and auth', () => {
     dir = mkdtempSync(join(tmpdir(), 'pptpkit-cfg-'));
