@@ -6,7 +6,7 @@
  * tunnel up and a wrong one ends it with exit 19. Needs root and `script`.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,12 +95,23 @@ describe.skipIf(reason !== undefined)('the password prompt, typed at a real term
   const runs: PtyRun[] = [];
 
   /** `pptpkit up work ...` in a pty, then the exit status and `stty -a` of the same terminal. */
-  const up = (name: string, flags: readonly string[] = []): PtyRun => {
+  const up = (
+    name: string,
+    flags: readonly string[] = [],
+    peerLines: readonly string[] = [],
+    env: NodeJS.ProcessEnv = {},
+  ): PtyRun => {
     const at = join(dir, name);
     mkdirSync(join(at, 'peers'), { recursive: true });
     writeFileSync(
       join(at, 'peers', 'work'),
-      `pty "pptp ${RIG_SERVER_ADDRESS} --nolaunchpppd"\nname alice\nrequire-mppe-128\n`,
+      [
+        `pty "pptp ${RIG_SERVER_ADDRESS} --nolaunchpppd"`,
+        'name alice',
+        'require-mppe-128',
+        ...peerLines,
+        '',
+      ].join('\n'),
     );
     // A secrets file without alice, and no pap-secrets: nothing but the prompt has her secret.
     writeFileSync(join(at, 'chap-secrets'), 'bob * not-alice *\n', { mode: 0o600 });
@@ -118,6 +129,7 @@ describe.skipIf(reason !== undefined)('the password prompt, typed at a real term
     ];
     const run = inPty(rig, `${args.map(quote).join(' ')}; echo "exit=$?"; stty -a`, {
       PPTPKIT_RUN_DIR: join(at, 'run'),
+      ...env,
     });
     runs.push(run);
     return run;
@@ -163,6 +175,31 @@ describe.skipIf(reason !== undefined)('the password prompt, typed at a real term
     expect(run.output()).toContain('exit=0');
     expect(run.output()).not.toContain(PASSWORD);
     cooked(run.output());
+  }, 90_000);
+
+  it('a systemd credential (CREDENTIALS_DIRECTORY/password) comes before the prompt', async () => {
+    const creds = join(dir, 'credentials');
+    mkdirSync(creds, { recursive: true });
+    writeFileSync(join(creds, 'password'), `${PASSWORD}\n`, { mode: 0o400 });
+    const run = up('credential', [], ['debug'], { CREDENTIALS_DIRECTORY: creds });
+    await run.waitFor('tunnel up', 30_000);
+    expect(run.output()).toMatch(/authenticating as user=alice from=credential/);
+    expect(run.output()).not.toContain('Password for');
+    expect((await down('credential')).code).toBe(EXIT.ok);
+    await run.exited;
+    expect(run.output()).not.toContain(PASSWORD);
+  }, 90_000);
+
+  it('password-file: its first line is the password; a file others may read is warned about', async () => {
+    const file = join(dir, 'work.password');
+    writeFileSync(file, `${PASSWORD}\nignored second line\n`);
+    chmodSync(file, 0o644);
+    const run = up('password-file', [], [`password-file ${file}`]);
+    await run.waitFor('tunnel up', 30_000);
+    expect(run.output()).toContain(`warn the password file is readable by others file=${file}`);
+    expect(run.output()).not.toContain('Password for');
+    expect((await down('password-file')).code).toBe(EXIT.ok);
+    await run.exited;
   }, 90_000);
 
   it('a wrong password typed is what the server checks, and refuses: no tunnel', async () => {
