@@ -12,6 +12,16 @@ export interface UpMessage {
   readonly up: true;
 }
 
+/** The detached copy asks its parent for the password typed at the parent's prompt. */
+interface SecretRequest {
+  readonly want: 'secret';
+}
+
+/** The parent's answer to a {@link SecretRequest}: the typed password, if any. */
+interface SecretReply {
+  readonly secret?: string;
+}
+
 /** Whether this process is the detached copy started by {@link detach}. */
 export function isDetachedChild(): boolean {
   return process.env[DETACHED_ENV] === '1';
@@ -31,7 +41,9 @@ function parentNotifier(): SdNotifier {
 /**
  * `--background` (pppd `updetach`): runs the tunnel in a detached copy of this process and
  * resolves once it is up (0) or with the copy's exit status if it ended first. `argv` is this
- * command line; `log` is where the copy writes its log (its last lines are shown on failure).
+ * command line; `log` is where the copy writes its log (its last lines are shown on failure);
+ * `secret`, a password typed at this process's prompt, goes to the copy over the IPC channel
+ * when it asks ({@link secretFromParent}), never in its arguments or environment.
  *
  * Under systemd (`Type=notify`), this process tells systemd at once that the copy is the
  * service's main process (`MAINPID=`, accepted with `NotifyAccess=main` because it still is
@@ -41,6 +53,7 @@ function parentNotifier(): SdNotifier {
 export function detach(
   argv: readonly string[],
   log: string,
+  secret?: string,
   notify: SdNotifier = parentNotifier(),
 ): Promise<ExitCode> {
   return new Promise((resolve) => {
@@ -53,7 +66,12 @@ export function detach(
     });
     if (child.pid !== undefined) notify.mainPid(child.pid);
     let settled = false;
-    child.on('message', (message: Partial<UpMessage>) => {
+    child.on('message', (message: Partial<UpMessage & SecretRequest>) => {
+      if (message.want === 'secret') {
+        const reply: SecretReply = secret === undefined ? {} : { secret };
+        if (child.connected) child.send(reply);
+        return;
+      }
       if (message.up !== true || settled) return;
       settled = true;
       process.stdout.write(
@@ -130,4 +148,31 @@ function processChannel(): ParentChannel | undefined {
     },
     disconnect: () => process.disconnect(),
   };
+}
+
+/**
+ * The detached copy's side of the prompt: asks the parent for the password it prompted for
+ * before detaching. `undefined` when it has none, is gone, or does not answer within `waitMs`.
+ */
+export function secretFromParent(waitMs = 5000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    if (process.send === undefined || !isDetachedChild() || !process.connected) {
+      resolve(undefined);
+      return;
+    }
+    const done = (secret: string | undefined): void => {
+      clearTimeout(timer);
+      process.removeListener('message', onMessage);
+      process.removeListener('disconnect', onGone);
+      resolve(secret);
+    };
+    const onMessage = (message: SecretReply): void =>
+      done(typeof message.secret === 'string' ? message.secret : undefined);
+    const onGone = (): void => done(undefined);
+    const timer = setTimeout(onGone, waitMs);
+    process.on('message', onMessage);
+    process.once('disconnect', onGone);
+    const request: SecretRequest = { want: 'secret' };
+    process.send(request);
+  });
 }

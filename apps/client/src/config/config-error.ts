@@ -1,4 +1,5 @@
-import { PptpkitError } from '@pptpkit/wire';
+import { type ErrorDetails, PptpkitError } from '@pptpkit/wire';
+import { cannotRead, type ReadFailure } from './read-failure.js';
 
 /** Stable codes of configuration errors. */
 export type ConfigErrorCode =
@@ -22,15 +23,33 @@ export interface ConfigLocation {
 
 /**
  * Builds a configuration error that names the file, line and option, as
- * `file:line: option: problem`.
+ * `file:line: option: problem`; `more` adds details (never a secret).
  */
 export function configError(
   code: ConfigErrorCode,
   where: ConfigLocation,
   option: string,
   problem: string,
+  more: ErrorDetails = {},
 ): PptpkitError<ConfigErrorCode> {
   return new PptpkitError(code, `${where.file}:${where.line}: ${option}: ${problem}`, {
-    details: { file: where.file, line: where.line, option },
+    details: { file: where.file, line: where.line, option, ...more },
   });
+}
+
+/**
+ * `CONFIG_UNREADABLE` for a file read as a whole rather than from an option's place (a secrets
+ * or password file): `WHAT: cannot read 'PATH': REASON (ERRNO)`, with `path` and `errno` in
+ * the details.
+ */
+export function unreadableFile(
+  what: string,
+  path: string,
+  failure: ReadFailure,
+): PptpkitError<ConfigErrorCode> {
+  return new PptpkitError<ConfigErrorCode>(
+    'CONFIG_UNREADABLE',
+    `${what}: ${cannotRead(path, failure)}`,
+    { details: { path, ...(failure.errno === undefined ? {} : { errno: failure.errno }) } },
+  );
 }

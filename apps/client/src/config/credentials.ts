@@ -1,18 +1,20 @@
 import { PptpkitError } from '@pptpkit/wire';
-import type { ReadConfigFile } from './load-peer.js';
+import { unreadableFile } from './config-error.js';
 import type { AuthMethod, PeerSettings } from './peer-settings.js';
+import { isMissing, isReadFailure, type ReadConfigFile } from './read-failure.js';
 import { findSecret, parseSecrets } from './secrets.js';
 
 /**
  * What we authenticate to the server with. pppd's rules: the `password` option (or `+ua`)
- * serves every method; otherwise CHAP, MS-CHAP and MS-CHAPv2 take their secret from
+ * serves every method, as do pptpkit's `password-file`, systemd credential and prompt;
+ * otherwise CHAP, MS-CHAP and MS-CHAPv2 take their secret from
  * `chap-secrets` and PAP from `pap-secrets`. A method without a secret still negotiates, and
  * then fails with a clear authentication error.
  */
 export interface Credentials {
   /** The name we authenticate as (CHAP Response Name, PAP Peer-ID). */
   readonly user: string;
-  /** The `password` option: used by every method, before any file. */
+  /** The password for every method (`password`, `+ua`, `password-file`, credential, prompt). */
   readonly password?: string;
   /** The `chap-secrets` secret, for CHAP-MD5, MS-CHAP and MS-CHAPv2. */
   readonly chapPassword?: string;
@@ -30,20 +32,38 @@ export interface SecretsFiles {
 
 /** Where {@link resolveCredentials} reads from. */
 export interface ResolveCredentialsOptions {
-  /** Reads an options, `@file` or `+ua` file; `undefined` when it does not exist. */
+  /** Reads an options, `@file` or `+ua` file, or says why it cannot. */
   readonly read: ReadConfigFile;
-  /** Reads a secrets file (may warn about its permissions); `undefined` when absent. */
+  /** Reads a file holding a secret: a secrets file or the `password-file` (may warn about its permissions). */
   readonly readSecrets: ReadConfigFile;
   /** The secrets files. */
   readonly files: SecretsFiles;
   /** This machine's host name (pppd's default local name). */
   readonly hostname: string;
+  /**
+   * The systemd credential holding the password (`$CREDENTIALS_DIRECTORY/password`), when the
+   * service manager gave a credentials directory; a missing file is no error.
+   */
+  readonly credential?: string;
+  /** A password typed at the prompt: used only when nothing else gives a secret. */
+  readonly prompted?: string;
 }
+
+/** Where the secret came from (worth a debug line; never the secret itself). */
+export type SecretSource =
+  | '+ua'
+  | 'password'
+  | 'password-file'
+  | 'credential'
+  | 'secrets'
+  | 'prompt';
 
 /** Resolved credentials and the tolerated problems found on the way. */
 export interface ResolvedCredentials {
   /** The credentials. */
   readonly credentials: Credentials;
+  /** Where the secret came from. */
+  readonly source: SecretSource;
   /** Problems worth a warning (short secrets lines and the like). */
   readonly warnings: readonly { file: string; line: number; message: string }[];
 }
@@ -70,14 +90,20 @@ export function usableAuthMethods(settings: PeerSettings): AuthMethod[] {
   return candidates.filter((m) => !settings.refuse.has(m));
 }
 
+/** The first line of a file's text, without its line end. */
+const firstLine = (text: string): string => text.split('\n', 1)[0]!.replace(/\r$/, '');
+
 /**
- * Resolves the user name and secrets with pppd's rules (see {@link Credentials}): user is
- * `user`, else our local name; `password` or a `+ua` file wins over both secrets files; a
- * secrets file is only read for a method the settings leave usable, and a missing file is
- * fine while another method has a secret.
+ * Resolves the user name and secrets with pppd's rules (see {@link Credentials}) and pptpkit's
+ * additions, first found wins: a `+ua` file (user and password) or the `password` option; the
+ * `password-file` (its first line); the systemd credential `password`; the secrets files, each
+ * read only for a method the settings leave usable (a missing file is fine while another method
+ * has a secret); last a password typed at the prompt. The user is `user`, else our local name.
  *
- * @throws PptpkitError `CONFIG_NO_SECRET` when no usable method has a secret, naming the files
- *   looked in (never a secret); `CONFIG_UNREADABLE` for a missing `+ua` or `@file`.
+ * @throws PptpkitError `CONFIG_UNREADABLE` for a `+ua`, `password-file`, credential, secrets or
+ *   `@file` file that exists but cannot be read (or a `+ua`/`password-file` that does not
+ *   exist), naming the file and why; `CONFIG_NO_SECRET` when no usable method has a secret,
+ *   naming the files looked in. Never a secret.
  */
 export function resolveCredentials(
   settings: PeerSettings,
@@ -86,22 +112,35 @@ export function resolveCredentials(
   const warnings: { file: string; line: number; message: string }[] = [];
   if (settings.uaFile !== undefined) {
     const text = options.read(settings.uaFile);
-    if (text === undefined) {
-      throw new PptpkitError('CONFIG_UNREADABLE', `+ua: cannot read '${settings.uaFile}'`);
-    }
+    if (isReadFailure(text)) throw unreadableFile('+ua', settings.uaFile, text);
     const [user = '', password = ''] = text.split('\n').map((l) => l.replace(/\r$/, ''));
-    return { credentials: { user, password }, warnings };
+    return { credentials: { user, password }, source: '+ua', warnings };
   }
   const user = settings.user ?? localName(settings, options.hostname);
   if (settings.password !== undefined) {
-    return { credentials: { user, password: settings.password }, warnings };
+    return { credentials: { user, password: settings.password }, source: 'password', warnings };
+  }
+  if (settings.passwordFile !== undefined) {
+    const text = options.readSecrets(settings.passwordFile);
+    if (isReadFailure(text)) throw unreadableFile('password-file', settings.passwordFile, text);
+    return { credentials: { user, password: firstLine(text) }, source: 'password-file', warnings };
+  }
+  if (options.credential !== undefined) {
+    const text = options.readSecrets(options.credential);
+    if (!isMissing(text)) {
+      if (isReadFailure(text)) {
+        throw unreadableFile('the systemd credential', options.credential, text);
+      }
+      return { credentials: { user, password: firstLine(text) }, source: 'credential', warnings };
+    }
   }
   const methods = usableAuthMethods(settings);
   const usesChap = methods.some((m) => m !== 'pap');
   const usesPap = methods.includes('pap');
   const lookup = (file: string): string | undefined => {
     const text = options.readSecrets(file);
-    if (text === undefined) return undefined;
+    if (isMissing(text)) return undefined;
+    if (isReadFailure(text)) throw unreadableFile('the secrets file', file, text);
     const parsed = parseSecrets(text, file);
     warnings.push(...parsed.warnings);
     try {
@@ -115,6 +154,9 @@ export function resolveCredentials(
   const chapPassword = usesChap ? lookup(options.files.chap) : undefined;
   const papPassword = usesPap ? lookup(options.files.pap) : undefined;
   if (chapPassword === undefined && papPassword === undefined) {
+    if (options.prompted !== undefined && methods.length > 0) {
+      return { credentials: { user, password: options.prompted }, source: 'prompt', warnings };
+    }
     const looked = [usesChap ? options.files.chap : '', usesPap ? options.files.pap : '']
       .filter((f) => f !== '')
       .join(' or ');
@@ -122,7 +164,7 @@ export function resolveCredentials(
       'CONFIG_NO_SECRET',
       methods.length === 0
         ? 'every authentication method is refused'
-        : `no secret for '${user}'${settings.remotename === undefined ? '' : ` and server '${settings.remotename}'`} in ${looked} (or a password option)`,
+        : `no secret for '${user}'${settings.remotename === undefined ? '' : ` and server '${settings.remotename}'`} in ${looked} (or a password, password-file or credential)`,
       { details: { user, files: looked } },
     );
   }
@@ -132,6 +174,7 @@ export function resolveCredentials(
       ...(chapPassword === undefined ? {} : { chapPassword }),
       ...(papPassword === undefined ? {} : { papPassword }),
     },
+    source: 'secrets',
     warnings,
   };
 }

@@ -3,13 +3,19 @@
  *
  * @module
  */
-export { type ConfigErrorCode, type ConfigLocation, configError } from './config-error.js';
+export {
+  type ConfigErrorCode,
+  type ConfigLocation,
+  configError,
+  unreadableFile,
+} from './config-error.js';
 export {
   type Credentials,
   localName,
   type ResolveCredentialsOptions,
   type ResolvedCredentials,
   resolveCredentials,
+  type SecretSource,
   type SecretsFiles,
   usableAuthMethods,
 } from './credentials.js';
@@ -33,5 +39,14 @@ export {
   type PeerSettings,
 } from './peer-settings.js';
 export { serverFromPty } from './pty-command.js';
+export {
+  cannotRead,
+  isMissing,
+  isReadFailure,
+  NO_SUCH_FILE,
+  type ReadFailure,
+  type ReadResult,
+  readFailureText,
+} from './read-failure.js';
 export { findSecret, parseSecrets, type SecretEntry } from './secrets.js';
 export { MAX_WORD_LENGTH, type TokenizeWarning, tokenizeOptions, type Word } from './tokenize.js';

@@ -5,10 +5,10 @@ import { OptionFiles } from './option-files.js';
 import type { OptionSpec } from './option-spec.js';
 import { applyAddressPair, optionTable } from './option-table.js';
 import { defaultPeerSettings, type PeerSettings } from './peer-settings.js';
+import type { ReadConfigFile } from './read-failure.js';
 import type { Word } from './tokenize.js';
 
-/** Reads configuration files; `undefined` means the file does not exist. */
-export type ReadConfigFile = (path: string) => string | undefined;
+export type { ReadConfigFile } from './read-failure.js';
 
 /** Something in the configuration worth telling the user that does not stop the tunnel. */
 export interface ConfigWarning extends ConfigLocation {

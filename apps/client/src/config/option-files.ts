@@ -1,5 +1,11 @@
 import { type ConfigLocation, configError } from './config-error.js';
-import type { ReadConfigFile } from './load-peer.js';
+import {
+  cannotRead,
+  isMissing,
+  isReadFailure,
+  type ReadConfigFile,
+  type ReadFailure,
+} from './read-failure.js';
 import { type TokenizeWarning, tokenizeOptions, type Word } from './tokenize.js';
 
 /**
@@ -33,13 +39,13 @@ export class OptionFiles {
   readonly files: string[] = [];
   readonly #reader: ReadConfigFile;
   readonly #warnings: TokenizeWarning[];
-  readonly #cache = new Map<string, ParsedFile | undefined>();
+  readonly #cache = new Map<string, ParsedFile | ReadFailure>();
   readonly #open: string[] = [];
   #includes = 0;
   #text = 0;
 
   /**
-   * @param reader - reads a file (`undefined`: it does not exist).
+   * @param reader - reads a file, or says why it cannot.
    * @param warnings - receives the tokenizer's warnings, once per file.
    */
   constructor(reader: ReadConfigFile, warnings: TokenizeWarning[]) {
@@ -53,10 +59,11 @@ export class OptionFiles {
    * @param path - the file.
    * @param from - where the option asking for it is (for errors).
    * @param option - that option's name.
-   * @param optional - a missing file is skipped instead of an error (pppd's global options).
+   * @param optional - a file that does not exist is skipped instead of an error (pppd's global
+   *   options; as in pppd, one that exists but cannot be read is still an error).
    * @param apply - applies the file's words; it may include further files.
    * @throws PptpkitError `CONFIG_INCLUDE_LOOP` for a file already open, `CONFIG_INCLUDE_LIMIT`
-   *   past a limit, `CONFIG_UNREADABLE` for a missing file that is not optional.
+   *   past a limit, `CONFIG_UNREADABLE` for a file that cannot be read, naming why.
    */
   include(
     path: string,
@@ -77,9 +84,12 @@ export class OptionFiles {
       );
     }
     const file = this.#parse(path);
-    if (file === undefined) {
-      if (optional) return;
-      throw configError('CONFIG_UNREADABLE', from, option, `cannot read '${path}'`);
+    if (!('words' in file)) {
+      if (optional && isMissing(file)) return;
+      throw configError('CONFIG_UNREADABLE', from, option, cannotRead(path, file), {
+        path,
+        ...(file.errno === undefined ? {} : { errno: file.errno }),
+      });
     }
     this.#includes++;
     this.#text += file.length;
@@ -104,19 +114,21 @@ export class OptionFiles {
     this.#open.pop();
   }
 
-  /** Reads and splits `path`, or recalls it from an earlier include. */
-  #parse(path: string): ParsedFile | undefined {
-    if (this.#cache.has(path)) return this.#cache.get(path);
+  /** Reads and splits `path` (or says why it cannot), or recalls it from an earlier include. */
+  #parse(path: string): ParsedFile | ReadFailure {
+    const known = this.#cache.get(path);
+    if (known !== undefined) return known;
     const text = this.#reader(path);
-    let file: ParsedFile | undefined;
-    if (text !== undefined) {
-      this.files.push(path);
-      // A file too long ever to be applied is refused by its length alone: no need to split it.
-      const tooLong = text.length > INCLUDE_LIMITS.text;
-      const tokens = tooLong ? { words: [], warnings: [] } : tokenizeOptions(text, path);
-      this.#warnings.push(...tokens.warnings);
-      file = { words: tokens.words, length: text.length };
+    if (isReadFailure(text)) {
+      this.#cache.set(path, text);
+      return text;
     }
+    this.files.push(path);
+    // A file too long ever to be applied is refused by its length alone: no need to split it.
+    const tooLong = text.length > INCLUDE_LIMITS.text;
+    const tokens = tooLong ? { words: [], warnings: [] } : tokenizeOptions(text, path);
+    this.#warnings.push(...tokens.warnings);
+    const file = { words: tokens.words, length: text.length };
     this.#cache.set(path, file);
     return file;
   }

@@ -175,6 +175,8 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['remotename', text((s, v) => (s.remotename = v))],
   ['password', text((s, v) => (s.password = v))],
   ['+ua', text((s, v) => (s.uaFile = v))],
+  // Ours: the password in a file of its own (first line), so the peer file may stay readable.
+  ['password-file', text((s, v) => (s.passwordFile = v))],
   ['usehostname', flag((s) => (s.useHostname = true))],
   ['domain', text((s, v) => (s.domain = v))],
   ['ipparam', text((s, v) => (s.ipparam = v))],

@@ -60,6 +60,8 @@ export interface PeerSettings {
   remotename?: string;
   /** A password given inline (`password`, discouraged: use chap-secrets). */
   password?: string;
+  /** A file whose first line is the password (`password-file`, ours). */
+  passwordFile?: string;
   /** Passed to hook scripts as their sixth argument (`ipparam`). */
   ipparam?: string;
   /** Methods we refuse when the server asks us to authenticate (`refuse-*`). */

@@ -1,5 +1,5 @@
 import { type ConfigLocation, configError } from './config-error.js';
-import type { ReadConfigFile } from './load-peer.js';
+import { isReadFailure, type ReadConfigFile, readFailureText } from './read-failure.js';
 import { tokenizeOptions } from './tokenize.js';
 
 /** One line of a pppd secrets file (`chap-secrets`, `pap-secrets`). */
@@ -52,8 +52,8 @@ const wild = (s: string): boolean => s === '*' || s === '';
  * wildcards; among equals the first wins. A secret `@path` is replaced by the first word of
  * that file.
  *
- * @throws PptpkitError `CONFIG_NO_SECRET` when nothing matches, or `CONFIG_UNREADABLE` for a
- *   missing `@file`. The secret itself never appears in the error.
+ * @throws PptpkitError `CONFIG_NO_SECRET` when nothing matches, or `CONFIG_UNREADABLE` for an
+ *   `@file` that cannot be read, naming why. The secret itself never appears in the error.
  */
 export function findSecret(
   entries: readonly SecretEntry[],
@@ -85,8 +85,14 @@ export function findSecret(
   if (!best.secret.startsWith('@')) return { secret: best.secret, entry: best };
   const path = best.secret.slice(1);
   const text = read(path);
-  if (text === undefined) {
-    throw configError('CONFIG_UNREADABLE', best, 'secret', `cannot read secret file '${path}'`);
+  if (isReadFailure(text)) {
+    throw configError(
+      'CONFIG_UNREADABLE',
+      best,
+      'secret',
+      `cannot read secret file '${path}': ${readFailureText(text)}`,
+      { path, ...(text.errno === undefined ? {} : { errno: text.errno }) },
+    );
   }
   const first = tokenizeOptions(text, path).words[0];
   return { secret: first?.text ?? '', entry: best };

@@ -1,8 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
-
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { SERVE_STATUS_SCHEMA, type ServeStatus, serveStatusLines } from '../serve/server-status.js';
-import { askControl } from './control-client.js';
+import {
+  askControl,
+  controlSockets,
+  permissionDeniedLine,
+  permissionErrno,
+  presence,
+} from './control-client.js';
 import { humanBytes, humanDuration } from './human-units.js';
 import { runDir, runPaths } from './paths.js';
 
@@ -84,29 +88,37 @@ function compressionLine(data: Record<string, number>): string | undefined {
   return `sent ${txIn} -> ${txOut} bytes (${pct(txOut, txIn)}), received ${rxIn} -> ${rxOut} bytes (${pct(rxIn, rxOut)}), ${dropped} dropped`;
 }
 
-/** `pptpkit status [PEER] [--json]`. */
+/**
+ * `pptpkit status [PEER] [--json]`. A run directory or control socket the caller may not use
+ * (the socket is root's, 0600) is exit 3 with a line on `err` saying to run as root, never
+ * taken for a tunnel that is not running.
+ */
 export async function formatStatus(
   peer: string | undefined,
   json: boolean,
   out: { write(s: string): unknown },
+  err: { write(s: string): unknown } = process.stderr,
 ): Promise<ExitCode> {
-  const peers =
-    peer !== undefined
-      ? [peer]
-      : existsSync(runDir())
-        ? readdirSync(runDir())
-            .filter((f) => f.endsWith('.sock'))
-            .map((f) => f.slice(0, -5))
-        : [];
+  const asRoot = peer === undefined ? 'status' : `status ${peer}`;
+  const denied = (path: string, errno: string): ExitCode => {
+    err.write(permissionDeniedLine(path, errno, asRoot));
+    return EXIT.privileges;
+  };
+  const peers = peer !== undefined ? [peer] : controlSockets(runDir());
+  if (!Array.isArray(peers)) return denied(runDir(), peers.denied);
   const all: unknown[] = [];
   for (const p of peers) {
     const socket = runPaths(p).socket;
-    if (!existsSync(socket)) continue;
+    const present = presence(socket);
+    if (typeof present === 'string') return denied(socket, present);
+    if (!present) continue;
     try {
       const answer = await askControl(socket, 'status');
       if (answer.ok) all.push(answer.status);
-    } catch {
-      // A stale socket: that tunnel is not running.
+    } catch (error) {
+      const errno = permissionErrno(error);
+      if (errno !== undefined) return denied(socket, errno);
+      // Anything else is a stale socket: that tunnel is not running.
     }
   }
   if (json) out.write(`${JSON.stringify(peer !== undefined ? (all[0] ?? null) : all)}\n`);

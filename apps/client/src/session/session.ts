@@ -10,6 +10,13 @@ import type { ControlStream, PacketPort, SessionIo, TunnelInterface } from './io
 import { describeFrame, encryptionName } from './protocol-names.js';
 import { tunnelOptionsFromSettings } from './tunnel-options.js';
 
+/**
+ * What to do about MS-CHAPv2's E=648 (RFC 2759 §6): a right password that expired. pptpkit does
+ * not implement Change-Password (RFC 2759 §7), so it can only say so.
+ */
+const PASSWORD_EXPIRED_HINT =
+  'the password has expired and must be changed (on a Windows machine of the domain, or by the administrator); pptpkit cannot change it';
+
 /** How often the path MTU to the server is measured again while the tunnel is up, ms. */
 const PATH_MTU_CHECK_MS = 5_000;
 
@@ -306,6 +313,7 @@ export class Session {
           detail: event.message,
           serverError: event.details?.['mschapError'],
           serverMessage: event.details?.['serverMessage'],
+          ...(event.code === 'MSCHAP_PASSWORD_EXPIRED' ? { hint: PASSWORD_EXPIRED_HINT } : {}),
         });
         break;
       case 'up':

@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadClientConfig } from '../../src/cli/load-config.js';
 import { parseArgs } from '../../src/cli/parse-args.js';
+import { readConfig } from '../../src/cli/runtime/files.js';
 import { loadPeer } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/logger.js';
 
@@ -11,14 +12,6 @@ let dir = '';
 afterEach(() => {
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
-
-const readText = (path: string): string | undefined => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
 
 describe('loadClientConfig', () => {
   it('reads the peer, both secrets files by their flags, and warns about loose permissions and auth', () => {
@@ -49,7 +42,7 @@ describe('loadClientConfig', () => {
       join(dir, 'pap'),
     ]);
     if (command.command !== 'up') throw new Error('not up');
-    const config = loadClientConfig(command, readText, log);
+    const config = loadClientConfig(command, readConfig, log);
     expect(config.server).toBe('192.0.2.1');
     expect(config.credentials).toEqual({
       user: 'alice',
@@ -90,7 +83,7 @@ describe('pppd options after PEER (pptpkit up PEER OPTION..., as pppd call PEER 
       ...words,
     ]);
     if (command.command !== 'up') throw new Error(command.command);
-    return loadClientConfig(command, readText, quiet());
+    return loadClientConfig(command, readConfig, quiet());
   };
 
   it("applies them after the peer file: debug, mtu 1400 over the file's 1200, -detach", () => {
@@ -137,7 +130,7 @@ describe('pppd options after PEER (pptpkit up PEER OPTION..., as pppd call PEER 
     expect(() => load('defaultrout')).toThrow('(did you mean defaultroute?)');
     writeFileSync(join(dir, 'peers', 'typo'), 'pptp-server 192.0.2.1\ndefaultrout\n');
     expect(() =>
-      loadPeer('typo', { read: readText, peersDir: join(dir, 'peers'), globalOptions: false }),
+      loadPeer('typo', { read: readConfig, peersDir: join(dir, 'peers'), globalOptions: false }),
     ).toThrow(
       `${join(dir, 'peers', 'typo')}:2: defaultrout: unknown or unsupported option (did you mean defaultroute?)`,
     );

@@ -6,12 +6,17 @@ import {
   resolveCredentials,
   usableAuthMethods,
 } from '../../src/config/index.js';
+import { NO_SUCH_FILE, type ReadFailure, type ReadResult } from '../../src/config/read-failure.js';
 
 const files = { chap: '/etc/ppp/chap-secrets', pap: '/etc/ppp/pap-secrets' };
 
 /** Resolves with in-memory files, recording which secrets files were read. */
-function resolve(settings: PeerSettings, contents: Record<string, string>) {
-  const read = (path: string): string | undefined => contents[path];
+function resolve(
+  settings: PeerSettings,
+  contents: Record<string, string | ReadFailure>,
+  extra: { credential?: string; prompted?: string } = {},
+) {
+  const read = (path: string): ReadResult => contents[path] ?? NO_SUCH_FILE;
   const opened: string[] = [];
   const readSecrets = (path: string) => {
     opened.push(path);
@@ -22,6 +27,7 @@ function resolve(settings: PeerSettings, contents: Record<string, string>) {
     readSecrets,
     files,
     hostname: 'laptop',
+    ...extra,
   });
   return { ...result, opened };
 }
@@ -88,7 +94,7 @@ describe('resolveCredentials (pppd auth.c rules for our own secrets)', () => {
     const s = settingsWith((x) => Object.assign(x, { name: 'alice', remotename: 'PPTP' }));
     const attempt = () => resolve(s, { [files.chap]: 'bob PPTP bobs-secret *\n' });
     expect(attempt).toThrow(
-      "no secret for 'alice' and server 'PPTP' in /etc/ppp/chap-secrets (or a password option)",
+      "no secret for 'alice' and server 'PPTP' in /etc/ppp/chap-secrets (or a password, password-file or credential)",
     );
     expect(attempt).toThrow(expect.objectContaining({ code: 'CONFIG_NO_SECRET' }));
     try {
@@ -121,7 +127,104 @@ describe('resolveCredentials (pppd auth.c rules for our own secrets)', () => {
       user: 'carol',
       password: 'c-pw',
     });
-    expect(() => resolve(s, {})).toThrow(/\+ua: cannot read '\/etc\/ppp\/ua'/);
+    expect(() => resolve(s, {})).toThrow("+ua: cannot read '/etc/ppp/ua': no such file (ENOENT)");
+  });
+});
+
+describe('resolveCredentials: pptpkit password sources and their order', () => {
+  const credential = '/run/credentials/pptpkit@work.service/password';
+  const denied: ReadFailure = { reason: 'permission denied', errno: 'EACCES' };
+  const alice = (change: (s: PeerSettings) => void = () => {}): PeerSettings =>
+    settingsWith((x) => {
+      x.name = 'alice';
+      change(x);
+    });
+  const everything = {
+    '/etc/pptpkit/work.password': 'from-file\nsecond line ignored\n',
+    [credential]: 'from-credential\r\n',
+    [files.chap]: 'alice * from-secrets\n',
+  };
+
+  it('password > password-file > credential > chap-secrets > prompt, the first found wins', () => {
+    const withFile = alice((x) => (x.passwordFile = '/etc/pptpkit/work.password'));
+    const withBoth = alice((x) => {
+      x.password = 'from-option';
+      x.passwordFile = '/etc/pptpkit/work.password';
+    });
+    const all = { credential, prompted: 'typed' };
+    expect(resolve(withBoth, everything, all)).toMatchObject({
+      credentials: { user: 'alice', password: 'from-option' },
+      source: 'password',
+    });
+    const fromFile = resolve(withFile, everything, all);
+    expect(fromFile).toMatchObject({
+      credentials: { user: 'alice', password: 'from-file' },
+      source: 'password-file',
+    });
+    // The password file is read as a secret (so its permissions are checked), no secrets file.
+    expect(fromFile.opened).toEqual(['/etc/pptpkit/work.password']);
+    expect(resolve(alice(), everything, all)).toMatchObject({
+      credentials: { user: 'alice', password: 'from-credential' },
+      source: 'credential',
+    });
+    const { [credential]: _gone, ...noCredential } = everything;
+    expect(resolve(alice(), noCredential, all)).toMatchObject({
+      credentials: { user: 'alice', chapPassword: 'from-secrets' },
+      source: 'secrets',
+    });
+    expect(resolve(alice(), {}, all)).toMatchObject({
+      credentials: { user: 'alice', password: 'typed' },
+      source: 'prompt',
+    });
+    // +ua, like password, comes before everything.
+    const ua = alice((x) => (x.uaFile = '/etc/ppp/ua'));
+    expect(resolve(ua, { ...everything, '/etc/ppp/ua': 'bob\nua-pw\n' }, all)).toMatchObject({
+      credentials: { user: 'bob', password: 'ua-pw' },
+      source: '+ua',
+    });
+  });
+
+  it('a password-file or credential that exists but cannot be read is CONFIG_UNREADABLE with the errno', () => {
+    const withFile = alice((x) => (x.passwordFile = '/etc/pptpkit/work.password'));
+    expect(() => resolve(withFile, {})).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_UNREADABLE',
+        message: "password-file: cannot read '/etc/pptpkit/work.password': no such file (ENOENT)",
+      }),
+    );
+    expect(() => resolve(alice(), { [credential]: denied }, { credential })).toThrow(
+      `the systemd credential: cannot read '${credential}': permission denied (EACCES)`,
+    );
+    // No credential file in the credentials directory: the secrets files are next.
+    expect(resolve(alice(), { [files.chap]: 'alice * s\n' }, { credential }).source).toBe(
+      'secrets',
+    );
+  });
+
+  it('an unreadable secrets file is CONFIG_UNREADABLE naming why, distinct from CONFIG_NO_SECRET', () => {
+    const error = (() => {
+      try {
+        resolve(alice(), { [files.chap]: denied });
+      } catch (e) {
+        return e as { code?: string; message: string; details?: unknown };
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toMatchObject({
+      code: 'CONFIG_UNREADABLE',
+      message: "the secrets file: cannot read '/etc/ppp/chap-secrets': permission denied (EACCES)",
+      details: { path: '/etc/ppp/chap-secrets', errno: 'EACCES' },
+    });
+    const isDir = { reason: 'a directory, not a regular file', errno: 'EISDIR' };
+    expect(() => resolve(alice(), { [files.chap]: isDir })).toThrow(/\(EISDIR\)$/);
+    // A file that does not exist is not an error by itself: nothing matched is CONFIG_NO_SECRET.
+    expect(() => resolve(alice(), {})).toThrow(
+      expect.objectContaining({ code: 'CONFIG_NO_SECRET' }),
+    );
+    // The prompt comes only after the files: an unreadable one still stops the run.
+    expect(() => resolve(alice(), { [files.chap]: denied }, { prompted: 'typed' })).toThrow(
+      /permission denied/,
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INCLUDE_LIMITS, type LoadedPeer, loadPeer } from '../../src/config/index.js';
+import { NO_SUCH_FILE, type ReadResult } from '../../src/config/read-failure.js';
 
 const peerPath = '/etc/ppp/peers/p';
 
@@ -9,9 +10,9 @@ function loadCounting(files: Record<string, string>): {
   result: () => LoadedPeer;
 } {
   const reads: string[] = [];
-  const read = (path: string): string | undefined => {
+  const read = (path: string): ReadResult => {
     reads.push(path);
-    return files[path];
+    return files[path] ?? NO_SUCH_FILE;
   };
   return { reads, result: () => loadPeer('p', { read }) };
 }

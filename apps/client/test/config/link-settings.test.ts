@@ -7,10 +7,11 @@ import {
   loadPeer,
   type PeerSettings,
 } from '../../src/config/index.js';
+import { NO_SUCH_FILE } from '../../src/config/read-failure.js';
 
 const settingsOf = (options: string): PeerSettings =>
   loadPeer('p', {
-    read: (path) => (path === '/etc/ppp/peers/p' ? `pptp-server h\n${options}\n` : undefined),
+    read: (path) => (path === '/etc/ppp/peers/p' ? `pptp-server h\n${options}\n` : NO_SUCH_FILE),
     globalOptions: false,
   }).settings;
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadPeer, type PeerSettings } from '../../src/config/index.js';
+import { NO_SUCH_FILE, type ReadResult } from '../../src/config/read-failure.js';
 
 /** An in-memory /etc/ppp. */
 const fsOf =
   (files: Record<string, string>) =>
-  (path: string): string | undefined =>
-    files[path];
+  (path: string): ReadResult =>
+    files[path] ?? NO_SUCH_FILE;
 
 // The seed guide's files, verbatim apart from the <login> placeholder.
 const seedPeer =
@@ -178,10 +179,30 @@ describe('loadPeer options', () => {
       /may not contain \.\./,
     );
     expect(() => load({ '/etc/ppp/peers/p': 'file /missing' }, 'p')).toThrow(
-      /cannot read '\/missing'/,
+      "/etc/ppp/peers/p:1: file: cannot read '/missing': no such file (ENOENT)",
     );
-    expect(() => load({}, 'nope')).toThrow(/cannot read '\/etc\/ppp\/peers\/nope'/);
+    expect(() => load({}, 'nope')).toThrow(
+      "<command line>:1: call: cannot read '/etc/ppp/peers/nope': no such file (ENOENT)",
+    );
     expect(() => load({}, '/etc/passwd')).toThrow(/absolute path/);
+  });
+
+  it('an optional global options file is skipped only when it does not exist (as pppd does)', () => {
+    const peer = { '/etc/ppp/peers/p': 'pptp-server h\n' };
+    const denied = { reason: 'permission denied', errno: 'EACCES' };
+    const read = (path: string): ReadResult =>
+      path === '/etc/ppp/options' ? denied : (peer[path as keyof typeof peer] ?? NO_SUCH_FILE);
+    expect(() => loadPeer('p', { read })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_UNREADABLE',
+        message:
+          "<command line>:1: options: cannot read '/etc/ppp/options': permission denied (EACCES)",
+        details: expect.objectContaining({ path: '/etc/ppp/options', errno: 'EACCES' }),
+      }),
+    );
+    expect(
+      loadPeer('p', { read: (path) => peer[path as keyof typeof peer] ?? NO_SUCH_FILE }).files,
+    ).toEqual(['/etc/ppp/peers/p']);
   });
 
   it('finds the server in pptp pty commands and refuses other programs', () => {

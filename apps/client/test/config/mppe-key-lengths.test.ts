@@ -16,6 +16,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadPeer } from '../../src/config/index.js';
+import { NO_SUCH_FILE } from '../../src/config/read-failure.js';
 import { loadServerConfig } from '../../src/serve/config/index.js';
 
 type Lengths = readonly (40 | 56 | 128)[];
@@ -25,7 +26,7 @@ const lengthsOf = (m: { allow40: boolean; allow56: boolean; allow128: boolean })
 
 const client = (options: string) => {
   const { mppe } = loadPeer('p', {
-    read: (path) => (path === '/etc/ppp/peers/p' ? `pptp-server h\n${options}\n` : undefined),
+    read: (path) => (path === '/etc/ppp/peers/p' ? `pptp-server h\n${options}\n` : NO_SUCH_FILE),
     globalOptions: false,
   }).settings;
   return { required: mppe.required, lengths: lengthsOf(mppe) };
@@ -38,7 +39,7 @@ const server = (options: string) => {
       ({
         '/etc/pptpd.conf': 'option /etc/ppp/o\nlocalip 10.0.0.1\nremoteip 10.0.0.2-9\n',
         '/etc/ppp/o': `require-mschap-v2\n${options}\n`,
-      })[p],
+      })[p] ?? NO_SUCH_FILE,
   });
   return { required: mppe.required, lengths: lengthsOf(mppe) };
 };
@@ -118,7 +119,7 @@ describe('MPPE key-length options combine as in pppd (ccp.c)', () => {
           ({
             '/etc/pptpd.conf': 'option /etc/ppp/o\nlocalip 10.0.0.1\nremoteip 10.0.0.2-9\n',
             '/etc/ppp/o': options,
-          })[p],
+          })[p] ?? NO_SUCH_FILE,
       });
     expect(() => load('require-mschap require-mppe-56')).toThrow(/MS-CHAP with 128-bit keys/);
     expect(load('require-mschap require-mppe-56 require-mppe-128').requireAuth).toEqual(['mschap']);

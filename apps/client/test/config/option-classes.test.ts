@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadPeer, optionTable } from '../../src/config/index.js';
+import { NO_SUCH_FILE } from '../../src/config/read-failure.js';
 import { type Expected, pppdOptions } from './fixtures/pppd-options.js';
 
 const peer = (body: string, lenient = false) =>
   loadPeer('p', {
-    read: (path) => (path === '/etc/ppp/peers/p' ? body : undefined),
+    read: (path) => (path === '/etc/ppp/peers/p' ? body : NO_SUCH_FILE),
     globalOptions: false,
     lenient,
   });

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadPeer, resolveCredentials } from '../../src/config/index.js';
+import { NO_SUCH_FILE } from '../../src/config/read-failure.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
-const etc = (files: Record<string, string>) => (path: string) => files[path];
+const etc = (files: Record<string, string>) => (path: string) => files[path] ?? NO_SUCH_FILE;
 
 describe('real-world option files load with the expected settings', () => {
   it("Debian's stock /etc/ppp/options and pptp-linux's options.pptp, with the seed peer", () => {

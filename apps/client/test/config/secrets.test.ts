@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findSecret, parseSecrets } from '../../src/config/index.js';
+import { NO_SUCH_FILE } from '../../src/config/read-failure.js';
 
 // The seed guide's chap-secrets, one entry per line as pppd requires.
 const seedSecrets = `# Secrets for authentication using CHAP
@@ -8,7 +9,7 @@ alice PPTP "pa ss#word" *
 PPTP alice "pa ss#word" *
 `;
 
-const none = () => undefined;
+const none = () => NO_SUCH_FILE;
 
 describe('parseSecrets / findSecret (pppd auth.c scan_authfile rules)', () => {
   it('parses the seed file with quoting and finds our secret', () => {
@@ -45,7 +46,7 @@ describe('parseSecrets / findSecret (pppd auth.c scan_authfile rules)', () => {
 
   it('reads @file secrets and reports a missing one without the secret', () => {
     const { entries } = parseSecrets('me srv @/etc/ppp/me.pw\n', 'f');
-    const read = (p: string) => (p === '/etc/ppp/me.pw' ? '  "from file" extra\n' : undefined);
+    const read = (p: string) => (p === '/etc/ppp/me.pw' ? '  "from file" extra\n' : NO_SUCH_FILE);
     expect(findSecret(entries, 'me', 'srv', read, 'f').secret).toBe('from file');
     expect(() => findSecret(entries, 'me', 'srv', none, 'f')).toThrow(/cannot read secret file/);
   });

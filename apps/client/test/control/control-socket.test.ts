@@ -76,7 +76,7 @@ describe('the per-tunnel control socket', () => {
     expect(JSON.parse(all.text)).toEqual([status]);
 
     const out = sink();
-    expect(await requestControl('lab', 'down', out)).toBe(EXIT.ok);
+    expect(await requestControl('lab', 'down', { out, err: out })).toBe(EXIT.ok);
     expect(downs).toBe(1);
     expect(out.text).toBe('lab: down\n');
     expect(existsSync(paths.socket)).toBe(false);
@@ -84,7 +84,7 @@ describe('the per-tunnel control socket', () => {
 
   it('reports a tunnel that is not running with the fatal status', async () => {
     const out = sink();
-    expect(await requestControl('nope', 'down', out)).toBe(EXIT.fatal);
+    expect(await requestControl('nope', 'down', { out, err: out })).toBe(EXIT.fatal);
     expect(out.text).toContain('no tunnel nope is running');
     const st = sink();
     expect(await formatStatus('nope', false, st)).toBe(EXIT.fatal);

@@ -8,6 +8,7 @@ import { udpPacket } from '@pptpkit/testkit';
 import { formatIpv4 } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
 import { loadPeer } from '../../src/config/index.js';
+import { NO_SUCH_FILE } from '../../src/config/read-failure.js';
 import { loadServerConfig } from '../../src/serve/config/index.js';
 import {
   SERVE_STATUS_SCHEMA,
@@ -25,7 +26,7 @@ const serveConfig = (options: string) =>
       ({
         '/etc/pptpd.conf': 'option /etc/ppp/o\nlocalip 192.168.78.1\nremoteip 192.168.78.10-19\n',
         '/etc/ppp/o': `name pptpd\nrequire-mschap-v2\n${options}\n`,
-      })[p],
+      })[p] ?? NO_SUCH_FILE,
   });
 
 /** The pptpkit client with `options` as its peer file. */
@@ -34,7 +35,7 @@ const pptpkitClient =
   (sink, randomBytes) => {
     const settings = loadPeer('p', {
       read: (path) =>
-        path === '/etc/ppp/peers/p' ? `pptp-server h\nname alice\n${options}\n` : undefined,
+        path === '/etc/ppp/peers/p' ? `pptp-server h\nname alice\n${options}\n` : NO_SUCH_FILE,
       globalOptions: false,
     }).settings;
     return tunnelOptionsFromSettings(

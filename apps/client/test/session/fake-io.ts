@@ -23,6 +23,8 @@ export interface FakeIoOptions extends FakePptpdOptions {
   readonly unreachable?: boolean;
   /** Seed of the server's randomness. */
   readonly seed?: number;
+  /** Edits each datagram of the server on its way to the client (a copy; e.g. a Failure's `E=`). */
+  readonly editServerGre?: (datagram: Uint8Array) => void;
 }
 
 /** A {@link SessionIo} whose far end is a fake pptpd, with what it saw recorded. */
@@ -77,6 +79,7 @@ export class FakeIo implements SessionIo {
           },
           gre: (buf, start, end) => {
             const copy = this.#fromServer(buf.subarray(start, end));
+            options.editServerGre?.(copy);
             setTimeout(() => {
               this.#greReader?.(copy, 0, copy.length);
               this.#greAfter?.();

@@ -9,6 +9,7 @@ import type { CompressionAgreement } from '@pptpkit/ppp-lcp-ipcp';
 import { PPTPD_MPPE, udpPacket } from '@pptpkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { loadPeer } from '../../src/config/index.js';
+import { NO_SUCH_FILE } from '../../src/config/read-failure.js';
 import { statusLines } from '../../src/control/status-format.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { tunnelOptionsFromSettings } from '../../src/session/tunnel-options.js';
@@ -19,7 +20,7 @@ useFakeClock();
 
 const mppeOf = (options: string) =>
   loadPeer('p', {
-    read: (path) => (path === '/etc/ppp/peers/p' ? `pptp-server h\n${options}\n` : undefined),
+    read: (path) => (path === '/etc/ppp/peers/p' ? `pptp-server h\n${options}\n` : NO_SUCH_FILE),
     globalOptions: false,
   }).settings.mppe;
 

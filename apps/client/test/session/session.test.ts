@@ -98,6 +98,33 @@ describe('the session shell against a fake pptpd, on a fake clock', () => {
     io.dispose();
   });
 
+  it('a server answering E=648 (password expired): exit 19 saying plainly the password must be changed', async () => {
+    // The fake pptpd answers a wrong password with `E=691 R=0 ...` (RFC 2759 §6); the same
+    // packet with `E=648`, the code for an expired password (RFC 2759 §6), is what a Windows
+    // server sends for a right password that has expired.
+    const from = new TextEncoder().encode('E=691');
+    const to = new TextEncoder().encode('E=648');
+    const io = fake({
+      editServerGre: (d) => {
+        for (let i = 0; i + from.length <= d.length; i++) {
+          if (from.every((b, j) => d[i + j] === b)) d.set(to, i);
+        }
+      },
+    });
+    const t = startSession(io, { credentials: { user: 'alice', password: 'Old-pw-x1' } });
+    await until(() => t.result() !== undefined);
+    expect(t.result()).toMatchObject({ exitCode: EXIT.authFailed, wasUp: false });
+    const failed = t.records().find((r) => r['message'] === 'authentication failed');
+    expect(failed).toMatchObject({
+      code: 'MSCHAP_PASSWORD_EXPIRED',
+      serverError: 648,
+      hint: 'the password has expired and must be changed (on a Windows machine of the domain, or by the administrator); pptpkit cannot change it',
+    });
+    expect(t.result()?.reason).toMatch(/the password has expired \(E=648\)/);
+    expect(t.lines.join('\n')).not.toContain('Old-pw-x1');
+    io.dispose();
+  });
+
   it('a server that refuses MPPE while we require it ends with a negotiation error', async () => {
     const io = fake({
       mppe: {

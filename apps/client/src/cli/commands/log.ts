@@ -5,7 +5,8 @@
  * @module
  */
 import { readdirSync } from 'node:fs';
-import { logDir, logPath } from '../../control/paths.js';
+import { permissionDeniedLine } from '../../control/control-client.js';
+import { logDir, logPath, runDir } from '../../control/paths.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { logFiles } from '../../log/log-file.js';
 import { readText } from '../runtime/files.js';
@@ -54,7 +55,12 @@ export function lastLines(path: string, lines: number): string[] | undefined {
 export function showLog(peer: string | undefined, lines: number, out: Out, err: Out): ExitCode {
   let name = peer;
   if (name === undefined) {
-    const running = runningTunnels();
+    const listed = runningTunnels();
+    if (!Array.isArray(listed)) {
+      err.write(permissionDeniedLine(runDir(), listed.denied, 'log'));
+      return EXIT.privileges;
+    }
+    const running = listed;
     const candidates = running.length > 0 ? running : loggedPeers();
     if (candidates.length > 1) {
       const what = running.length > 0 ? 'running' : 'logged';

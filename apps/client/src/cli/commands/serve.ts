@@ -26,7 +26,7 @@ import { ServerHost } from '../../serve/server-host.js';
 import type { SecretLookup } from '../../serve/server-tunnel-options.js';
 import { SdNotifier } from '../../service/sd-notify.js';
 import type { Command } from '../parse-args.js';
-import { readText } from '../runtime/files.js';
+import { readConfig } from '../runtime/files.js';
 import { guardProcess } from '../runtime/process-guards.js';
 import { RunLog } from '../runtime/run-log.js';
 
@@ -38,20 +38,22 @@ type ServeCommand = Extract<Command, { command: 'serve' }>;
  */
 function secretLookup(command: ServeCommand, config: ServerConfig, log: Logger): SecretLookup {
   return (user, method) => {
-    const secrets = loadServerSecrets(readText, command.secrets, command.papSecrets);
+    const secrets = loadServerSecrets(readConfig, command.secrets, command.papSecrets);
     try {
       const found = lookupServerSecret(
         secrets,
         method === 'pap' ? 'pap' : 'mschap-v2',
         user,
         config.name,
-        readText,
+        readConfig,
       );
       for (const w of found.warnings) log.warn(w.message, { file: w.file, line: w.line });
       return { secret: found.secret, rule: found.addresses };
     } catch (error) {
       const e = error as Error & { code?: string };
-      log.warn('no secret for the peer', { user, code: e.code, reason: e.message });
+      const what =
+        e.code === 'CONFIG_UNREADABLE' ? 'cannot read the secrets file' : 'no secret for the peer';
+      log.warn(what, { user, code: e.code, reason: e.message });
       return undefined;
     }
   };
@@ -65,7 +67,7 @@ export async function serve(command: ServeCommand): Promise<ExitCode> {
   try {
     config = loadServerConfig({
       configFile: command.config,
-      read: readText,
+      read: readConfig,
       globalOptions: command.globalOptions,
       lenient: command.lenient,
       hostname: hostname(),

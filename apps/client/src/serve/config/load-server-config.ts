@@ -4,8 +4,9 @@
  * @module
  */
 import { type ConfigLocation, configError } from '../../config/config-error.js';
-import type { ConfigWarning, IgnoredOption, ReadConfigFile } from '../../config/load-peer.js';
+import type { ConfigWarning, IgnoredOption } from '../../config/load-peer.js';
 import { OptionFiles } from '../../config/option-files.js';
+import { cannotRead, isReadFailure, type ReadConfigFile } from '../../config/read-failure.js';
 import type { Word } from '../../config/tokenize.js';
 import { addressCount, parseAddressList } from './address-range.js';
 import { parsePptpdConf } from './pptpd-conf.js';
@@ -23,7 +24,7 @@ import {
 export interface LoadServerConfigOptions {
   /** pptpd.conf (pptpd: `/etc/pptpd.conf`). */
   readonly configFile: string;
-  /** Reads a file (`undefined`: it does not exist). */
+  /** Reads a file, or says why it cannot. */
   readonly read: ReadConfigFile;
   /** Global ppp options read first if present (pppd: `/etc/ppp/options`); `false` to skip. */
   readonly globalOptions?: string | false;
@@ -155,12 +156,13 @@ export function loadServerConfig(options: LoadServerConfigOptions): ServerConfig
   const { configFile, read } = options;
   const lenient = options.lenient ?? false;
   const text = read(configFile);
-  if (text === undefined) {
+  if (isReadFailure(text)) {
     throw configError(
       'CONFIG_UNREADABLE',
       { file: configFile, line: 0 },
       'pptpd.conf',
-      'cannot read it',
+      cannotRead(configFile, text),
+      { path: configFile, ...(text.errno === undefined ? {} : { errno: text.errno }) },
     );
   }
   const conf = parsePptpdConf(text, configFile, lenient);

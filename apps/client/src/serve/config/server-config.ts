@@ -6,6 +6,7 @@
  */
 import type { ConfigLocation } from '../../config/config-error.js';
 import type { ConfigWarning } from '../../config/load-peer.js';
+import type { ReadFailure } from '../../config/read-failure.js';
 import type { SecretEntry } from '../../config/secrets.js';
 
 /** Methods the server can require of its peers, in pppd's option names. */
@@ -139,8 +140,8 @@ export interface ServerSecrets {
   readonly chapFile: string;
   /** Path of `pap-secrets`. */
   readonly papFile: string;
-  /** Those of the two files that could not be read (a lookup in one is `CONFIG_UNREADABLE`). */
-  readonly unreadable: readonly string[];
+  /** Those of the two files that could not be read, and why (a lookup in one is `CONFIG_UNREADABLE`). */
+  readonly unreadable: ReadonlyMap<string, ReadFailure>;
   /** Lines ignored (fewer than three columns) and tokenizer warnings. */
   readonly warnings: readonly ConfigWarning[];
 }

@@ -5,7 +5,14 @@
  * @module
  */
 import { type ConfigLocation, configError } from '../../config/config-error.js';
-import type { ConfigWarning, ReadConfigFile } from '../../config/load-peer.js';
+import type { ConfigWarning } from '../../config/load-peer.js';
+import {
+  cannotRead,
+  isReadFailure,
+  type ReadConfigFile,
+  type ReadFailure,
+  readFailureText,
+} from '../../config/read-failure.js';
 import { parseSecrets, type SecretEntry } from '../../config/secrets.js';
 import { tokenizeOptions } from '../../config/tokenize.js';
 import { type AddressRule, allowedAddresses } from './address-rule.js';
@@ -33,12 +40,12 @@ export function loadServerSecrets(
   chapFile = '/etc/ppp/chap-secrets',
   papFile = '/etc/ppp/pap-secrets',
 ): ServerSecrets {
-  const unreadable: string[] = [];
+  const unreadable = new Map<string, ReadFailure>();
   const warnings: ConfigWarning[] = [];
   const load = (file: string): SecretEntry[] => {
     const text = read(file);
-    if (text === undefined) {
-      unreadable.push(file);
+    if (isReadFailure(text)) {
+      unreadable.set(file, text);
       return [];
     }
     const parsed = parseSecrets(text, file);
@@ -74,8 +81,12 @@ export function lookupServerSecret(
   read: ReadConfigFile,
 ): ServerSecretMatch {
   const file = method === 'pap' ? secrets.papFile : secrets.chapFile;
-  if (secrets.unreadable.includes(file)) {
-    throw configError('CONFIG_UNREADABLE', { file, line: 0 }, 'secret', `cannot read '${file}'`);
+  const failure = secrets.unreadable.get(file);
+  if (failure !== undefined) {
+    throw configError('CONFIG_UNREADABLE', { file, line: 0 }, 'secret', cannotRead(file, failure), {
+      path: file,
+      ...(failure.errno === undefined ? {} : { errno: failure.errno }),
+    });
   }
   const warnings: ConfigWarning[] = [];
   let best: { entry: SecretEntry; secret: string } | undefined;
@@ -89,10 +100,12 @@ export function lookupServerSecret(
     if (secret.startsWith('@/')) {
       const path = secret.slice(1);
       const text = read(path);
-      const word = text === undefined ? undefined : tokenizeOptions(text, path).words[0];
+      const word = isReadFailure(text) ? undefined : tokenizeOptions(text, path).words[0];
       if (word === undefined) {
-        const why = text === undefined ? 'cannot read' : 'no secret in';
-        warnings.push({ ...where(entry), message: `entry skipped: ${why} secret file '${path}'` });
+        const why = isReadFailure(text)
+          ? `cannot read secret file '${path}': ${readFailureText(text)}`
+          : `no secret in secret file '${path}'`;
+        warnings.push({ ...where(entry), message: `entry skipped: ${why}` });
         continue;
       }
       secret = word.text;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NO_SUCH_FILE } from '../../../src/config/read-failure.js';
 import { loadServerConfig } from '../../../src/serve/config/index.js';
 
 const fixture = (name: string): string =>
@@ -14,7 +15,7 @@ const debian: Record<string, string> = {
 describe("Debian's stock pptpd files (see fixtures/SOURCES.md)", () => {
   const config = loadServerConfig({
     configFile: '/etc/pptpd.conf',
-    read: (path) => debian[path],
+    read: (path) => debian[path] ?? NO_SUCH_FILE,
   });
 
   it('load strictly, reading the three files in pppd order', () => {
@@ -80,7 +81,7 @@ describe("Debian's stock pptpd files (see fixtures/SOURCES.md)", () => {
   it('with /etc/ppp/options absent, auth comes from the option file alone', () => {
     const loaded = loadServerConfig({
       configFile: '/etc/pptpd.conf',
-      read: (path) => (path === '/etc/ppp/options' ? undefined : debian[path]),
+      read: (path) => (path === '/etc/ppp/options' ? NO_SUCH_FILE : (debian[path] ?? NO_SUCH_FILE)),
     });
     expect(loaded.files).toEqual(['/etc/pptpd.conf', '/etc/ppp/pptpd-options']);
     expect(loaded.requireAuth).toEqual(['mschap-v2']);

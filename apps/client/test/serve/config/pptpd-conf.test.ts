@@ -1,5 +1,6 @@
 import { PptpkitError } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
+import { NO_SUCH_FILE } from '../../../src/config/read-failure.js';
 import {
   addressAt,
   addressCount,
@@ -25,7 +26,7 @@ function thrown(f: () => unknown): PptpkitError {
 const load = (conf: string, options = 'require-mschap-v2\n', lenient = false) =>
   loadServerConfig({
     configFile: '/etc/pptpd.conf',
-    read: (p) => ({ '/etc/pptpd.conf': conf, '/etc/ppp/o': options })[p],
+    read: (p) => ({ '/etc/pptpd.conf': conf, '/etc/ppp/o': options })[p] ?? NO_SUCH_FILE,
     globalOptions: false,
     lenient,
   });
@@ -177,14 +178,21 @@ describe('pptpd.conf keywords', () => {
   it('a missing option file is an error naming the option line', () => {
     const error = thrown(() => load('\n\noption /etc/ppp/missing\n'));
     expect(error.code).toBe('CONFIG_UNREADABLE');
-    expect(error.message).toMatch(/^\/etc\/pptpd\.conf:3: option: /);
+    expect(error.message).toBe(
+      "/etc/pptpd.conf:3: option: cannot read '/etc/ppp/missing': no such file (ENOENT)",
+    );
   });
 
-  it('an unreadable pptpd.conf is CONFIG_UNREADABLE', () => {
+  it('an unreadable pptpd.conf is CONFIG_UNREADABLE, saying why', () => {
+    const denied = { reason: 'permission denied', errno: 'EACCES' };
     const error = thrown(() =>
-      loadServerConfig({ configFile: '/nope', read: () => undefined, globalOptions: false }),
+      loadServerConfig({ configFile: '/etc/pptpd.conf', read: () => denied, globalOptions: false }),
     );
     expect(error.code).toBe('CONFIG_UNREADABLE');
+    expect(error.message).toBe(
+      "/etc/pptpd.conf:0: pptpd.conf: cannot read '/etc/pptpd.conf': permission denied (EACCES)",
+    );
+    expect(error.details).toMatchObject({ path: '/etc/pptpd.conf', errno: 'EACCES' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { PptpkitError } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
 import { optionTable } from '../../../src/config/option-table.js';
+import { NO_SUCH_FILE } from '../../../src/config/read-failure.js';
 import { loadServerConfig, serverOption } from '../../../src/serve/config/index.js';
 
 const ip = (text: string): number => text.split('.').reduce((a, o) => a * 256 + Number(o), 0);
@@ -18,7 +19,7 @@ const load = (
         '/etc/ppp/o': options,
         '/etc/ppp/inc': 'ms-dns 192.0.2.53\n',
         ...(extra.global === undefined ? {} : { '/etc/ppp/options': extra.global }),
-      })[p],
+      })[p] ?? NO_SUCH_FILE,
     ...(extra.lenient === undefined ? {} : { lenient: extra.lenient }),
     ...(extra.hostname === undefined ? {} : { hostname: extra.hostname }),
   });

@@ -1,5 +1,6 @@
 import { PptpkitError } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
+import { NO_SUCH_FILE, type ReadResult } from '../../../src/config/read-failure.js';
 import {
   allowedAddresses,
   checkSecret,
@@ -28,7 +29,7 @@ const files: Record<string, string> = {
   '/etc/ppp/pap-secrets': PAP,
   '/etc/ppp/carol.pw': 'carol-from-file\n',
 };
-const read = (p: string): string | undefined => files[p];
+const read = (p: string): ReadResult => files[p] ?? NO_SUCH_FILE;
 const secrets = loadServerSecrets(read);
 
 function thrown(f: () => unknown): PptpkitError {
@@ -75,7 +76,8 @@ describe('lookupServerSecret: pppd scan_authfile on the server', () => {
       {
         file: '/etc/ppp/chap-secrets',
         line: 7,
-        message: "entry skipped: cannot read secret file '/etc/ppp/missing.pw'",
+        message:
+          "entry skipped: cannot read secret file '/etc/ppp/missing.pw': no such file (ENOENT)",
       },
     ]);
   });
@@ -94,11 +96,14 @@ describe('lookupServerSecret: pppd scan_authfile on the server', () => {
   });
 
   it('an unreadable secrets file is CONFIG_UNREADABLE, not CONFIG_NO_SECRET', () => {
-    const none = loadServerSecrets((p) => (p === '/etc/ppp/pap-secrets' ? PAP : undefined));
-    expect(none.unreadable).toEqual(['/etc/ppp/chap-secrets']);
+    const denied = { reason: 'permission denied', errno: 'EACCES' };
+    const none = loadServerSecrets((p) => (p === '/etc/ppp/pap-secrets' ? PAP : denied));
+    expect([...none.unreadable]).toEqual([['/etc/ppp/chap-secrets', denied]]);
     const error = thrown(() => lookupServerSecret(none, 'mschap-v2', 'alice', 'pptpd', read));
     expect(error.code).toBe('CONFIG_UNREADABLE');
-    expect(error.message).toContain('/etc/ppp/chap-secrets');
+    expect(error.message).toBe(
+      "/etc/ppp/chap-secrets:0: secret: cannot read '/etc/ppp/chap-secrets': permission denied (EACCES)",
+    );
     // the other file still serves
     expect(lookupServerSecret(none, 'pap', 'gina', 'pptpd', read).secret).toBe('pw1');
   });
