@@ -72,6 +72,10 @@ export interface NativeAddon {
   netlinkReceive(fd: number, buffer: Uint8Array, timeoutMs: number): number;
   setNetns(fd: number): void;
   closeFd(fd: number): void;
+  setSocketMark(fd: number, mark: number): void;
+  socketMark(fd: number): number;
+  connectIpv4(fd: number, peer: number): void;
+  openTcpSocket(local: number, mark: number): number;
   PacketChannel: new (fd: number, kind: number, stats: Float64Array) => NativePacketChannel;
 }
 

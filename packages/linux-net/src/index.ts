@@ -57,4 +57,10 @@ export {
   type RtnetlinkOptions,
   splitDefaultRoutes,
 } from './rtnetlink.js';
+export {
+  openTcpSocket,
+  setSocketMark,
+  socketMark,
+  type TcpSocketOptions,
+} from './socket-options.js';
 export { openTun, TunDevice, type TunOptions } from './tun.js';

@@ -9,6 +9,7 @@
 #include "errno_error.h"
 #include "netlink_socket.h"
 #include "packet_channel.h"
+#include "socket_options.h"
 
 namespace pptpkit {
 
@@ -33,6 +34,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setNetns", Napi::Function::New(env, pptpkit::SetNetns, "setNetns"));
   exports.Set("closeFd", Napi::Function::New(env, pptpkit::CloseFd, "closeFd"));
   pptpkit::PacketChannel::Init(env, exports);
+  pptpkit::RegisterSocketOptions(env, exports);
   return exports;
 }
 
