@@ -32,6 +32,6 @@ export {
   type MppeSettings,
   type PeerSettings,
 } from './peer-settings.js';
-export { serverFromPty } from './pty-command.js';
+export { type PptpCommand, type PptpOptions, parsePptpCommand } from './pty-command.js';
 export { findSecret, parseSecrets, type SecretEntry } from './secrets.js';
 export { MAX_WORD_LENGTH, type TokenizeWarning, tokenizeOptions, type Word } from './tokenize.js';
