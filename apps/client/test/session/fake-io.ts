@@ -138,9 +138,9 @@ export class FakeIo implements SessionIo {
   };
 
   connectControl(
-    _host: string,
-    _port: number,
-    _timeoutMs: number,
+    _host?: string,
+    _port?: number,
+    _timeoutMs?: number,
     binding?: SocketBinding,
   ): Promise<ControlStream> {
     this.bindings.push({ socket: 'tcp', ...(binding === undefined ? {} : { binding }) });
@@ -164,7 +164,7 @@ export class FakeIo implements SessionIo {
     });
   }
 
-  openGre(_server: string, binding?: SocketBinding): PacketPort {
+  openGre(_server?: string, binding?: SocketBinding): PacketPort {
     this.bindings.push({ socket: 'gre', ...(binding === undefined ? {} : { binding }) });
     return {
       write: (buf, offset, length) => {
