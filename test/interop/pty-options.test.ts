@@ -125,7 +125,7 @@ describe.skipIf(reason !== undefined)('pty "pptp ... --localbind --rtmark --noho
       rig,
       dir,
       'marked',
-      [`name ${user}`, 'require-mppe-128'],
+      [`name ${user}`, 'require-mppe-128', 'debug'],
       { chap: `${user} * ${password} *\n` },
       undefined,
       ` --localbind ${boundAddress} --rtmark 0x${MARK.toString(16)} --nohostroute`,
@@ -169,6 +169,8 @@ describe.skipIf(reason !== undefined)('pty "pptp ... --localbind --rtmark --noho
       const routes = await ok('client', ['ip', '-4', 'route', 'show', 'table', 'all']);
       expect(routes).not.toMatch(new RegExp(`^${RIG_SERVER_ADDRESS.replaceAll('.', '\\.')} `, 'm'));
       expect(client.records.some((r) => r['message'] === 'pinned route to the server')).toBe(false);
+      // The path MTU was measured on the marked path (an unmarked lookup finds no route).
+      expect(client.records.some((r) => r['message'] === 'path MTU unknown')).toBe(false);
     } catch (error) {
       throw new Error(
         `${(error as Error).message}\n--- serve log:\n${running.log()}\n--- client log:\n${client.log()}`,

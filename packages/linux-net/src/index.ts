@@ -48,6 +48,7 @@ export {
   type PointToPointAddress,
   type RouteInfo,
   type RouteLookup,
+  type RouteLookupOptions,
   RouteProtocol,
   RouteScope,
   type RouteSpec,

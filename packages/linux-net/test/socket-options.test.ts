@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type GreSocket,
   openGreSocket,
+  openRtnetlink,
   openTcpSocket,
   type PacketBatch,
   setSocketMark,
@@ -103,6 +104,22 @@ describe.skipIf(!isRoot)('SO_MARK and a bound source on real sockets (policy rou
     await until(() => received.length === 1, 'the marked GRE packet at B');
     atB.stopReading();
     expect(received[0]).toEqual(packet);
+  });
+
+  it('routeTo with the mark finds the path the marked sockets take (ip route get ... mark)', async () => {
+    left.enter();
+    const rtnl = openRtnetlink();
+    leaveNetns();
+    try {
+      await expect(rtnl.routeTo(B)).rejects.toMatchObject({ code: 'LINUXNET_NO_ROUTE' });
+      expect(await rtnl.routeTo(B, { mark: MARK })).toMatchObject({
+        destination: B,
+        device: 'pkln-ma',
+      });
+      await expect(rtnl.routeTo(B, { mark: 2 ** 32 })).rejects.toThrow(RangeError);
+    } finally {
+      rtnl.close();
+    }
   });
 
   it('a TCP socket marked and bound before connect reaches B from A2; unmarked it has no route', async () => {

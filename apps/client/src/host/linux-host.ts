@@ -103,8 +103,10 @@ export class LinuxHost implements TunnelHost {
   }
 
   async pathMtu(server: string): Promise<number | undefined> {
-    const { rtnl } = this.#o;
-    const path = await rtnl.routeTo(server);
+    const { rtnl, settings } = this.#o;
+    // The path the tunnel's packets take: with pptp-linux --rtmark, the marked one.
+    const mark = settings.pptp?.rtMark;
+    const path = await rtnl.routeTo(server, mark === undefined ? {} : { mark });
     const device = (await rtnl.link(path.device)).mtu;
     // The route cache's MTU: what ICMP "fragmentation needed" taught the kernel (RFC 1191).
     const learned = path.mtu;
