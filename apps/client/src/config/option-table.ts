@@ -142,9 +142,11 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   [
     'pty',
     withArg((s, [cmd], at) => {
-      const { server, options } = parsePptpCommand(cmd!, at);
+      const { server, options, refused } = parsePptpCommand(cmd!, at);
       s.server = { host: server, at };
       s.pptp = { ...options, at };
+      // The server is kept, so that with --lenient the refusal is only a warning.
+      if (refused.length > 0) throw refused[0];
     }),
   ],
   ['pptp-server', withArg((s, [host], at) => (s.server = { host: host!, at }))],

@@ -1,4 +1,4 @@
-import { parseIpv4 } from '@pptpkit/wire';
+import { PptpkitError, parseIpv4 } from '@pptpkit/wire';
 import { type ConfigErrorCode, type ConfigLocation, configError } from './config-error.js';
 
 /**
@@ -39,6 +39,11 @@ export interface PptpCommand {
   readonly server: string;
   /** Its options. */
   readonly options: PptpOptions;
+  /**
+   * Options pptpkit cannot honour (`CONFIG_UNSUPPORTED_OPTION` errors), in order; the rest of the
+   * command is still read, so that `--lenient` can warn about them and keep the server.
+   */
+  readonly refused: readonly PptpkitError[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -227,10 +232,10 @@ function splitCommand(cmd: string): string[] {
  * pptp-linux reads its command line (`pptp HOST [pptp-options]`, options anywhere, `--name=value`
  * and unambiguous abbreviations as getopt_long allows): the server and what each option asks.
  * pptpkit speaks PPTP itself, so any other pty program is an error; so is an option pptp-linux
- * does not know (it exits on one) or one pptpkit cannot honour.
+ * does not know (it exits on one); one pptpkit cannot honour is listed in `refused`.
  *
- * @throws PptpkitError `CONFIG_BAD_VALUE`, `CONFIG_UNKNOWN_OPTION`, `CONFIG_UNSUPPORTED_OPTION`,
- *   `CONFIG_MISSING_ARGUMENT` or `CONFIG_NO_SERVER`, naming file, line and the pptp option.
+ * @throws PptpkitError `CONFIG_BAD_VALUE`, `CONFIG_UNKNOWN_OPTION`, `CONFIG_MISSING_ARGUMENT` or
+ *   `CONFIG_NO_SERVER`, naming file, line and the pptp option.
  */
 export function parsePptpCommand(cmd: string, at: ConfigLocation): PptpCommand {
   const words = splitCommand(cmd);
@@ -244,6 +249,11 @@ export function parsePptpCommand(cmd: string, at: ConfigLocation): PptpCommand {
     );
   }
   const o: Building = { noHostRoute: false, noEffect: [] };
+  const refused: PptpkitError[] = [];
+  const unsupported = (error: unknown): void => {
+    if (!(error instanceof PptpkitError && error.code === 'CONFIG_UNSUPPORTED_OPTION')) throw error;
+    refused.push(error);
+  };
   let server: string | undefined;
   let optionsEnded = false;
   for (let i = 1; i < words.length; i++) {
@@ -253,12 +263,15 @@ export function parsePptpCommand(cmd: string, at: ConfigLocation): PptpCommand {
         server = w;
         continue;
       }
-      throw configError(
-        'CONFIG_UNSUPPORTED_OPTION',
-        at,
-        `pty ${w}`,
-        'not supported: pptp hands further words to a pppd it launches; put pppd options in the peer file',
+      refused.push(
+        configError(
+          'CONFIG_UNSUPPORTED_OPTION',
+          at,
+          `pty ${w}`,
+          'not supported: pptp hands further words to a pppd it launches; put pppd options in the peer file',
+        ),
       );
+      continue;
     }
     if (w === '--') {
       optionsEnded = true;
@@ -296,9 +309,13 @@ export function parsePptpCommand(cmd: string, at: ConfigLocation): PptpCommand {
       arg = eq >= 0 ? w.slice(eq + 1) : words[++i];
       if (arg === undefined) fail('CONFIG_MISSING_ARGUMENT', 'needs a value');
     }
-    if (spec.kind === 'refused') fail('CONFIG_UNSUPPORTED_OPTION', `not supported: ${spec.why}`);
-    else if (spec.kind === 'flag') spec.apply(o, fail);
-    else spec.apply(o, arg!, fail);
+    try {
+      if (spec.kind === 'refused') fail('CONFIG_UNSUPPORTED_OPTION', `not supported: ${spec.why}`);
+      else if (spec.kind === 'flag') spec.apply(o, fail);
+      else spec.apply(o, arg!, fail);
+    } catch (error) {
+      unsupported(error);
+    }
   }
   if (server === undefined) {
     throw configError('CONFIG_NO_SERVER', at, 'pty', 'the pptp command names no server');
@@ -314,5 +331,6 @@ export function parsePptpCommand(cmd: string, at: ConfigLocation): PptpCommand {
   return {
     server,
     options: { ...options, ...(reorderHoldMs === undefined ? {} : { reorderHoldMs }) },
+    refused,
   };
 }

@@ -8,10 +8,11 @@ const at = { file: '/etc/ppp/peers/vpn', line: 3 };
 const parse = (cmd: string) => parsePptpCommand(cmd, at);
 const options = (rest: string) => parse(`pptp 192.0.2.1 ${rest}`).options;
 
-/** The error `parse` throws, with its code and message. */
+/** The error `parse` throws or the first option it refuses, with its code and message. */
 function failure(cmd: string): { code: string; message: string } {
   try {
-    parse(cmd);
+    const first = parse(cmd).refused[0];
+    if (first !== undefined) return { code: first.code, message: first.message };
   } catch (error) {
     if (error instanceof PptpkitError) return { code: error.code, message: error.message };
     throw error;
@@ -197,9 +198,11 @@ describe('pty "pptp HOST ...": refused options and bad values name file, line an
     expect(e.message.startsWith(`/etc/ppp/peers/vpn:3: ${message}`)).toBe(true);
   });
 
-  it('a refused pty option stops loading the peer (or is a warning with --lenient, like others)', () => {
+  it('a refused pty option stops loading the peer; with --lenient it is a warning and the server stays', () => {
     const read = (p: string) =>
-      p === '/etc/ppp/peers/vpn' ? 'name alice\npty "pptp h --quirks BEZEQ_ISRAEL"\n' : undefined;
+      p === '/etc/ppp/peers/vpn'
+        ? 'name alice\npty "pptp h --quirks BEZEQ_ISRAEL --rtmark 5"\n'
+        : undefined;
     expect(() => loadPeer('vpn', { read, globalOptions: false })).toThrow(
       '/etc/ppp/peers/vpn:2: pty --quirks: not supported',
     );
@@ -207,5 +210,15 @@ describe('pty "pptp HOST ...": refused options and bad values name file, line an
     expect(lenient.warnings.map((w) => w.message)).toEqual([
       '/etc/ppp/peers/vpn:2: pty --quirks: not supported: the BEZEQ_ISRAEL quirk (Orckit ADSL modems) is not implemented',
     ]);
+    expect(lenient.settings.server?.host).toBe('h');
+    expect(lenient.settings.pptp?.rtMark).toBe(5);
+  });
+
+  it('bad values stay errors with --lenient, as for pppd options', () => {
+    const read = (p: string) =>
+      p === '/etc/ppp/peers/vpn' ? 'pty "pptp h --rtmark x"\n' : undefined;
+    expect(() => loadPeer('vpn', { read, globalOptions: false, lenient: true })).toThrow(
+      "/etc/ppp/peers/vpn:1: pty --rtmark: 'x' is not a mark",
+    );
   });
 });
