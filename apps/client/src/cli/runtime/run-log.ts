@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { PeerSettings } from '../../config/index.js';
-import { createLogger, type Logger, type LogLevel } from '../../log/logger.js';
+import { createLogger, type Logger } from '../../log/logger.js';
+import { runLogLevel, withLogString } from './pty-log-options.js';
 
 /** Where a tunnel process logs: stderr (unless detached) and the run directory's log file. */
 export interface RunLogTarget {
@@ -13,19 +14,9 @@ export interface RunLogTarget {
 }
 
 /**
- * The level of a tunnel's log: `debug` with the peer's `debug` or pptp-linux's `--loglevel 2`,
- * `warn` with `--loglevel 0`, else `info`.
- */
-export function runLogLevel(settings: PeerSettings | undefined): LogLevel {
-  const pptpLevel = settings?.pptp?.logLevel;
-  if (settings?.debug || pptpLevel === 2) return 'debug';
-  return pptpLevel === 0 ? 'warn' : 'info';
-}
-
-/**
- * The tunnel process's logger at {@link runLogLevel}, every record carrying the `pty` command's
- * `--logstring` as `logstring` when it has one; also appended to pppd's `logfile` when the peer
- * names one (best effort, as pppd).
+ * The tunnel process's logger at {@link runLogLevel} (`debug`, pptp-linux's `--loglevel`), with
+ * `--logstring` ({@link withLogString}); also appended to pppd's `logfile` when the peer names
+ * one (best effort, as pppd).
  */
 export function runLogger(target: RunLogTarget, settings?: PeerSettings): Logger {
   const writeLine = (line: string): void => {
@@ -49,12 +40,5 @@ export function runLogger(target: RunLogTarget, settings?: PeerSettings): Logger
     write: writeLine,
     clock: () => new Date(),
   });
-  const logstring = settings?.pptp?.logString;
-  if (logstring === undefined) return logger;
-  return {
-    debug: (m, f) => logger.debug(m, { logstring, ...f }),
-    info: (m, f) => logger.info(m, { logstring, ...f }),
-    warn: (m, f) => logger.warn(m, { logstring, ...f }),
-    error: (m, f) => logger.error(m, { logstring, ...f }),
-  };
+  return withLogString(logger, settings);
 }
