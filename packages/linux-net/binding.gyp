@@ -7,7 +7,8 @@
         "src/native/netlink_socket.cc",
         "src/native/devices.cc",
         "src/native/packet_channel.cc",
-        "src/native/unix_datagram.cc"
+        "src/native/unix_datagram.cc",
+        "src/native/socket_options.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

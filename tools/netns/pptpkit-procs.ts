@@ -202,8 +202,9 @@ export async function startServe(
 }
 
 /**
- * Writes a peer `name` (`peerLines`, after the `pty` line pointing at the rig's server) and its
- * secrets into `dir/<name>` and starts `pptpkit up` in the client namespace.
+ * Writes a peer `name` (`peerLines`, after the `pty` line pointing at the rig's server, with
+ * `ptyOptions` after `--nolaunchpppd`) and its secrets into `dir/<name>` and starts `pptpkit up`
+ * in the client namespace.
  */
 export function startClient(
   rig: VethRig,
@@ -212,13 +213,14 @@ export function startClient(
   peerLines: readonly string[],
   secrets: { chap: string; pap?: string },
   core?: number,
+  ptyOptions = '',
 ): LoggedProcess {
   const at = join(dir, name);
   const peers = join(at, 'peers');
   mkdirSync(peers, { recursive: true });
   writeFileSync(
     join(peers, name),
-    [`pty "pptp ${RIG_SERVER_ADDRESS} --nolaunchpppd"`, ...peerLines, ''].join('\n'),
+    [`pty "pptp ${RIG_SERVER_ADDRESS} --nolaunchpppd${ptyOptions}"`, ...peerLines, ''].join('\n'),
   );
   const chap = join(at, 'chap-secrets');
   writeFileSync(chap, secrets.chap, { mode: 0o600 });

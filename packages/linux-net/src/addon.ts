@@ -75,6 +75,10 @@ export interface NativeAddon {
   unixSend(address: Uint8Array, data: Uint8Array): void;
   unixBind(address: Uint8Array): number;
   unixReceive(fd: number, buffer: Uint8Array, timeoutMs: number, sender: Int32Array): number;
+  setSocketMark(fd: number, mark: number): void;
+  socketMark(fd: number): number;
+  connectIpv4(fd: number, peer: number): void;
+  openTcpSocket(local: number, mark: number): number;
   PacketChannel: new (fd: number, kind: number, stats: Float64Array) => NativePacketChannel;
 }
 

@@ -10,6 +10,7 @@ import { channelKind, nativeAddon } from './addon.js';
 import { errorFromNative } from './errors.js';
 import { requireIpv4 } from './ipv4.js';
 import { newStatsArray, PacketChannel } from './packet-channel.js';
+import { checkedMark } from './socket-options.js';
 
 /** IP protocol number of GRE (RFC 2784; PPTP's enhanced GRE is RFC 2637 §4.1). */
 export const IPPROTO_GRE = 47;
@@ -25,6 +26,16 @@ export interface GreSocketOptions {
    * for what was granted.
    */
   readonly receiveBuffer?: number;
+  /**
+   * Local IPv4 address to bind to: the source of what we send and the only destination we
+   * receive for (pptp-linux `--localbind`). Absent: the kernel's choice for the route.
+   */
+  readonly localAddress?: string;
+  /**
+   * `SO_MARK`, set before the socket connects, so that the route to the server is looked up
+   * with it (pptp-linux `--rtmark`, for `ip rule fwmark`; needs CAP_NET_ADMIN).
+   */
+  readonly mark?: number;
 }
 
 /**
@@ -47,9 +58,12 @@ export class GreSocket extends PacketChannel {
   readonly server: string;
   /** The receive buffer the kernel granted (it reports twice the usable size). */
   readonly receiveBuffer: number;
+  /** The local address the socket is bound to, when one was asked for. */
+  readonly localAddress: string | undefined;
+  readonly #fd: number;
 
   /** @internal */
-  constructor(server: string, fd: number, receiveBuffer: number) {
+  constructor(server: string, fd: number, receiveBuffer: number, localAddress?: string) {
     const stats = newStatsArray();
     super(
       new (nativeAddon().PacketChannel)(fd, channelKind.rawIp, stats),
@@ -59,29 +73,74 @@ export class GreSocket extends PacketChannel {
     );
     this.server = server;
     this.receiveBuffer = receiveBuffer;
+    this.localAddress = localAddress;
+    this.#fd = fd;
+  }
+
+  /**
+   * The socket's `SO_MARK` as the kernel has it (0: none).
+   *
+   * @throws LinuxNetError `LINUXNET_SYSCALL_FAILED` once the socket is closed.
+   */
+  mark(): number {
+    try {
+      return nativeAddon().socketMark(this.#fd);
+    } catch (error) {
+      throw errorFromNative(error, { operation: 'GreSocket.mark', capability: 'CAP_NET_ADMIN' });
+    }
   }
 }
 
 /**
- * Opens a raw IPv4 socket for protocol 47 connected to `server` (needs CAP_NET_RAW).
+ * Opens a raw IPv4 socket for protocol 47 connected to `server` (needs CAP_NET_RAW), bound to
+ * `localAddress` and marked with `mark` first when they are given.
  *
  * @param server - the PPTP server's IPv4 address (dotted quad).
- * @throws RangeError when `server` is not an IPv4 address.
- * @throws LinuxNetError `LINUXNET_NO_CAPABILITY` (CAP_NET_RAW missing), `LINUXNET_NO_ROUTE`,
+ * @throws RangeError when `server` or `localAddress` is not an IPv4 address, or on a bad mark.
+ * @throws LinuxNetError `LINUXNET_NO_CAPABILITY` (CAP_NET_RAW missing; CAP_NET_ADMIN for a
+ *   mark), `LINUXNET_NO_ROUTE`, `LINUXNET_NOT_FOUND` (`localAddress` is not ours),
  *   `LINUXNET_SYSCALL_FAILED`.
  */
 export function openGreSocket(server: string, options: GreSocketOptions = {}): GreSocket {
   const peer = requireIpv4(server);
   const receiveBuffer = checkedReceiveBuffer(options.receiveBuffer);
+  const local = options.localAddress === undefined ? 0 : requireIpv4(options.localAddress);
+  const mark = options.mark === undefined ? undefined : checkedMark(options.mark);
+  const addon = nativeAddon();
+  if (local === 0 && mark === undefined) {
+    let opened: { fd: number; receiveBuffer: number };
+    try {
+      opened = addon.openRawIp(IPPROTO_GRE, peer, receiveBuffer);
+    } catch (error) {
+      throw errorFromNative(error, {
+        operation: 'openGreSocket',
+        capability: 'CAP_NET_RAW',
+        extra: { server },
+      });
+    }
+    return new GreSocket(server, opened.fd, opened.receiveBuffer);
+  }
+  // Bound (when asked), then marked, then connected: connect() looks the route up with the mark.
   let opened: { fd: number; receiveBuffer: number };
   try {
-    opened = nativeAddon().openRawIp(IPPROTO_GRE, peer, receiveBuffer);
+    opened = addon.openRawIpListener(IPPROTO_GRE, local, receiveBuffer);
   } catch (error) {
     throw errorFromNative(error, {
       operation: 'openGreSocket',
       capability: 'CAP_NET_RAW',
-      extra: { server },
+      extra: { server, localAddress: options.localAddress },
     });
   }
-  return new GreSocket(server, opened.fd, opened.receiveBuffer);
+  try {
+    if (mark !== undefined) addon.setSocketMark(opened.fd, mark);
+    addon.connectIpv4(opened.fd, peer);
+  } catch (error) {
+    addon.closeFd(opened.fd);
+    throw errorFromNative(error, {
+      operation: 'openGreSocket',
+      capability: 'CAP_NET_ADMIN',
+      extra: { server, localAddress: options.localAddress, mark },
+    });
+  }
+  return new GreSocket(server, opened.fd, opened.receiveBuffer, options.localAddress);
 }

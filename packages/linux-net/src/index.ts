@@ -49,6 +49,7 @@ export {
   type PointToPointAddress,
   type RouteInfo,
   type RouteLookup,
+  type RouteLookupOptions,
   RouteProtocol,
   RouteScope,
   type RouteSpec,
@@ -58,6 +59,12 @@ export {
   type RtnetlinkOptions,
   splitDefaultRoutes,
 } from './rtnetlink.js';
+export {
+  openTcpSocket,
+  setSocketMark,
+  socketMark,
+  type TcpSocketOptions,
+} from './socket-options.js';
 export { openTun, TunDevice, type TunOptions } from './tun.js';
 export {
   bindUnixDatagram,

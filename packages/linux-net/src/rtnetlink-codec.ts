@@ -67,7 +67,8 @@ export const Rta: {
   readonly prefsrc: 7;
   readonly metrics: 8;
   readonly table: 15;
-} = { dst: 1, oif: 4, gateway: 5, priority: 6, prefsrc: 7, metrics: 8, table: 15 };
+  readonly mark: 16;
+} = { dst: 1, oif: 4, gateway: 5, priority: 6, prefsrc: 7, metrics: 8, table: 15, mark: 16 };
 
 /** `NDA_*` attributes used here (`linux/neighbour.h`). */
 export const Nda: { readonly dst: 1 } = { dst: 1 };
@@ -331,6 +332,7 @@ export function routeLookupRequest(
   seq: number,
   family: number,
   destination: Uint8Array,
+  mark?: number,
 ): Uint8Array {
   return encodeMessage({
     type: RtmType.getRoute,
@@ -341,7 +343,10 @@ export function routeLookupRequest(
       dstLength: destination.length * 8,
       flags: family === AF_INET ? RTM_F_LOOKUP_TABLE : 0,
     }),
-    attributes: [{ type: Rta.dst, value: destination }],
+    attributes: [
+      { type: Rta.dst, value: destination },
+      ...(mark === undefined ? [] : [u32Attribute(Rta.mark, mark)]),
+    ],
   });
 }
 

@@ -48,6 +48,7 @@ import {
   routeRequest,
   setLinkRequest,
 } from './rtnetlink-codec.js';
+import { checkedMark } from './socket-options.js';
 
 export type { AddressFamily } from './ip-address.js';
 
@@ -215,6 +216,12 @@ export interface RtnetlinkOptions {
   readonly timeoutMs?: number;
 }
 
+/** Options of {@link Rtnetlink.routeTo}. */
+export interface RouteLookupOptions {
+  /** The packets' `SO_MARK` (policy routing by `ip rule fwmark`); absent: unmarked. */
+  readonly mark?: number;
+}
+
 /**
  * The operations pptpkit needs from rtnetlink. Addresses and routes of either family: the
  * family of a change is that of its addresses; reads take a family (default `ipv4`).
@@ -222,8 +229,11 @@ export interface RtnetlinkOptions {
 export interface Rtnetlink {
   /** The main table's default route (`0.0.0.0/0` or `::/0`) with the lowest metric, or `undefined`. */
   defaultRoute(family?: AddressFamily): Promise<DefaultRoute | undefined>;
-  /** The route the kernel would use to reach `host`, IPv4 or IPv6 (like `ip route get HOST`). */
-  routeTo(host: string): Promise<RouteLookup>;
+  /**
+   * The route the kernel would use to reach `host`, IPv4 or IPv6 (like `ip route get HOST`), for
+   * packets carrying `options.mark` (`SO_MARK`; like `ip route get HOST mark N`) when given.
+   */
+  routeTo(host: string, options?: RouteLookupOptions): Promise<RouteLookup>;
   /** The unicast routes of a table (default main) and family (default `ipv4`). */
   routes(table?: number, family?: AddressFamily): Promise<RouteInfo[]>;
   /** An interface by name; `LINUXNET_NOT_FOUND` when there is none. */
@@ -634,13 +644,14 @@ class KernelRtnetlink implements Rtnetlink {
     };
   }
 
-  async routeTo(host: string): Promise<RouteLookup> {
+  async routeTo(host: string, options: RouteLookupOptions = {}): Promise<RouteLookup> {
     const family = familyOf(host);
     const destination = addressBytes(host);
+    const mark = options.mark === undefined ? undefined : checkedMark(options.mark);
     const messages = this.#exchange(
       'routeTo',
       { destination: host },
-      (seq) => routeLookupRequest(seq, familyNumber[family], destination),
+      (seq) => routeLookupRequest(seq, familyNumber[family], destination, mark),
       'reply',
     );
     const route = messages[0] === undefined ? undefined : decodeRoute(messages[0]);

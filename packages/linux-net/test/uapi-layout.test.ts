@@ -108,6 +108,7 @@ describe.skipIf(!hasCompiler)('requests and constants agree with the kernel’s 
       RTA_PREFSRC: Rta.prefsrc,
       RTA_METRICS: Rta.metrics,
       RTA_TABLE: Rta.table,
+      RTA_MARK: Rta.mark,
       RTAX_MTU,
       IFF_UP,
       RTN_UNICAST,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { SendWindowPolicy } from '@pptpkit/gre';
+import type { ReorderOptions, SendWindowPolicy } from '@pptpkit/gre';
 import type {
   AutomatonConfig,
   CcpPolicy,
@@ -61,6 +61,11 @@ export interface ClientRoleOptions {
   readonly role: 'client';
   /** Methods we accept to authenticate ourselves with, preferred first. */
   readonly auth: readonly KeyedAuthMethod[];
+  /**
+   * Phone Number of our Outgoing-Call-Request (RFC 2637 §2.7; at most 64 octets; pptp-linux
+   * `--phone`). Default empty.
+   */
+  readonly phoneNumber?: string;
 }
 
 /** The server (PAC) role: the peer places the call and authenticates to us. */
@@ -96,6 +101,19 @@ export interface TunnelOptions {
   readonly hostName?: string;
   /** Control-plane reply timeout (PPTP replies, each teardown step), ms. Default 10 000. */
   readonly replyTimeoutMs?: number;
+  /**
+   * The control connection's keepalive (RFC 2637 §3.1.4; `@pptpkit/pptp-control`'s
+   * `echoIntervalMs` and `echoTimeoutMs`, both 60 s by default): an Echo-Request after this long
+   * without a control message (`Infinity`: none; pptp-linux `--idle-wait`), and how long its
+   * Echo-Reply may take before the connection is closed (pptp-linux `--max-echo-wait`).
+   */
+  readonly controlEcho?: { readonly intervalMs?: number; readonly timeoutMs?: number };
+  /**
+   * Tuning of the GRE reorder buffer (`@pptpkit/gre`'s `ReorderOptions` without the policy, which
+   * the data path decides): a fixed `holdMs` instead of the adaptive one (pptp-linux `--timeout`;
+   * 0 for `--nobuffer`), `maxAhead` and `slots` (pptp-linux `--missing-window`).
+   */
+  readonly greReorder?: Omit<ReorderOptions, 'policy'>;
   /**
    * Resend a GRE data packet the peer's acknowledgments stop at (`@pptpkit/gre`'s `retransmit`):
    * peers that deliver in order (pptpd, pptp-linux) otherwise hold everything behind a lost

@@ -134,6 +134,12 @@ export class Tunnel {
       vendorString: 'pptpkit',
       replyTimeoutMs: this.#replyTimeoutMs,
       receiveWindow: RECEIVE_WINDOW,
+      ...(options.controlEcho?.intervalMs === undefined
+        ? {}
+        : { echoIntervalMs: options.controlEcho.intervalMs }),
+      ...(options.controlEcho?.timeoutMs === undefined
+        ? {}
+        : { echoTimeoutMs: options.controlEcho.timeoutMs }),
     };
     if (this.#role === 'client') this.#pns = new PnsControlConnection(control);
     else {
@@ -171,7 +177,11 @@ export class Tunnel {
     this.#state = 'control';
     if (this.#pns !== undefined) {
       this.#controlActions(this.#pns.start(now));
-      this.#controlActions(this.#pns.openCall(now).actions);
+      const role = this.#o.role;
+      const phoneNumber = role.role === 'client' ? role.phoneNumber : undefined;
+      this.#controlActions(
+        this.#pns.openCall(now, phoneNumber === undefined ? {} : { phoneNumber }).actions,
+      );
     } else this.#controlActions(this.#pac!.start(now));
     this.#settle(now);
   }
@@ -445,7 +455,7 @@ export class Tunnel {
       deliver: (bytes, start, end) => this.#frame(bytes, start, end),
       // Until the data path says otherwise, nothing needs order: PPP's control protocols match
       // replies by Identifier and never wait behind a lost frame.
-      reorder: { policy: 'arrival' },
+      reorder: { ...this.#o.greReorder, policy: 'arrival' },
       // pptpd holds everything behind a packet of ours that was lost until its own timeout:
       // resend the packet its acknowledgments stop at instead.
       retransmit: this.#o.greRetransmit ?? true,

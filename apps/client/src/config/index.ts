@@ -38,7 +38,7 @@ export {
   type MppeSettings,
   type PeerSettings,
 } from './peer-settings.js';
-export { serverFromPty } from './pty-command.js';
+export { type PptpCommand, type PptpOptions, parsePptpCommand } from './pty-command.js';
 export {
   cannotRead,
   isMissing,

@@ -188,5 +188,10 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
       'without CCP there is no MPPE, which the options require (add nomppe to run unencrypted)',
     );
   }
+  // pptp-linux options of the pty command that have no effect here (only the last pty counts).
+  const pty = settings.pptp;
+  if (pty !== undefined) {
+    for (const e of pty.noEffect) ignored.push({ file: pty.at.file, line: pty.at.line, ...e });
+  }
   return { settings, warnings, ignored, files: optionFiles.files };
 }

@@ -4,7 +4,7 @@ import { ignoredOptions } from './ignored-options.js';
 import type { ApplyOption, OptionSpec } from './option-spec.js';
 import type { AuthMethod, ControlTimers, PeerSettings } from './peer-settings.js';
 import { pppdNumber } from './pppd-number.js';
-import { serverFromPty } from './pty-command.js';
+import { parsePptpCommand } from './pty-command.js';
 import { refusedOptions } from './refused-options.js';
 
 const flag = (apply: (s: PeerSettings) => void): OptionSpec => ({
@@ -165,7 +165,16 @@ const nodetach = flag((s) => (s.detach = 'nodetach'));
 
 /** Options that change {@link PeerSettings}, by pppd name (and the `+x`/`-x` aliases). */
 const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, OptionSpec>([
-  ['pty', withArg((s, [cmd], at) => (s.server = { host: serverFromPty(cmd!, at), at }))],
+  [
+    'pty',
+    withArg((s, [cmd], at) => {
+      const { server, options, refused } = parsePptpCommand(cmd!, at);
+      s.server = { host: server, at };
+      s.pptp = { ...options, at };
+      // The server is kept, so that with --lenient the refusal is only a warning.
+      if (refused.length > 0) throw refused[0];
+    }),
+  ],
   ['pptp-server', withArg((s, [host], at) => (s.server = { host: host!, at }))],
   // pppd's PPTP plugin (`plugin pptp.so`) names the server this way.
   ['pptp_server', withArg((s, [host], at) => (s.server = { host: host!, at }))],

@@ -1,4 +1,5 @@
 import type { ConfigLocation } from './config-error.js';
+import type { PptpOptions } from './pty-command.js';
 
 /** Authentication methods pppd can refuse or require, by their pppd option names. */
 export type AuthMethod = 'pap' | 'chap' | 'mschap' | 'mschap-v2' | 'eap';
@@ -52,6 +53,8 @@ export interface ControlTimers {
 export interface PeerSettings {
   /** The PPTP server, from `pty "pptp HOST ..."` or our own `pptp-server HOST`. */
   server?: { host: string; at: ConfigLocation };
+  /** pptp-linux's options from the last `pty "pptp HOST ..."`, and where it was. */
+  pptp?: PptpOptions & { readonly at: ConfigLocation };
   /** Our name for authentication (`user`, else `name`). */
   user?: string;
   /** Our local name (`name`). */

@@ -47,7 +47,8 @@ export function interfaceName(settings: PeerSettings): string {
 }
 
 /**
- * The Linux host policy: pins a host route to the server along the current path, then on
+ * The Linux host policy: pins a host route to the server along the current path (unless the
+ * `pty` command says `--nohostroute`), then on
  * `up` opens the TUN, sets its MTU and point-to-point address, routes (`defaultroute`,
  * `replacedefaultroute`, `defaultroute-split`, `defaultroute-metric`) and DNS (`usepeerdns`:
  * systemd-resolved per link when it is in use, else resolv.conf); every change is journaled
@@ -76,7 +77,12 @@ export class LinuxHost implements TunnelHost {
   }
 
   async prepare(server: string): Promise<void> {
-    const { rtnl, log } = this.#o;
+    const { rtnl, log, settings } = this.#o;
+    if (settings.pptp?.noHostRoute) {
+      // pptp-linux --nohostroute: routing to the server is left as it is (policy routing).
+      log.debug('no host route to the server (--nohostroute)', { server });
+      return;
+    }
     const path = await rtnl.routeTo(server);
     const route = hostRoute(server, {
       ...(path.gateway === undefined ? {} : { gateway: path.gateway }),
@@ -98,8 +104,10 @@ export class LinuxHost implements TunnelHost {
   }
 
   async pathMtu(server: string): Promise<number | undefined> {
-    const { rtnl } = this.#o;
-    const path = await rtnl.routeTo(server);
+    const { rtnl, settings } = this.#o;
+    // The path the tunnel's packets take: with pptp-linux --rtmark, the marked one.
+    const mark = settings.pptp?.rtMark;
+    const path = await rtnl.routeTo(server, mark === undefined ? {} : { mark });
     const device = (await rtnl.link(path.device)).mtu;
     // The route cache's MTU: what ICMP "fragmentation needed" taught the kernel (RFC 1191).
     const learned = path.mtu;

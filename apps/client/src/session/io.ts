@@ -68,12 +68,28 @@ export interface TunnelHost {
   restore(): Promise<void>;
 }
 
+/**
+ * How the sockets to the server are set up (pptp-linux `--localbind` and `--rtmark`): both the
+ * control connection and the GRE socket are bound and marked before they connect.
+ */
+export interface SocketBinding {
+  /** Local IPv4 address to bind to; absent: the kernel's choice. */
+  readonly localAddress?: string;
+  /** `SO_MARK` for policy routing (needs CAP_NET_ADMIN); absent: none. */
+  readonly mark?: number;
+}
+
 /** The I/O a session runs on; the real one is in `node-io.ts`, tests bring their own. */
 export interface SessionIo {
   /** Opens the TCP control connection to `host:port`. */
-  connectControl(host: string, port: number, timeoutMs: number): Promise<ControlStream>;
+  connectControl(
+    host: string,
+    port: number,
+    timeoutMs: number,
+    binding?: SocketBinding,
+  ): Promise<ControlStream>;
   /** Opens the raw GRE socket connected to `server`. */
-  openGre(server: string): PacketPort;
+  openGre(server: string, binding?: SocketBinding): PacketPort;
   /** Host configuration. */
   readonly host: TunnelHost;
   /** Monotonic milliseconds. */

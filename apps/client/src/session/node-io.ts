@@ -1,14 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { openGreSocket } from '@pptpkit/linux-net';
-import type { ControlStream, SessionIo, TunnelHost } from './io.js';
+import { openGreSocket, openTcpSocket } from '@pptpkit/linux-net';
+import type { ControlStream, SessionIo, SocketBinding, TunnelHost } from './io.js';
 import { packetPort } from './packet-port.js';
 
-/** Opens a TCP connection as a {@link ControlStream}; rejects on failure or after `timeoutMs`. */
-export function connectTcp(host: string, port: number, timeoutMs: number): Promise<ControlStream> {
+/**
+ * Opens a TCP connection as a {@link ControlStream}; rejects on failure or after `timeoutMs`.
+ * With a `binding`, the socket is bound and marked before it connects (a socket `node:net` cannot
+ * make itself: see `@pptpkit/linux-net`'s `openTcpSocket`).
+ */
+export function connectTcp(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  binding: SocketBinding = {},
+): Promise<ControlStream> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
+    let socket: Socket;
+    if (binding.localAddress === undefined && binding.mark === undefined) {
+      socket = connect({ host, port });
+    } else {
+      try {
+        socket = new Socket({ fd: openTcpSocket(binding), readable: true, writable: true });
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      socket.connect({ host, port });
+    }
     socket.setNoDelay(true);
     const timer = setTimeout(() => {
       socket.destroy();
@@ -47,7 +67,7 @@ export function connectTcp(host: string, port: number, timeoutMs: number): Promi
 export function nodeIo(host: TunnelHost): SessionIo {
   return {
     connectControl: connectTcp,
-    openGre: (server) => packetPort(openGreSocket(server)),
+    openGre: (server, binding = {}) => packetPort(openGreSocket(server, binding)),
     host,
     now: () => performance.now(),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),

@@ -6,7 +6,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { APP_CODE, codeField, errorCode } from '../log/app-codes.js';
 import type { Logger } from '../log/logger.js';
 import { exitForDown, exitForError } from './exit-status.js';
-import type { ControlStream, PacketPort, SessionIo, TunnelInterface } from './io.js';
+import type { ControlStream, PacketPort, SessionIo, SocketBinding, TunnelInterface } from './io.js';
 import { describeFrame, encryptionName } from './protocol-names.js';
 import { tunnelOptionsFromSettings } from './tunnel-options.js';
 
@@ -19,6 +19,15 @@ const PASSWORD_EXPIRED_HINT =
 
 /** How often the path MTU to the server is measured again while the tunnel is up, ms. */
 const PATH_MTU_CHECK_MS = 5_000;
+
+/** The sockets' local address and mark: pptp-linux `--localbind` and `--rtmark` of the `pty`. */
+export function socketBinding(settings: PeerSettings): SocketBinding {
+  const p = settings.pptp;
+  return {
+    ...(p?.localBind === undefined ? {} : { localAddress: p.localBind }),
+    ...(p?.rtMark === undefined ? {} : { mark: p.rtMark }),
+  };
+}
 
 /** Where a session is. */
 export type SessionState =
@@ -216,7 +225,8 @@ export class Session {
     const measured = this.#checkPathMtu();
     // The GRE socket is open before the call is placed: pppd's first LCP Configure-Request
     // arrives right after the Outgoing-Call-Reply.
-    const gre = this.#io.openGre(server);
+    const binding = socketBinding(this.#o.settings);
+    const gre = this.#io.openGre(server, binding);
     this.#gre = gre;
     gre.startReading(
       (buf, start, end) => {
@@ -235,6 +245,7 @@ export class Session {
         server,
         PPTP_TCP_PORT,
         this.#o.replyTimeoutMs ?? 10_000,
+        binding,
       );
     } catch (error) {
       this.#stop(

@@ -7,7 +7,7 @@ import {
   type TunnelOptions,
   type TunnelSink,
 } from '@pptpkit/tunnel';
-import type { Credentials, MppeSettings, PeerSettings } from '../config/index.js';
+import type { Credentials, MppeSettings, PeerSettings, PptpOptions } from '../config/index.js';
 import { linkTuning } from '../config/link-settings.js';
 
 /** The `@pptpkit/mppe` policy that a peer's MPPE settings describe. */
@@ -47,10 +47,49 @@ export function secretFor(credentials: Credentials, method: 'chap' | 'pap'): str
   );
 }
 
+/** The largest power of two that is at most `n` (n ≥ 1). */
+const powerOfTwoAtMost = (n: number): number => 2 ** Math.floor(Math.log2(n));
+
+/** The reorder buffer's default slots (`@pptpkit/gre`'s `ReorderOptions.slots`). */
+const REORDER_SLOTS = 64;
+
+/**
+ * pptp-linux's `pty` options on the tunnel core: `--phone`, `--idle-wait`/`--max-echo-wait` (the
+ * control connection's keepalive; `--idle-wait 0` sends no Echo-Request), `--timeout`/`--nobuffer`
+ * (a fixed reorder hold) and `--missing-window` (the reorder buffer's `maxAhead`, with fewer slots
+ * when it is below their 64, since no packet may be held further ahead than it).
+ */
+export function pptpTunnelOptions(
+  p: PptpOptions | undefined,
+): Pick<TunnelOptions, 'controlEcho' | 'greReorder'> & { phoneNumber?: string } {
+  if (p === undefined) return {};
+  const echo = {
+    ...(p.idleWait === undefined
+      ? {}
+      : { intervalMs: p.idleWait === 0 ? Number.POSITIVE_INFINITY : p.idleWait * 1000 }),
+    ...(p.maxEchoWait === undefined ? {} : { timeoutMs: p.maxEchoWait * 1000 }),
+  };
+  const reorder = {
+    ...(p.reorderHoldMs === undefined ? {} : { holdMs: p.reorderHoldMs }),
+    ...(p.missingWindow === undefined
+      ? {}
+      : {
+          maxAhead: p.missingWindow,
+          slots: Math.min(REORDER_SLOTS, powerOfTwoAtMost(p.missingWindow)),
+        }),
+  };
+  return {
+    ...(p.phone === undefined ? {} : { phoneNumber: p.phone }),
+    ...(Object.keys(echo).length === 0 ? {} : { controlEcho: echo }),
+    ...(Object.keys(reorder).length === 0 ? {} : { greReorder: reorder }),
+  };
+}
+
 /**
  * The tunnel core's options for a peer's settings: the client role with the methods and secrets
  * pppd would use, CCP for MPPE (with the MPPC bit when `mppc`) or MPPC alone (`nomppe mppc`) or
- * none (`noccp`), the link's timers and echo, `mtu`, `idle` and `maxconnect`.
+ * none (`noccp`), the link's timers and echo, `mtu`, `idle` and `maxconnect`, and the `pty`
+ * command's pptp-linux options ({@link pptpTunnelOptions}).
  */
 export function tunnelOptionsFromSettings(
   settings: PeerSettings,
@@ -71,9 +110,12 @@ export function tunnelOptionsFromSettings(
         : undefined;
   const chapSecret = secretFor(credentials, 'chap');
   const papSecret = secretFor(credentials, 'pap');
+  const { phoneNumber, ...pptp } = pptpTunnelOptions(settings.pptp);
   return {
+    ...pptp,
     role: {
       role: 'client',
+      ...(phoneNumber === undefined ? {} : { phoneNumber }),
       auth: clientAuthMethods(
         acceptedMethods(settings),
         {

@@ -37,6 +37,8 @@ describe('real-world option files load with the expected settings', () => {
       '16:lock',
       '31:nobsdcomp',
       '32:nodeflate',
+      // The seed peer's pty "pptp 10.1.1.14 --nolaunchpppd", reported after the options.
+      '1:--nolaunchpppd',
     ]);
     const s = loaded.settings;
     expect(s.server?.host).toBe('10.1.1.14');
@@ -98,7 +100,10 @@ describe('real-world option files load with the expected settings', () => {
       'nodeflate',
       'novj',
       'novjccomp',
+      '--nolaunchpppd',
     ]);
+    // pty "/usr/sbin/pptp 203.0.113.5 --nolaunchpppd --logstring nm-pptp-service-4242 --loglevel 0"
+    expect(settings.pptp).toMatchObject({ logString: 'nm-pptp-service-4242', logLevel: 0 });
   });
 
   it('a peer using most of pppd’s options, as how-tos write them', () => {
@@ -152,6 +157,8 @@ describe('real-world option files load with the expected settings', () => {
       ['VPN', 'guide'],
       ['HOME', null],
     ]);
+    // pty "pptp 198.51.100.7 --nolaunchpppd --timeout 10": a 10 s wait for a missing GRE packet.
+    expect(s.pptp?.reorderHoldMs).toBe(10_000);
     expect(ignored.map((i) => i.option)).toContain('/dev/ttyS0');
     expect(ignored.map((i) => i.option)).toContain('115200');
     expect(ignored.find((i) => i.option === 'connect')?.why).toMatch(/serial line/);

@@ -10,6 +10,7 @@ import type {
   ControlStream,
   PacketPort,
   SessionIo,
+  SocketBinding,
   TunnelAddresses,
   TunnelHost,
   TunnelInterface,
@@ -44,6 +45,8 @@ export class FakeIo implements SessionIo {
   pathMtu: number | undefined = 1500;
   /** The MTUs `host.setMtu` was given. */
   readonly mtuChanges: number[] = [];
+  /** The bindings `connectControl` and `openGre` were given, in order. */
+  readonly bindings: { readonly socket: 'tcp' | 'gre'; readonly binding?: SocketBinding }[] = [];
   greClosed = false;
   tunClosed = false;
   tcpClosed = false;
@@ -137,7 +140,13 @@ export class FakeIo implements SessionIo {
     },
   };
 
-  connectControl(): Promise<ControlStream> {
+  connectControl(
+    _host?: string,
+    _port?: number,
+    _timeoutMs?: number,
+    binding?: SocketBinding,
+  ): Promise<ControlStream> {
+    this.bindings.push({ socket: 'tcp', ...(binding === undefined ? {} : { binding }) });
     if (this.#options.unreachable) return new Promise(() => undefined);
     this.server.start(this.now());
     this.#arm();
@@ -158,7 +167,8 @@ export class FakeIo implements SessionIo {
     });
   }
 
-  openGre(): PacketPort {
+  openGre(_server?: string, binding?: SocketBinding): PacketPort {
+    this.bindings.push({ socket: 'gre', ...(binding === undefined ? {} : { binding }) });
     return {
       write: (buf, offset, length) => {
         const copy = buf.slice(offset, offset + length);

@@ -10,6 +10,7 @@
 #include "netlink_socket.h"
 #include "packet_channel.h"
 #include "unix_datagram.h"
+#include "socket_options.h"
 
 namespace pptpkit {
 
@@ -35,6 +36,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("closeFd", Napi::Function::New(env, pptpkit::CloseFd, "closeFd"));
   pptpkit::PacketChannel::Init(env, exports);
   pptpkit::RegisterUnixDatagram(env, exports);
+  pptpkit::RegisterSocketOptions(env, exports);
   return exports;
 }
 

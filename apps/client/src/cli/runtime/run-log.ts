@@ -5,6 +5,7 @@ import { LogFile } from '../../log/log-file.js';
 import { createLogger, type Logger, type LogLevel, teeLogger } from '../../log/logger.js';
 import { openSyslog, type SyslogWriter } from '../../log/syslog.js';
 import { packageVersion } from '../version.js';
+import { runLogLevel, withLogString } from './pty-log-options.js';
 
 /** Where a tunnel (or server) process logs. */
 export interface RunLogTarget {
@@ -22,6 +23,8 @@ export interface RunLogSettings {
   readonly debug?: boolean;
   /** pppd's `logfile`: another file every line is appended to (best effort, as pppd). */
   readonly logfile?: string;
+  /** pptp-linux's `--loglevel` and `--logstring` from the `pty` command. */
+  readonly pptp?: { readonly logLevel?: number; readonly logString?: string };
 }
 
 /** Lines kept until the log file opens; a configuration that loads logs far fewer. */
@@ -92,7 +95,7 @@ export class RunLog {
     this.#extra = settings.logfile;
     for (const line of this.#held ?? []) this.#writeFile(line);
     this.#held = undefined;
-    this.#log = this.#build(settings.debug ? 'debug' : 'info');
+    this.#log = withLogString(this.#build(runLogLevel(settings)), settings);
     return this.#log;
   }
 
