@@ -14,6 +14,10 @@ if ! [ -e /usr/lib/x86_64-linux-gnu/libfreerdp2.so.2 ] && ! ldconfig -p 2>/dev/n
 fi
 command -v groff >/dev/null 2>&1 || missing+=(groff-base)
 command -v man >/dev/null 2>&1 || missing+=(man-db)
+# systemd-analyze verify checks the unit install-service writes.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# python3: the syslog test has glibc's syslog(3) write the reference datagram.
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi

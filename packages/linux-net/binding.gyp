@@ -8,6 +8,7 @@
         "src/native/devices.cc",
         "src/native/packet_channel.cc",
         "src/native/unix_datagram.cc",
+        "src/native/wait_readable.cc",
         "src/native/socket_options.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -41,7 +41,6 @@ fi
 # The service user must reach node and the program (a checkout may live under /root).
 p=$(dirname "$PROGRAM")
 while [ "$p" != / ]; do chmod o+x "$ROOT$p"; p=$(dirname "$p"); done
-for nm in $(dirname "$PROGRAM")/../node_modules; do [ -d "$nm" ] && chmod -R o+rX "$ROOT$(realpath "$nm")/" 2>/dev/null || true; done
 
 # pppd's files as Debian lays them out: peers root:dip 2750, chap-secrets root 0600.
 mkdir -p "$ROOT/etc/ppp/peers"
@@ -55,8 +54,13 @@ install -m 0600 /dev/null "$ROOT/etc/ppp/pap-secrets"
 node "$PROGRAM" install-service --root "$ROOT" >"$RESULTS/install.txt" 2>&1
 
 units=$ROOT/etc/systemd/system
-# Nothing of this machine's own services: only the tunnel and the probe below.
-ln -sf /dev/null "$units/nftables.service"
+# Nothing of this machine's own services: only the tunnel and the probe below. (nftables would
+# load this machine's ruleset into the lab's namespace; networkd's wait-online would hold
+# network-online.target, which the unit waits for, for two minutes.)
+for unit in nftables.service systemd-networkd.service systemd-networkd.socket \
+  systemd-networkd-wait-online.service systemd-resolved.service; do
+  ln -sf /dev/null "$units/$unit"
+done
 cat >"$units/pkl-service.target" <<UNIT
 [Unit]
 Description=pptpkit service lab

@@ -53,7 +53,6 @@ export const ignoredOptions: ReadonlyMap<string, OptionSpec> = new Map<string, O
   ['nologfd', logging(0)],
   ['dump', logging(0)],
   ['child-timeout', ignore('pptpkit gives each script 30 seconds')(1)],
-  ['up_sdnotify', ignore('pptpkit does not notify systemd')(0)],
   ['hide-password', passwords(0)],
   ['show-password', passwords(0)],
   // auth.c: authenticating the peer, which a PPTP client does not do (MS-CHAPv2 checks the

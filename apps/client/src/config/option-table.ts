@@ -307,6 +307,9 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['nodetach', nodetach],
   ['-detach', nodetach],
   ['updetach', flag((s) => (s.detach = 'updetach'))],
+  // pppd 2.5: tell systemd once up (READY=1), in the foreground. pptpkit notifies whenever
+  // systemd gives it a NOTIFY_SOCKET; what is left is the foreground.
+  ['up_sdnotify', nodetach],
   ['ip-up-script', text((s, v) => (s.ipUpScript = v))],
   ['ip-down-script', text((s, v) => (s.ipDownScript = v))],
   ['set', setEnv],

@@ -80,7 +80,7 @@ describe('under the journal (JOURNAL_STREAM is our stderr)', () => {
       readFileSync(join(work, `${name}.err`), 'utf8'),
     );
     expect(upText).toMatch(
-      /^<3>error <command line>:1: call: cannot read '[^']*nosuchpeer' code=CONFIG_UNREADABLE\n$/,
+      /^<3>error <command line>:1: call: cannot read '[^']*nosuchpeer': no such file \(ENOENT\) code=CONFIG_UNREADABLE\n$/,
     );
     expect(upJson!.startsWith('<3>{')).toBe(true);
     expect(JSON.parse(upJson!.slice(3))).toMatchObject({

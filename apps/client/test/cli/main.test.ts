@@ -117,9 +117,15 @@ describe('pptpkit command line', () => {
     }
   });
 
-  it('install-service is dispatched to its command (not built yet: exit 1)', async () => {
-    const { code, err } = await run('install-service', '--root', '/nonexistent-root');
-    expect(code).toBe(EXIT.fatal);
-    expect(err).toContain('not built yet');
+  it('install-service is dispatched to its command (which checks the user name first)', async () => {
+    const { code, err } = await run(
+      'install-service',
+      '--root',
+      '/nonexistent-root',
+      '--user',
+      'A!',
+    );
+    expect(code).toBe(EXIT.config);
+    expect(err).toContain("'A!' is not a user name");
   });
 });

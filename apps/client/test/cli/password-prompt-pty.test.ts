@@ -230,8 +230,8 @@ describe.skipIf(reason !== undefined)('the password prompt, typed at a real term
     await run.waitFor('Password for alice@work: ', 30_000);
     run.type('half\x03');
     await run.exited;
-    expect(run.output()).toContain(
-      'pptpkit: password prompt aborted (Ctrl-C); no password given [PROMPT_ABORTED]',
+    expect(run.output()).toMatch(
+      /error password prompt aborted \(Ctrl-C\); no password given code=PROMPT_ABORTED/,
     );
     expect(run.output()).toContain(`exit=${EXIT.config}`);
     cooked(run.output());

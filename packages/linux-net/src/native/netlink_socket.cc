@@ -1,9 +1,7 @@
 #include "netlink_socket.h"
 
 #include <linux/netlink.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,16 +9,11 @@
 #include <cstring>
 
 #include "errno_error.h"
+#include "wait_readable.h"
 
 namespace pptpkit {
 
 namespace {
-
-int64_t MonotonicMs() {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
 
 bool IsBuffer(const Napi::Value& value) {
   return value.IsTypedArray() &&
@@ -96,13 +89,9 @@ Napi::Value NetlinkReceive(const Napi::CallbackInfo& info) {
     }
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return ThrowErrno(env, "recvfrom(netlink)", errno);
-    int64_t remaining = deadline - MonotonicMs();
-    if (remaining <= 0) return ThrowErrno(env, "poll(netlink)", ETIMEDOUT);
-    struct pollfd readable = {fd, POLLIN, 0};
-    if (poll(&readable, 1, static_cast<int>(remaining > 60000 ? 60000 : remaining)) < 0 &&
-        errno != EINTR) {
-      return ThrowErrno(env, "poll(netlink)", errno);
-    }
+    int waited = WaitReadable(fd, deadline);
+    if (waited < 0) return ThrowErrno(env, "poll(netlink)", ETIMEDOUT);
+    if (waited > 0) return ThrowErrno(env, "poll(netlink)", waited);
   }
 }
 

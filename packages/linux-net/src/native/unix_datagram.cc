@@ -1,9 +1,7 @@
 #include "unix_datagram.h"
 
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,16 +10,11 @@
 #include <cstring>
 
 #include "errno_error.h"
+#include "wait_readable.h"
 
 namespace pptpkit {
 
 namespace {
-
-int64_t MonotonicMs() {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
 
 bool IsBytes(const Napi::Value& value) {
   return value.IsTypedArray() &&
@@ -138,13 +131,9 @@ Napi::Value UnixReceive(const Napi::CallbackInfo& info) {
     }
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return ThrowErrno(env, "recvmsg(AF_UNIX)", errno);
-    int64_t remaining = deadline - MonotonicMs();
-    if (remaining <= 0) return Napi::Number::New(env, -1);
-    struct pollfd readable = {fd, POLLIN, 0};
-    if (poll(&readable, 1, static_cast<int>(remaining > 60000 ? 60000 : remaining)) < 0 &&
-        errno != EINTR) {
-      return ThrowErrno(env, "poll(AF_UNIX)", errno);
-    }
+    int waited = WaitReadable(fd, deadline);
+    if (waited < 0) return Napi::Number::New(env, -1);
+    if (waited > 0) return ThrowErrno(env, "poll(AF_UNIX)", waited);
   }
 }
 
