@@ -47,6 +47,7 @@ export {
   openRtnetlink,
   type PointToPointAddress,
   type RouteInfo,
+  type RouteKind,
   type RouteLookup,
   RouteProtocol,
   RouteScope,
