@@ -20,6 +20,7 @@ export {
   IPPROTO_GRE,
   openGreSocket,
 } from './gre-socket.js';
+export { ipv6FromBytes, parseIpv6 } from './ipv6.js';
 export {
   type JournalEntry,
   NetworkJournal,

@@ -6,6 +6,7 @@ import { packetPort } from '../session/packet-port.js';
 import { type CommandRunner, runCommand } from './command-runner.js';
 import { planDefaultRoute } from './default-route.js';
 import { type FileAccess, HostChanges } from './host-changes.js';
+import { planIpv6Routes } from './ipv6-routes.js';
 import type { JournalFile } from './journal-file.js';
 import { resolvConfWithPeerDns } from './resolv-conf.js';
 import { systemdResolvedInUse } from './systemd-resolved.js';
@@ -121,7 +122,13 @@ export class LinuxHost implements TunnelHost {
     await c.addPointToPointAddress({ device: name, local: addresses.local, peer: addresses.peer });
     await this.#o.beforeLinkUp?.(name, addresses);
     await c.setLinkUp(name);
+    // pppd's sif6addr: our link-local address, the peer's as its point-to-point partner (a
+    // /128 route to it); no duplicate address detection, the identifiers were just agreed.
+    const v6 = addresses.ipv6;
+    if (v6 !== undefined)
+      await c.addPointToPointAddress({ device: name, local: v6.local, peer: v6.peer, noDad: true });
     const allTraffic = await this.#routeDefault(name);
+    await this.#routeIpv6(name, v6 !== undefined, allTraffic);
     if (settings.usePeerDns && addresses.dns.length > 0)
       await this.#dns(name, addresses.dns, allTraffic);
     return { name, port: packetPort(tun) };
@@ -151,6 +158,21 @@ export class LinuxHost implements TunnelHost {
       },
     );
     return true;
+  }
+
+  /** `defaultroute6` and `ipv6-leak-block` ({@link planIpv6Routes}). */
+  async #routeIpv6(name: string, negotiated: boolean, ipv4AllTraffic: boolean): Promise<void> {
+    const { settings, rtnl, log } = this.#o;
+    const v6 = settings.ipv6;
+    if (!(negotiated && v6.defaultRoute) && !(v6.leakBlock && ipv4AllTraffic)) return;
+    const current = await rtnl.routes(RouteTable.main, 'ipv6');
+    const plan = planIpv6Routes(settings, negotiated, ipv4AllTraffic, current, name);
+    if (plan.refused !== undefined) log.warn(plan.refused);
+    for (const route of plan.add) await this.#changes.addRoute(route);
+    if (plan.blocked)
+      log.info('IPv6 blocked around the tunnel (ipv6-leak-block)', { device: name });
+    else if (plan.add.length > 0)
+      log.info('IPv6 default route through the tunnel', { device: name });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { PPTP_TCP_PORT } from '@pptpkit/pptp-control';
 import { Tunnel, type TunnelEvent, type TunnelStatus, type TunnelUp } from '@pptpkit/tunnel';
 import type { Credentials, PeerSettings } from '../config/index.js';
+import { linkLocal } from '../config/ipv6-settings.js';
 import { addressProblem } from '../config/link-settings.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { Logger } from '../log/logger.js';
@@ -363,7 +364,15 @@ export class Session {
     });
     this.#state = 'configuring';
     this.#io.host
-      .bringUp({ local: up.local, peer: up.remote, dns: up.dns, mtu: up.mtu })
+      .bringUp({
+        local: up.local,
+        peer: up.remote,
+        dns: up.dns,
+        mtu: up.mtu,
+        ...(up.ipv6 === undefined
+          ? {}
+          : { ipv6: { local: linkLocal(up.ipv6.local), peer: linkLocal(up.ipv6.remote) } }),
+      })
       .then((tun) => {
         if (this.#state !== 'configuring') return;
         this.#tun = tun;
