@@ -9,7 +9,6 @@ const kernel = ignore('tunes the kernel PPP driver, which pptpkit does not use')
 const server = ignore('only matters when authenticating the peer or serving it settings');
 const compression = ignore('pptpkit never offers BSD-Compress, Deflate, Predictor or VJ');
 const ipv6 = ignore('IPv6CP runs on the IPCP timers (ipcp-restart, ipcp-max-*)');
-const ipv6Scripts = ignore('ipv6-up and ipv6-down scripts are not run yet');
 const ipx = ignore('IPX is not carried');
 const multilink = ignore('multilink is never negotiated');
 const logging = ignore('pptpkit logs to stderr, its log file and `logfile`');
@@ -118,8 +117,6 @@ export const ignoredOptions: ReadonlyMap<string, OptionSpec> = new Map<string, O
   ['ipv6cp-max-terminate', ipv6(1)],
   ['ipv6cp-max-configure', ipv6(1)],
   ['ipv6cp-max-failure', ipv6(1)],
-  ['ipv6-up-script', ipv6Scripts(1)],
-  ['ipv6-down-script', ipv6Scripts(1)],
   // ipxcp.c (removed from pppd 2.4.9; still in old option files, Debian's among them).
   ['noipx', ipx(0)],
   ['-ipx', ipx(0)],

@@ -33,6 +33,10 @@ export interface Ipv6Settings {
    * leaving around the tunnel.
    */
   leakBlock: boolean;
+  /** Script run when IPv6CP comes up (`ipv6-up-script`; default `/etc/ppp/ipv6-up`). */
+  upScript?: string;
+  /** Script run when it goes down (`ipv6-down-script`; default `/etc/ppp/ipv6-down`). */
+  downScript?: string;
 }
 
 /** The link-local address of an interface identifier: `fe80::` + it (RFC 5072 §5), RFC 5952 text. */

@@ -281,6 +281,8 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['-defaultroute6', flag((s) => (s.ipv6.defaultRoute = false))],
   ['ipv6-leak-block', flag((s) => (s.ipv6.leakBlock = true))],
   ['noipv6-leak-block', flag((s) => (s.ipv6.leakBlock = false))],
+  ['ipv6-up-script', text((s, v) => (s.ipv6.upScript = v))],
+  ['ipv6-down-script', text((s, v) => (s.ipv6.downScript = v))],
   ['set', setEnv],
   ['unset', text((s, v) => s.scriptEnv.set(v, null))],
 ]);
