@@ -124,11 +124,9 @@ export class LinuxHost implements TunnelHost {
     await c.setLinkUp(name);
     // pppd's sif6addr: our link-local address, the peer's as its point-to-point partner (a
     // /128 route to it); no duplicate address detection, the identifiers were just agreed.
-    const v6 = addresses.ipv6;
-    if (v6 !== undefined)
-      await c.addPointToPointAddress({ device: name, local: v6.local, peer: v6.peer, noDad: true });
+    const ipv6 = addresses.ipv6 !== undefined && (await this.#ipv6Address(name, addresses.ipv6));
     const allTraffic = await this.#routeDefault(name);
-    await this.#routeIpv6(name, v6 !== undefined, allTraffic);
+    await this.#routeIpv6(name, ipv6, allTraffic);
     if (settings.usePeerDns && addresses.dns.length > 0)
       await this.#dns(name, addresses.dns, allTraffic);
     return { name, port: packetPort(tun) };
@@ -158,6 +156,29 @@ export class LinuxHost implements TunnelHost {
       },
     );
     return true;
+  }
+
+  /**
+   * The link-local addresses; a failure (IPv6 disabled on the host: `disable_ipv6`, EACCES) is a
+   * warning and the tunnel stays, IPv4 only, as pppd closes IPv6CP alone then.
+   */
+  async #ipv6Address(name: string, v6: { local: string; peer: string }): Promise<boolean> {
+    try {
+      await this.#changes.addPointToPointAddress({
+        device: name,
+        local: v6.local,
+        peer: v6.peer,
+        noDad: true,
+      });
+      return true;
+    } catch (error) {
+      this.#o.log.warn('IPv6 address not set: IPv6 stays off on the tunnel interface', {
+        device: name,
+        local: v6.local,
+        error,
+      });
+      return false;
+    }
   }
 
   /** `defaultroute6` and `ipv6-leak-block` ({@link planIpv6Routes}). */

@@ -108,6 +108,23 @@ describe.skipIf(!isRoot)('IPv6 on the tunnel interface, against the kernel', () 
     expect(r.after.lookup).toContain('dev eth0');
   });
 
+  it('IPv6 disabled on the host: the address cannot be set, a warning, the tunnel stays (IPv4)', () => {
+    const ns = lan('off');
+    execFileSync('ip', [
+      'netns',
+      'exec',
+      ns,
+      'sysctl',
+      '-qw',
+      'net.ipv6.conf.default.disable_ipv6=1',
+    ]);
+    const r = run(ns, '+ipv6 defaultroute6', true);
+    expect(r.log.join('\n')).toContain('IPv6 address not set');
+    expect(r.up.addresses6).not.toContain(r.up.name);
+    expect(r.up.routes4).toContain(`dev ${r.up.name}`);
+    expect(r.after).toEqual(r.before);
+  });
+
   it('without ipv6-leak-block IPv6 keeps leaving by eth0 (what the option is for)', () => {
     const r = run(lan('open'), 'defaultroute replacedefaultroute', false);
     expect(r.up.lookup).toContain('dev eth0');
