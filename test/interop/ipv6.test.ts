@@ -33,7 +33,13 @@ describe.skipIf(!ipv6Lab)('IPv6CP against pptpd + pppd 2.4.9 with +ipv6', () => 
     );
     const secrets = join(dir, 'chap-secrets');
     writeFileSync(secrets, 'pptpkit PPTP golden-Passw0rd *\n', { mode: 0o600 });
-    const before = await ipv6State();
+    // The namespace's link-local addresses finish duplicate address detection first (they
+    // would read "tentative" before and not after).
+    let before = await ipv6State();
+    for (let i = 0; i < 30 && before.includes('tentative'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      before = await ipv6State();
+    }
     const t = up(dir, secrets, 'v6');
     const record = await waitFor(t.records, 'tunnel up', t.exited, 30_000);
     const iface = String(record['interface']);

@@ -36,6 +36,17 @@ function lan(tag: string): string {
   execFileSync('ip', ['netns', 'add', ns]);
   namespaces.push(ns);
   ip('link', 'set', 'lo', 'up');
+  // No duplicate address detection: the veths' link-local addresses are final at once, so a
+  // snapshot never catches them "tentative".
+  execFileSync('ip', [
+    'netns',
+    'exec',
+    ns,
+    'sysctl',
+    '-qw',
+    'net.ipv6.conf.all.accept_dad=0',
+    'net.ipv6.conf.default.accept_dad=0',
+  ]);
   ip('link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
   for (const dev of ['eth0', 'eth1']) ip('link', 'set', dev, 'up');
   ip('addr', 'add', '192.0.2.10/24', 'dev', 'eth0');
