@@ -86,6 +86,8 @@ PKL_IPERF_SECONDS=${PKL_IPERF_SECONDS:-0}
 PKL_IPERF_JSON=${PKL_IPERF_JSON:-0}
 PKL_LOSS=${PKL_LOSS:-0}
 PKL_DNS=${PKL_DNS:-}
+# 1: the pptpd guest's pppd negotiates IPv6CP (+ipv6).
+PKL_IPV6=${PKL_IPV6:-0}
 # Client only (cmd_client): another PPTP server than the pptpd guest, what the client reaches
 # through the tunnel, and the files it transfers.
 SERVER_ADDR=${PKL_SERVER_ADDR:-$SRV_IP}
@@ -266,7 +268,9 @@ cmd_build_stateful() {
 netns_up() {
   ip netns list | grep -qw "$NS" && return 0
   ip netns add "$NS"
-  ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  # IPv6 off (the client under test must not use the host's), unless the lab runs IPv6CP.
+  [ "$PKL_IPV6" = 1 ] ||
+    ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
   ip -n "$NS" link set lo up
   ip -n "$NS" link add "$BR" type bridge
   ip -n "$NS" addr add "$HOST_IP/$PREFIX" dev "$BR"
@@ -347,6 +351,7 @@ EOF
     echo "name pptpd"
     ppp_auth_options server
     for dns in $PKL_DNS; do echo "ms-dns $dns"; done
+    [ "$PKL_IPV6" = 1 ] && echo "+ipv6"
     printf '%s\n' proxyarp nodefaultroute lock nobsdcomp novj novjccomp nologfd debug "logfile /lab/pppd.log"
   } >"$d/etc/ppp/pptpd-options"
   secrets >"$d/etc/ppp/chap-secrets"
@@ -361,6 +366,7 @@ PKL_MPPE_STATEFUL=$PKL_MPPE_STATEFUL
 PKL_LOCAL_IP=$PKL_LOCAL_IP
 PKL_REMOTE_IP=$PKL_REMOTE_IP
 PKL_DNS="$PKL_DNS"
+PKL_IPV6=$PKL_IPV6
 EOF
 }
 

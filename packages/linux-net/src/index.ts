@@ -21,6 +21,7 @@ export {
   IPPROTO_GRE,
   openGreSocket,
 } from './gre-socket.js';
+export { ipv6FromBytes, parseIpv6 } from './ipv6.js';
 export {
   type JournalEntry,
   NetworkJournal,
@@ -48,6 +49,7 @@ export {
   openRtnetlink,
   type PointToPointAddress,
   type RouteInfo,
+  type RouteKind,
   type RouteLookup,
   type RouteLookupOptions,
   RouteProtocol,

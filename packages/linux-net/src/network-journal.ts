@@ -217,7 +217,8 @@ function routeMatches(route: RouteInfo, spec: RouteSpec): boolean {
     route.destination === canonicalPrefix(spec.destination) &&
     (spec.gateway === undefined || route.gateway === spec.gateway) &&
     (spec.device === undefined || route.device === spec.device) &&
-    (spec.metric === undefined || route.metric === spec.metric)
+    (spec.metric === undefined || route.metric === spec.metric) &&
+    (spec.type === undefined || (route.type ?? 'unicast') === spec.type)
   );
 }
 
@@ -229,6 +230,7 @@ function exactSpec(route: RouteInfo): RouteSpec {
     ...(route.device === undefined ? {} : { device: route.device }),
     ...(route.source === undefined ? {} : { source: route.source }),
     ...(route.mtu === undefined ? {} : { mtu: route.mtu }),
+    ...(route.type === undefined ? {} : { type: route.type }),
     metric: route.metric,
     table: route.table,
     protocol: route.protocol,

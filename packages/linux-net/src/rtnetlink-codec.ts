@@ -82,8 +82,17 @@ export const NUD_PERMANENT = 0x80;
 export const RTAX_MTU = 2;
 /** `IFF_UP` (`linux/if.h`). */
 export const IFF_UP = 1;
-/** `RTN_UNICAST`: a plain route (`ip route` lists only these). */
+/** `RTN_UNICAST`: a plain route. */
 export const RTN_UNICAST = 1;
+/** Route types (`RTN_*`, `linux/rtnetlink.h`) this package writes and lists. */
+export const RouteType: {
+  readonly unicast: 1;
+  readonly blackhole: 6;
+  readonly unreachable: 7;
+  readonly prohibit: 8;
+} = { unicast: 1, blackhole: 6, unreachable: 7, prohibit: 8 };
+/** `IFA_F_NODAD` (`ifa_flags`, `linux/if_addr.h`): no duplicate address detection (IPv6). */
+export const IFA_F_NODAD = 0x02;
 /** `RT_SCOPE_NOWHERE`: in an IPv4 delete, matches a route of any scope. */
 const RT_SCOPE_NOWHERE = 255;
 /** `RTM_F_LOOKUP_TABLE`: report the table the lookup matched in `rtm_table` (set by `ip -4 route get`). */
@@ -120,10 +129,11 @@ function ifinfomsg(flags: number, change: number): Uint8Array {
 }
 
 /** An `ifaddrmsg` (8 bytes): family, prefixlen, flags, scope (u8 each), index u32. */
-function ifaddrmsg(family: number, prefixLength: number, index: number): Uint8Array {
+function ifaddrmsg(family: number, prefixLength: number, index: number, flags = 0): Uint8Array {
   const bytes = new Uint8Array(8);
   bytes[0] = family;
   bytes[1] = prefixLength;
+  bytes[2] = flags;
   new DataView(bytes.buffer).setUint32(4, index, littleEndian);
   return bytes;
 }
@@ -225,6 +235,8 @@ export interface AddressFields {
   readonly local: Uint8Array;
   /** `IFA_ADDRESS`: the peer on a point-to-point link, else the same as local. */
   readonly address: Uint8Array;
+  /** `ifa_flags` to add with (`IFA_F_NODAD`, as `ip addr add ... nodad` sends it); default 0. */
+  readonly flags?: number;
 }
 
 /** `RTM_NEWADDR` (create, exclusive) or `RTM_DELADDR`, acknowledged. */
@@ -238,7 +250,12 @@ export function addressRequest(
     flags:
       kind === 'add' ? NetlinkFlag.ack | NetlinkFlag.create | NetlinkFlag.excl : NetlinkFlag.ack,
     seq,
-    header: ifaddrmsg(fields.family, fields.prefixLength, fields.index),
+    header: ifaddrmsg(
+      fields.family,
+      fields.prefixLength,
+      fields.index,
+      kind === 'add' ? (fields.flags ?? 0) : 0,
+    ),
     attributes: [
       { type: Ifa.local, value: fields.local },
       { type: Ifa.address, value: fields.address },
@@ -281,6 +298,8 @@ export interface RouteFields {
   readonly oif?: number;
   /** Path MTU metric (`RTA_METRICS` → `RTAX_MTU`). */
   readonly mtu?: number;
+  /** `RTN_*` to add with (default {@link RTN_UNICAST}; a delete matches any type). */
+  readonly type?: number;
 }
 
 /**
@@ -309,7 +328,7 @@ export function routeRequest(seq: number, kind: 'add' | 'delete', route: RouteFi
       dstLength: route.destinationLength,
       table: route.table > 255 ? 0 : route.table,
       ...(add
-        ? { protocol: route.protocol, scope: route.scope, type: RTN_UNICAST }
+        ? { protocol: route.protocol, scope: route.scope, type: route.type ?? RTN_UNICAST }
         : { scope: route.family === AF_INET ? RT_SCOPE_NOWHERE : 0 }),
     }),
     attributes,

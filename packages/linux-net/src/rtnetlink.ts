@@ -39,11 +39,12 @@ import {
   dumpNeighbourProxiesRequest,
   dumpRoutesRequest,
   getLinkRequest,
+  IFA_F_NODAD,
   IFF_UP,
   NTF_PROXY,
   neighbourProxyRequest,
   type RouteFields,
-  RTN_UNICAST,
+  RouteType,
   routeLookupRequest,
   routeRequest,
   setLinkRequest,
@@ -79,6 +80,13 @@ export const RouteProtocol: {
   readonly dhcp: 16;
 } = { kernel: 2, boot: 3, static: 4, dhcp: 16 };
 
+/**
+ * What a route does with a packet (`RTN_*`): `unicast` forwards it; the reject types drop it,
+ * `unreachable` and `prohibit` answering with an ICMP error (`ip route get` fails with
+ * `ENETUNREACH` / `EACCES`), `blackhole` silently.
+ */
+export type RouteKind = 'unicast' | 'unreachable' | 'blackhole' | 'prohibit';
+
 /** A route to add or delete, IPv4 or IPv6 (every address in it of the same family). */
 export interface RouteSpec {
   /**
@@ -102,6 +110,11 @@ export interface RouteSpec {
   readonly source?: string;
   /** MTU metric (`ip route add ... mtu N`), 68 to 65535. */
   readonly mtu?: number;
+  /**
+   * The route's type (default `unicast`). A reject type needs neither gateway nor device (the
+   * kernel lists an IPv6 one on `lo`); a delete matches any type.
+   */
+  readonly type?: RouteKind;
 }
 
 /** A route as read from the kernel's table. */
@@ -183,6 +196,13 @@ export interface PointToPointAddress {
   readonly peer: string;
   /** Prefix length of the peer (default 32, IPv6 128). */
   readonly prefixLength?: number;
+  /**
+   * IPv6: add without duplicate address detection (`IFA_F_NODAD`, `ip addr add ... nodad`), so
+   * the address is usable at once instead of "tentative" for a second or more; on a
+   * point-to-point link whose identifiers were just negotiated (RFC 5072 §4.1) there is no one
+   * to collide with. Ignored by a delete.
+   */
+  readonly noDad?: boolean;
 }
 
 /** An address as read from the kernel. */
@@ -227,14 +247,20 @@ export interface RouteLookupOptions {
  * family of a change is that of its addresses; reads take a family (default `ipv4`).
  */
 export interface Rtnetlink {
-  /** The main table's default route (`0.0.0.0/0` or `::/0`) with the lowest metric, or `undefined`. */
+  /**
+   * The main table's unicast default route (`0.0.0.0/0` or `::/0`) with the lowest metric, or
+   * `undefined`.
+   */
   defaultRoute(family?: AddressFamily): Promise<DefaultRoute | undefined>;
   /**
    * The route the kernel would use to reach `host`, IPv4 or IPv6 (like `ip route get HOST`), for
    * packets carrying `options.mark` (`SO_MARK`; like `ip route get HOST mark N`) when given.
    */
   routeTo(host: string, options?: RouteLookupOptions): Promise<RouteLookup>;
-  /** The unicast routes of a table (default main) and family (default `ipv4`). */
+  /**
+   * The routes of a table (default main) and family (default `ipv4`): unicast ones and those of
+   * the reject types (`type` set), not the local, broadcast or multicast ones.
+   */
   routes(table?: number, family?: AddressFamily): Promise<RouteInfo[]>;
   /** An interface by name; `LINUXNET_NOT_FOUND` when there is none. */
   link(name: string): Promise<LinkInfo>;
@@ -447,7 +473,14 @@ class KernelRtnetlink implements Rtnetlink {
       throw new RangeError(`prefixLength must be an integer from 0 to ${addressBits(family)}`);
     const operation = kind === 'add' ? 'addPointToPointAddress' : 'deletePointToPointAddress';
     const index = this.#link(operation, address.device).index;
-    const fields = { family: familyNumber[family], prefixLength, index, local, address: peer };
+    const fields = {
+      family: familyNumber[family],
+      prefixLength,
+      index,
+      local,
+      address: peer,
+      ...(address.noDad === true ? { flags: IFA_F_NODAD } : {}),
+    };
     this.#exchange(
       operation,
       { device: address.device, local: address.local, peer: address.peer },
@@ -546,7 +579,9 @@ class KernelRtnetlink implements Rtnetlink {
       (!Number.isInteger(route.mtu) || route.mtu < 68 || route.mtu > 65535)
     )
       throw new RangeError('mtu must be an integer from 68 to 65535');
-    if (!forDelete && route.gateway === undefined && route.device === undefined) {
+    const kind = route.type ?? 'unicast';
+    const unicast = kind === 'unicast';
+    if (!forDelete && unicast && route.gateway === undefined && route.device === undefined) {
       throw new TypeError('a route needs a gateway, a device or both');
     }
     const ipv4 = prefix.family === 'ipv4';
@@ -558,12 +593,13 @@ class KernelRtnetlink implements Rtnetlink {
       protocol: route.protocol ?? RouteProtocol.boot,
       scope:
         route.scope ??
-        (ipv4 && route.gateway === undefined ? RouteScope.link : RouteScope.universe),
+        (ipv4 && unicast && route.gateway === undefined ? RouteScope.link : RouteScope.universe),
       ...(route.gateway === undefined ? {} : { gateway: addressBytes(route.gateway) }),
       priority: metric,
       ...(route.source === undefined ? {} : { source: addressBytes(route.source) }),
       ...(route.device === undefined ? {} : { oif: this.#link(operation, route.device).index }),
       ...(route.mtu === undefined ? {} : { mtu: route.mtu }),
+      ...(unicast ? {} : { type: RouteType[kind] }),
     };
   }
 
@@ -602,11 +638,8 @@ class KernelRtnetlink implements Rtnetlink {
     for (const message of messages) {
       const route = decodeRoute(message);
       if (route === undefined) throw malformed('routes', { table, family });
-      if (
-        route.family !== familyNumber[family] ||
-        route.table !== table ||
-        route.type !== RTN_UNICAST
-      )
+      const kind = ROUTE_KINDS.get(route.type);
+      if (route.family !== familyNumber[family] || route.table !== table || kind === undefined)
         continue;
       const destination = formatPrefix(
         route.destination ?? new Uint8Array(addressBits(family) / 8),
@@ -624,6 +657,7 @@ class KernelRtnetlink implements Rtnetlink {
         table: route.table,
         protocol: route.protocol,
         scope: route.scope,
+        ...(kind === 'unicast' ? {} : { type: kind }),
       });
     }
     return result;
@@ -633,6 +667,7 @@ class KernelRtnetlink implements Rtnetlink {
     let best: RouteInfo | undefined;
     for (const route of await this.routes(RouteTable.main, family)) {
       if (!route.destination.endsWith('/0') || route.device === undefined) continue;
+      if (route.type !== undefined) continue;
       if (best === undefined || route.metric < best.metric) best = route;
     }
     if (best?.device === undefined || best.ifindex === undefined) return undefined;
@@ -680,6 +715,11 @@ class KernelRtnetlink implements Rtnetlink {
     this.#closeSocket();
   }
 }
+
+/** The route types {@link Rtnetlink.routes} lists, by `RTN_*` number. */
+const ROUTE_KINDS: ReadonlyMap<number, RouteKind> = new Map(
+  (Object.keys(RouteType) as RouteKind[]).map((kind) => [RouteType[kind], kind]),
+);
 
 /** Non-secret details of a route for errors. */
 function routeDetails(route: RouteSpec): Details {

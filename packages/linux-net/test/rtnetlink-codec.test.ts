@@ -14,11 +14,13 @@ import {
   decodeNeighbour,
   decodeRoute,
   getLinkRequest,
+  IFA_F_NODAD,
   IFF_UP,
   NTF_PROXY,
   NUD_PERMANENT,
   neighbourProxyRequest,
   type RouteFields,
+  RouteType,
   RtmType,
   routeLookupRequest,
   routeRequest,
@@ -126,6 +128,20 @@ describe('rtnetlink requests equal iproute2 6.1’s own, byte for byte', () => {
       (seq: number) => routeRequest(seq, 'delete', route6),
     ],
     [
+      'routeAddBlackhole4',
+      'ip route add blackhole 198.51.100.0/24 (scope universe, not link, without a gateway)',
+      (seq: number) =>
+        routeRequest(seq, 'add', {
+          family: AF_INET,
+          destination: addressBytes('198.51.100.0'),
+          destinationLength: 24,
+          table: 254,
+          protocol: 3,
+          scope: 0,
+          type: RouteType.blackhole,
+        }),
+    ],
+    [
       'routeGet4',
       'ip -4 route get 10.9.0.7 (RTM_F_LOOKUP_TABLE)',
       (seq: number) => routeLookupRequest(seq, AF_INET, addressBytes('10.9.0.7')),
@@ -172,6 +188,19 @@ describe('rtnetlink requests equal iproute2 6.1’s own, byte for byte', () => {
         }),
     ],
     [
+      'addressAddNodad6',
+      'ip -6 addr add fe80::5/64 peer fe80::6 dev v1 nodad (the peer’s length counts: 128)',
+      (seq: number) =>
+        addressRequest(seq, 'add', {
+          family: AF_INET6,
+          prefixLength: 128,
+          index: V1,
+          local: addressBytes('fe80::5'),
+          address: addressBytes('fe80::6'),
+          flags: IFA_F_NODAD,
+        }),
+    ],
+    [
       'addressAddPeer6',
       'ip -6 addr add fe80::1 peer fe80::2 dev v1',
       (seq: number) =>
@@ -188,6 +217,29 @@ describe('rtnetlink requests equal iproute2 6.1’s own, byte for byte', () => {
     expect(Buffer.from(encode(seqOf(theirs))).toString('hex')).toBe(
       Buffer.from(theirs).toString('hex'),
     );
+  });
+
+  it('an unreachable IPv6 default route: iproute2’s request less the all-zero RTA_DST it adds', () => {
+    const theirs = datagram('routeAddUnreachable6', 0, '>');
+    const ours = routeRequest(seqOf(theirs), 'add', {
+      family: AF_INET6,
+      destination: new Uint8Array(16),
+      destinationLength: 0,
+      table: 254,
+      protocol: 3,
+      scope: 0,
+      priority: 1,
+      type: RouteType.unreachable,
+    });
+    // After nlmsghdr and rtmsg, iproute2 6.1 sends RTA_DST (type 1, 20 bytes) of 16 zero bytes
+    // for `default`; with rtm_dst_len 0 the kernel reads no destination bits, so a request
+    // without it (ours, as for the IPv4 default route) means the same.
+    const at = 16 + 12;
+    expect(Buffer.from(theirs.subarray(at, at + 4)).toString('hex')).toBe('14000100');
+    expect(theirs.subarray(at + 4, at + 20).every((b) => b === 0)).toBe(true);
+    const trimmed = Uint8Array.from([...theirs.subarray(0, at), ...theirs.subarray(at + 20)]);
+    new DataView(trimmed.buffer).setUint32(0, trimmed.length, true);
+    expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(trimmed).toString('hex'));
   });
 
   it('getLink by name: iproute2’s lookup, asking only to skip statistics (not for VF data)', () => {

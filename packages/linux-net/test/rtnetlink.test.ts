@@ -315,6 +315,61 @@ describe.skipIf(!isRoot)('rtnetlink operations, read back from the kernel with i
     expect((await rejection(rtnl.deleteRoute(route))).code).toBe('LINUXNET_NOT_FOUND');
   });
 
+  it('IPv6: nodad makes an address usable at once (DAD on: no "tentative"), as iproute2 shows it', async () => {
+    ns.exec('sysctl', '-qw', 'net.ipv6.conf.pkln-r2.accept_dad=1');
+    type Info = { local: string; tentative?: boolean; nodad?: boolean };
+    const info = (local: string): Info | undefined =>
+      ns
+        .json<{ addr_info: Info[] }[]>('-6', 'addr', 'show', 'dev', 'pkln-r2')[0]
+        ?.addr_info.find((a) => a.local === local);
+    const withDad = { device: 'pkln-r2', local: 'fe80::a', peer: 'fe80::b', prefixLength: 64 };
+    const noDad = { device: 'pkln-r2', local: 'fe80::c', peer: 'fe80::d', noDad: true };
+    await rtnl.addPointToPointAddress(withDad);
+    await rtnl.addPointToPointAddress(noDad);
+    // The kernel starts DAD on the first: tentative until it ends (1 s and more).
+    expect(info('fe80::a')).toMatchObject({ tentative: true });
+    expect(info('fe80::c')).toMatchObject({ nodad: true });
+    expect(info('fe80::c')?.tentative).toBeUndefined();
+    await rtnl.deletePointToPointAddress(withDad);
+    await rtnl.deletePointToPointAddress(noDad);
+    expect(info('fe80::c')).toBeUndefined();
+  });
+
+  it('IPv6: an unreachable default route with a low metric blocks what the default route carried; undo lifts it', async () => {
+    const fallback = { destination: '::/0', gateway: 'fe80::2', device: 'pkln-r1', metric: 10 };
+    await rtnl.addRoute(fallback);
+    const lookup = (): string => ns.ip('-6', 'route', 'get', '2001:db8:ffff::1');
+    expect(lookup()).toContain('dev pkln-r1');
+    const journal = new NetworkJournal(rtnl);
+    const block = { destination: '::/0', type: 'unreachable', metric: 1 } as const;
+    await journal.addRoute(block);
+    // iproute2's lookup fails as the kernel answers an IPv6 reject route: EHOSTUNREACH.
+    expect(lookup).toThrow(/No route to host/);
+    expect((await rejection(rtnl.routeTo('2001:db8:ffff::1'))).code).toBe('LINUXNET_NO_ROUTE');
+    expect((await rtnl.routes(undefined, 'ipv6')).filter((r) => r.destination === '::/0')).toEqual([
+      expect.objectContaining({ type: 'unreachable', metric: 1, device: 'lo' }),
+      expect.objectContaining({ gateway: 'fe80::2', metric: 10 }),
+    ]);
+    // The unicast default route is still the one defaultRoute reports.
+    expect((await rtnl.defaultRoute('ipv6'))?.metric).toBe(10);
+    expect(ns.ip('-6', 'route', 'show', 'default')).toMatch(/^unreachable default .*metric 1/m);
+    // A second block is refused: undo would otherwise remove one it did not add.
+    expect((await rejection(rtnl.addRoute(block))).code).toBe('LINUXNET_EXISTS');
+    expect(await journal.undo()).toEqual({ undone: 1, alreadyUndone: 0, failures: [] });
+    expect(lookup()).toContain('dev pkln-r1');
+    expect(ns.ip('-6', 'route', 'show', 'default')).not.toContain('unreachable');
+    // A deleted reject route is journalled with its type, so undo restores it as it was.
+    ns.ip('-6', 'route', 'add', 'blackhole', '2001:db8:dead::/48', 'metric', '7');
+    await journal.deleteRoute({ destination: '2001:db8:dead::/48' });
+    expect(ns.ip('-6', 'route', 'show', '2001:db8:dead::/48')).toBe('');
+    await journal.undo();
+    expect(ns.ip('-6', 'route', 'show', '2001:db8:dead::/48')).toMatch(
+      /^blackhole 2001:db8:dead::\/48 .*metric 7/,
+    );
+    ns.ip('-6', 'route', 'del', 'blackhole', '2001:db8:dead::/48');
+    await rtnl.deleteRoute(fallback);
+  });
+
   it('adds proxy neighbour entries (IPv4, IPv6) as `ip neigh show proxy` lists them; undo removes them', async () => {
     /** The proxy entries as iproute2 reads them (an independent reader). */
     const shown = (): { dst: string; dev: string }[] =>

@@ -44,6 +44,7 @@ export {
   writePppHeader,
 } from './frame.js';
 export type { IpcpConfig } from './ipcp.js';
+export type { Ipv6cpConfig } from './ipv6cp.js';
 export { type AuthSpec, describeAuth, type LcpConfig } from './lcp.js';
 export {
   type DownReason,

@@ -17,37 +17,88 @@ export interface Ipv6cpAgreement {
   readonly peer: Uint8Array;
 }
 
+/**
+ * IPv6CP settings (pppd's `ipv6 LOCAL,REMOTE`, `ipv6cp-accept-local`, `ipv6cp-accept-remote`).
+ * Without identifiers, ours is random and non-zero (RFC 5072 §4.1) and either side's proposal
+ * for an identifier is taken.
+ */
+export interface Ipv6cpConfig {
+  /** Our interface identifier (8 bytes, non-zero); default: random. */
+  readonly local?: Uint8Array;
+  /** The identifier the peer must use (8 bytes, non-zero); default: whatever it proposes. */
+  readonly remote?: Uint8Array;
+  /**
+   * Take an identifier for us the peer suggests in a Configure-Nak (default: `true` without
+   * `local`, `false` with it, as pppd).
+   */
+  readonly acceptLocal?: boolean;
+  /**
+   * Let the peer use an identifier of its own choosing even when `remote` is set (default:
+   * `true` without `remote`, `false` with it, as pppd).
+   */
+  readonly acceptRemote?: boolean;
+}
+
 function isZero(id: Uint8Array): boolean {
   return id.every((b) => b === 0);
+}
+
+/** Checks an identifier of the configuration: 8 bytes, not all zero. */
+function checkIdentifier(what: string, id: Uint8Array | undefined): void {
+  if (id !== undefined && (id.length !== 8 || isZero(id)))
+    throw new RangeError(`IPv6CP ${what} identifier must be 8 bytes, not all zero`);
 }
 
 /** The IPv6 Control Protocol. */
 export class Ipv6cp extends ControlProtocol {
   readonly #randomBytes: (n: number) => Uint8Array;
+  readonly #config: Ipv6cpConfig;
   #local: Uint8Array;
   #sendId = true;
+  /** The identifier last suggested to the peer in a Nak, this negotiation (pppd's `go->hisid`). */
+  #suggested: Uint8Array | undefined;
   #agreement: Ipv6cpAgreement | undefined;
+  #failed: string | undefined;
 
   /**
    * @param sink - the link.
    * @param randomBytes - injected randomness for interface identifiers.
    * @param automaton - timers and counters.
    * @param initialIdentifier - first Identifier.
+   * @param config - identifiers and what to accept.
+   * @throws RangeError when an identifier of `config` is not 8 non-zero bytes.
    */
   constructor(
     sink: ProtocolSink,
     randomBytes: (n: number) => Uint8Array,
     automaton: AutomatonConfig,
     initialIdentifier: number,
+    config: Ipv6cpConfig = {},
   ) {
     super(PPP_PROTOCOL.IPV6CP, sink, automaton, initialIdentifier);
+    checkIdentifier('local', config.local);
+    checkIdentifier('remote', config.remote);
     this.#randomBytes = randomBytes;
-    this.#local = this.#fresh(undefined);
+    this.#config = config;
+    this.#local = config.local?.slice() ?? this.#fresh(undefined);
   }
 
   /** What was agreed; `undefined` unless IPv6CP is Opened. */
   get agreement(): Ipv6cpAgreement | undefined {
     return this.#agreement;
+  }
+
+  /** Why IPv6CP opened without a usable pair of identifiers, once known. */
+  get failure(): string | undefined {
+    return this.#failed;
+  }
+
+  get #acceptLocal(): boolean {
+    return this.#config.acceptLocal ?? this.#config.local === undefined;
+  }
+
+  get #acceptRemote(): boolean {
+    return this.#config.acceptRemote ?? this.#config.remote === undefined;
   }
 
   #fresh(avoid: Uint8Array | undefined): Uint8Array {
@@ -62,6 +113,11 @@ export class Ipv6cp extends ControlProtocol {
     return this.#sendId ? [encodeIpv6cpOption({ type: 'interface-id', id: this.#local })] : [];
   }
 
+  #nak(id: Uint8Array): OptionVerdict {
+    this.#suggested = id;
+    return { verdict: 'nak', option: encodeIpv6cpOption({ type: 'interface-id', id }) };
+  }
+
   protected judgeOption(raw: RawOption): OptionVerdict {
     let option: Ipv6cpOption;
     try {
@@ -70,12 +126,25 @@ export class Ipv6cp extends ControlProtocol {
       return { verdict: 'reject' };
     }
     if (option.type !== 'interface-id') return { verdict: 'reject' };
-    // RFC 5072 §4.1: a zero or colliding identifier is Nak'd with a fresh suggestion.
+    const remote = this.#config.remote;
+    // A configured identifier for the peer is insisted on once, unless it may choose its own.
+    if (
+      remote !== undefined &&
+      !this.#acceptRemote &&
+      !bytesEqual(option.id, remote) &&
+      this.#suggested === undefined
+    ) {
+      return this.#nak(remote.slice());
+    }
+    // RFC 5072 §4.1: a zero or colliding identifier is Nak'd with a fresh suggestion (the
+    // configured one first).
     if (isZero(option.id) || bytesEqual(option.id, this.#local)) {
-      return {
-        verdict: 'nak',
-        option: encodeIpv6cpOption({ type: 'interface-id', id: this.#fresh(this.#local) }),
-      };
+      const first = this.#suggested === undefined ? remote : undefined;
+      return this.#nak(
+        first !== undefined && !bytesEqual(first, this.#local)
+          ? first.slice()
+          : this.#fresh(this.#local),
+      );
     }
     return { verdict: 'ack' };
   }
@@ -87,19 +156,41 @@ export class Ipv6cp extends ControlProtocol {
         this.#sendId = false;
         continue;
       }
-      // RFC 5072 §4.1: adopt the peer's suggestion unless it is zero.
-      this.#local = isZero(raw.data) ? this.#fresh(this.#local) : raw.data.slice();
+      // RFC 5072 §4.1: adopt the peer's suggestion (when we may) unless it is zero or the one
+      // we suggested for the peer; our configured identifier is kept otherwise.
+      if (!this.#acceptLocal) continue;
+      const suggested = this.#suggested;
+      this.#local =
+        isZero(raw.data) || (suggested !== undefined && bytesEqual(raw.data, suggested))
+          ? this.#fresh(suggested ?? this.#local)
+          : raw.data.slice();
     }
   }
 
   override thisLayerUp(now: number): void {
-    const peer = this.peerAgreed.find((o) => o.type === 1)?.data ?? new Uint8Array(8);
-    this.#agreement = { local: this.#local.slice(), peer: peer.slice() };
+    // The peer sent no identifier: the configured one, if any (pppd: `ho->hisid = wo->hisid`).
+    const peer =
+      this.peerAgreed.find((o) => o.type === 1)?.data ?? this.#config.remote ?? new Uint8Array(8);
+    this.#failed = isZero(peer)
+      ? 'could not determine the remote interface identifier'
+      : bytesEqual(peer, this.#local)
+        ? 'local and remote interface identifiers are equal'
+        : undefined;
+    this.#agreement =
+      this.#failed === undefined ? { local: this.#local.slice(), peer: peer.slice() } : undefined;
     super.thisLayerUp(now);
   }
 
   override thisLayerDown(now: number): void {
     this.#agreement = undefined;
     super.thisLayerDown(now);
+  }
+
+  override thisLayerStarted(now: number): void {
+    this.#suggested = undefined;
+    this.#sendId = true;
+    this.#failed = undefined;
+    this.#local = this.#config.local?.slice() ?? this.#local;
+    super.thisLayerStarted(now);
   }
 }

@@ -14,7 +14,7 @@ import type { ControlProtocol, ProtocolSink } from './control-protocol.js';
 import type { PppDownCode } from './errors.js';
 import { encodePppFrame, type FrameCompression, type PppHeader, readPppHeader } from './frame.js';
 import { Ipcp, type IpcpConfig } from './ipcp.js';
-import { Ipv6cp } from './ipv6cp.js';
+import { Ipv6cp, type Ipv6cpConfig } from './ipv6cp.js';
 import { type AuthSpec, describeAuth, Lcp, type LcpConfig } from './lcp.js';
 import { decodeControlPacket } from './packet.js';
 
@@ -177,6 +177,8 @@ export interface PppLinkOptions {
   readonly lcp?: Partial<LcpConfig>;
   /** IPCP settings (default: ask for an address, no DNS). */
   readonly ipcp?: IpcpConfig;
+  /** IPv6CP settings, with `policy.ipv6` (default: random identifiers, either side's taken). */
+  readonly ipv6cp?: Ipv6cpConfig;
   /** Automaton timers and counters for every control protocol. */
   readonly automaton?: Partial<AutomatonConfig>;
   /**
@@ -324,7 +326,13 @@ export class PppLink {
     );
     this.#ipcp = new Ipcp(sink, options.ipcp ?? {}, automaton, random32() & 0xff);
     if (this.#policy.ipv6)
-      this.#ipv6cp = new Ipv6cp(sink, options.randomBytes, automaton, random32() & 0xff);
+      this.#ipv6cp = new Ipv6cp(
+        sink,
+        options.randomBytes,
+        automaton,
+        random32() & 0xff,
+        options.ipv6cp,
+      );
     if (this.#policy.ccp !== undefined) {
       this.#ccp = new Ccp(
         sink,
@@ -908,6 +916,14 @@ export class PppLink {
       const ccp = this.#ccp!;
       if (ccp.agreement === undefined) {
         this.#ncpFailed(ccp, ccp.failure ?? 'CCP opened without an agreement');
+        return;
+      }
+    }
+    if (protocol === PPP_PROTOCOL.IPV6CP) {
+      const failure = this.#ipv6cp?.failure;
+      // pppd closes IPv6CP alone (RFC 5072 §4.1 needs two distinct non-zero identifiers).
+      if (failure !== undefined) {
+        this.#ncpFailed(this.#ipv6cp!, failure);
         return;
       }
     }

@@ -1,18 +1,41 @@
 import { DEFAULT_MPPE_POLICY, type MppePolicy, mppeCcpPolicy } from '@pptpkit/mppe';
 import { toHex } from '@pptpkit/wire';
 import { describe, expect, it } from 'vitest';
-import { CP_CODE, type LinkPolicy, PPP_PROTOCOL } from '../src/index.js';
+import { CP_CODE, type Ipv6cpConfig, type LinkPolicy, PPP_PROTOCOL } from '../src/index.js';
 import { controlFrame, sentPackets } from './decode-helpers.js';
 import { BackToBack, seededRandom } from './harness.js';
 import { ipv4 } from './ipv4.js';
 
 const server = { localAddress: ipv4('10.9.0.1'), peerAddress: ipv4('10.9.0.2') };
 
-function pair(clientPolicy: LinkPolicy, serverPolicy: LinkPolicy): BackToBack {
+function pair(
+  clientPolicy: LinkPolicy,
+  serverPolicy: LinkPolicy,
+  ipv6cp: { client?: Ipv6cpConfig; server?: Ipv6cpConfig } = {},
+): BackToBack {
   return new BackToBack(
-    { randomBytes: seededRandom(41), policy: clientPolicy },
-    { randomBytes: seededRandom(42), policy: serverPolicy, ipcp: server },
+    {
+      randomBytes: seededRandom(41),
+      policy: clientPolicy,
+      ...(ipv6cp.client === undefined ? {} : { ipv6cp: ipv6cp.client }),
+    },
+    {
+      randomBytes: seededRandom(42),
+      policy: serverPolicy,
+      ipcp: server,
+      ...(ipv6cp.server === undefined ? {} : { ipv6cp: ipv6cp.server }),
+    },
   );
+}
+
+/** An identifier from its last byte (`id(5)` is ::5). */
+const id = (last: number): Uint8Array => Uint8Array.of(0, 0, 0, 0, 0, 0, 0, last);
+
+/** The identifiers each side's `up` carries, as hex: [client local, client peer, server local, server peer]. */
+function agreed(b: BackToBack): (string | undefined)[] {
+  const c = b.actions('client', 'up')[0]?.ipv6;
+  const s = b.actions('server', 'up')[0]?.ipv6;
+  return [c?.local, c?.peer, s?.local, s?.peer].map((x) => (x === undefined ? x : toHex(x)));
 }
 
 const mppe = (p: Partial<MppePolicy> = {}): LinkPolicy => ({
@@ -122,6 +145,50 @@ describe('IPv6CP (RFC 5072)', () => {
       ),
     ).filter((p) => p.code !== CP_CODE.CONFIGURE_REQUEST);
     expect(zero[0]?.code).toBe(CP_CODE.CONFIGURE_NAK);
+  });
+
+  it("configured identifiers: ours is requested, the peer's is Nak'd to the configured one (pppd `ipv6 ::a,::b`)", () => {
+    const b = pair({ ipv6: true }, { ipv6: true }, { client: { local: id(0xa), remote: id(0xb) } });
+    b.start();
+    b.run(10_000);
+    // The server proposed a random identifier; the client Nak'd it with ::b, which the server
+    // (no identifier of its own configured: it accepts a suggestion) took.
+    expect(agreed(b)).toEqual([toHex(id(0xa)), toHex(id(0xb)), toHex(id(0xb)), toHex(id(0xa))]);
+    const naks = sentPackets(b.actions('client', 'send')).filter(
+      (p) => p.protocol === PPP_PROTOCOL.IPV6CP && p.code === CP_CODE.CONFIGURE_NAK,
+    );
+    expect(naks.map((p) => toHex(p.data))).toEqual([`010a${toHex(id(0xb))}`]);
+  });
+
+  it("a configured local identifier is kept against the peer's Nak unless accept-local; the peer insists only once", () => {
+    // The server wants the client to be ::c; the client is configured as ::a.
+    const kept = pair(
+      { ipv6: true },
+      { ipv6: true },
+      { client: { local: id(0xa) }, server: { remote: id(0xc) } },
+    );
+    kept.start();
+    kept.run(10_000);
+    expect(agreed(kept)[0]).toBe(toHex(id(0xa)));
+    expect(agreed(kept)[3]).toBe(toHex(id(0xa)));
+    const taken = pair(
+      { ipv6: true },
+      { ipv6: true },
+      { client: { local: id(0xa), acceptLocal: true }, server: { remote: id(0xc) } },
+    );
+    taken.start();
+    taken.run(10_000);
+    expect(agreed(taken)[0]).toBe(toHex(id(0xc)));
+    expect(agreed(taken)[3]).toBe(toHex(id(0xc)));
+  });
+
+  it('refuses identifiers that are not 8 non-zero bytes', () => {
+    expect(() => pair({ ipv6: true }, {}, { client: { local: new Uint8Array(8) } })).toThrow(
+      RangeError,
+    );
+    expect(() => pair({ ipv6: true }, {}, { client: { remote: id(1).subarray(1) } })).toThrow(
+      RangeError,
+    );
   });
 
   it('a peer without IPv6CP (Protocol-Reject) does not hold up the link', () => {

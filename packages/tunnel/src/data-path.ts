@@ -23,8 +23,9 @@ import {
   writePppHeader,
 } from '@pptpkit/ppp-lcp-ipcp';
 import { isIpv4Datagram } from '@pptpkit/wire';
-import { innerChecksumsValid } from './inner-checksums.js';
-import { clampTcpMss, ipv4MssForMtu } from './mss-clamp.js';
+import { innerChecksumsValid, ipv6ChecksumsValid } from './inner-checksums.js';
+import { ipv6DatagramLength } from './ipv6-datagram.js';
+import { clampTcpMss, ipv4MssForMtu, ipv6MssForMtu } from './mss-clamp.js';
 
 /** Writes `buf[offset, offset + length)` to a device or socket; false when it was refused. */
 export type PacketWriter = (buf: Uint8Array, offset: number, length: number) => boolean;
@@ -39,10 +40,17 @@ export interface DataPathCounters {
   rxPackets: number;
   /** Their bytes. */
   rxBytes: number;
-  /** Outgoing packets dropped (not IPv4, too long for the peer's MRU, refused by the socket). */
+  /**
+   * Outgoing packets dropped (not IPv4, nor IPv6 while IPv6CP is open; too long for the peer's
+   * MRU, refused by the socket).
+   */
   txDropped: number;
-  /** Incoming data packets dropped (not IPv4, refused by the TUN). */
+  /** Incoming data packets dropped (not IPv4 nor, while IPv6CP is open, IPv6; refused by the TUN). */
   rxDropped: number;
+  /** Of `txPackets`, the IPv6 ones (PPP protocol 0x0057). */
+  txIpv6Packets: number;
+  /** Of `rxPackets`, the IPv6 ones. */
+  rxIpv6Packets: number;
   /**
    * Incoming IPv4 packets dropped because their header checksum, or the TCP/UDP/ICMP checksum of
    * a whole datagram, is wrong: damaged on the wire or forged (MPPE has no integrity check).
@@ -66,7 +74,7 @@ export interface DataPathCounters {
   mppcTxPlainBytes: number;
   /** Bytes the compressor produced for them (what MPPE encrypts or the wire carries). */
   mppcTxCompressedBytes: number;
-  /** Compressed payload bytes received that decompressed to an IPv4 datagram. */
+  /** Compressed payload bytes received that decompressed to an IP datagram. */
   mppcRxCompressedBytes: number;
   /** Bytes they decompressed to. */
   mppcRxPlainBytes: number;
@@ -100,6 +108,8 @@ export interface DataPathOptions {
   readonly mppc?: MppcDirections;
   /** The decryptor or the decompressor lost sync: send a CCP Reset-Request. */
   readonly onResetNeeded: () => void;
+  /** IPv6CP is open: IPv6 packets cross too (PPP 0x0057; {@link DataPath.setIpv6}). Default false. */
+  readonly ipv6?: boolean;
 }
 
 /**
@@ -129,7 +139,7 @@ interface SendScratch {
   lent: boolean;
   /** GRE header room, PPP header, MPPE/MPPC header, payload. */
   readonly tx: Uint8Array;
-  /** The 2-byte inner protocol (IPv4), then the IP packet. */
+  /** The 2-byte inner protocol (IPv4 or IPv6, written per packet), then the IP packet. */
   readonly plain: Uint8Array;
 }
 
@@ -185,6 +195,8 @@ export function createDataPathCounters(): DataPathCounters {
     mppeRejected: 0,
     mppeRecovered: 0,
     resetRequests: 0,
+    txIpv6Packets: 0,
+    rxIpv6Packets: 0,
     mppcTxPlainBytes: 0,
     mppcTxCompressedBytes: 0,
     mppcRxCompressedBytes: 0,
@@ -213,11 +225,11 @@ const RESET_REPEAT_MS = 250;
  * when the decompressor refused it.
  */
 const OPENED = {
-  /** A well-formed IPv4 datagram with valid checksums: delivered. */
+  /** A well-formed IPv4 or IPv6 datagram with valid checksums: delivered. */
   IP: 0,
-  /** Not a PPP-framed, well-formed IPv4 datagram (`rxDropped`). */
+  /** Not a PPP-framed, well-formed IPv4 (or, IPv6CP open, IPv6) datagram (`rxDropped`). */
   NOT_IP: 1,
-  /** IPv4 with a wrong header or transport checksum (`rxBadChecksum`). */
+  /** A wrong IPv4 header checksum, or a wrong transport checksum (`rxBadChecksum`). */
   BAD_CHECKSUM: 2,
   /** C (compressed) set although we do not decompress: no key makes it readable. */
   NOT_DECOMPRESSED: 3,
@@ -226,8 +238,8 @@ const OPENED = {
 /**
  * The per-packet path of an established tunnel, in preallocated buffers (scratch shared by the
  * process's data paths, see `SEND`):
- * TUN → PPP (0x0021) → [MPPC] → [MPPE] (0x00FD) → GRE → socket, and GRE payload → PPP → MPPE →
- * MPPC → TUN. With MPPC and MPPE, both share MPPE's header and coherency count (RFC 3078 §3.1);
+ * TUN → PPP (0x0021 IPv4, 0x0057 IPv6 while IPv6CP is open) → [MPPC] → [MPPE] (0x00FD) → GRE →
+ * socket, and GRE payload → PPP → MPPE → MPPC → TUN. With MPPC and MPPE, both share MPPE's header and coherency count (RFC 3078 §3.1);
  * MPPC alone uses `@pptpkit/mppc`'s framed classes (their own header and coherency count,
  * RFC 2118 §3.1). Nothing is allocated per packet.
  */
@@ -247,6 +259,11 @@ export class DataPath {
   readonly #inner: PppHeader = { protocol: 0, offset: 0 };
   readonly #pppHeaderLength: number;
   readonly #protocol: number;
+  /** The PPP header of IPv6 data frames (0x0057) without MPPE or MPPC, and its length. */
+  readonly #pppHeader6 = new Uint8Array(4);
+  readonly #pppHeaderLength6: number;
+  /** IPv6CP is open. */
+  #ipv6: boolean;
   /** MPPC with MPPE (MPPE writes the shared header), or MPPC alone (its own header). */
   readonly #compressor: MppcCompressor | undefined;
   readonly #framedCompressor: MppcFramedCompressor | undefined;
@@ -262,8 +279,11 @@ export class DataPath {
   #ipBuf: Uint8Array = RECEIVE.rx;
   #ipStart = 0;
   #ipEnd = 0;
-  /** The TCP MSS that fits the tunnel's MTU (`setMtu`). */
+  /** The TCP MSS that fits the tunnel's MTU (`setMtu`), IPv4 and IPv6. */
   #mss = ipv4MssForMtu(MAX_PACKET);
+  #mss6 = ipv6MssForMtu(MAX_PACKET);
+  /** Whether the datagram `#open` found is IPv6. */
+  #ip6 = false;
   /** Bytes `#open` decompressed, and what they gave (0 when the packet was not compressed). */
   #mppcIn = 0;
   #mppcOut = 0;
@@ -284,6 +304,17 @@ export class DataPath {
     this.#framedDecompressor = decompress && alone ? new MppcFramedDecompressor(mru) : undefined;
     this.#protocol = alone && !compress ? PPP_PROTOCOL.IPV4 : PPP_PROTOCOL.COMPRESSED;
     this.#pppHeaderLength = writePppHeader(this.#pppHeader, 0, this.#protocol, options.framing);
+    const protocol6 = alone && !compress ? PPP_PROTOCOL.IPV6 : PPP_PROTOCOL.COMPRESSED;
+    this.#pppHeaderLength6 = writePppHeader(this.#pppHeader6, 0, protocol6, options.framing);
+    this.#ipv6 = options.ipv6 === true;
+  }
+
+  /**
+   * IPv6CP opened (`true`) or closed: IPv6 packets cross the tunnel only while it is open
+   * (RFC 1661 §3.4: a network-layer protocol passes once its NCP is Opened).
+   */
+  setIpv6(open: boolean): void {
+    this.#ipv6 = open;
   }
 
   /** Whether we compress what we send (with MPPE or alone). */
@@ -317,7 +348,9 @@ export class DataPath {
    * the tunnel either way is clamped to fit it.
    */
   setMtu(mtu: number): void {
-    this.#mss = ipv4MssForMtu(Math.min(mtu, this.maxIpPacket));
+    const fitted = Math.min(mtu, this.maxIpPacket);
+    this.#mss = ipv4MssForMtu(fitted);
+    this.#mss6 = ipv6MssForMtu(fitted);
   }
 
   /**
@@ -334,8 +367,9 @@ export class DataPath {
   sendIp(buf: Uint8Array, start: number, end: number, now: number): void {
     const c = this.counters;
     const length = end - start;
-    // Only IPv4 is negotiated (IPCP); anything else the TUN hands us is dropped.
-    if (length > this.maxIpPacket || !isIpv4Datagram(buf, start, end)) {
+    // IPv4 (IPCP), and IPv6 while IPv6CP is open; anything else the TUN hands us is dropped.
+    const v6 = this.#ipv6 && ipv6DatagramLength(buf, start, end) >= 0;
+    if (length > this.maxIpPacket || !(v6 || isIpv4Datagram(buf, start, end))) {
       c.txDropped++;
       return;
     }
@@ -346,30 +380,40 @@ export class DataPath {
       return;
     }
     // A SYN from a host behind us (we route for it) may offer an MSS that does not fit.
-    clampTcpMss(buf, start, end, this.#mss);
+    clampTcpMss(buf, start, end, v6 ? this.#mss6 : this.#mss);
     this.#activeAt = now;
     this.#trimmed = false;
     if (SEND.lent) {
       this.#ownSend ??= sendScratch();
-      this.#send(this.#ownSend, buf, start, end, now);
+      this.#send(this.#ownSend, buf, start, end, now, v6);
       return;
     }
     SEND.lent = true;
     try {
-      this.#send(SEND, buf, start, end, now);
+      this.#send(SEND, buf, start, end, now, v6);
     } finally {
       SEND.lent = false;
     }
   }
 
   /** `sendIp` in the scratch `s`, once the packet is accepted. */
-  #send(s: SendScratch, buf: Uint8Array, start: number, end: number, now: number): void {
+  #send(
+    s: SendScratch,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    now: number,
+    v6: boolean,
+  ): void {
     const c = this.counters;
     const length = end - start;
     const tx = s.tx;
-    const ppp = this.#pppHeader;
-    for (let i = 0; i < this.#pppHeaderLength; i++) tx[GRE_MAX_HEADER_LENGTH + i] = ppp[i]!;
-    const body = GRE_MAX_HEADER_LENGTH + this.#pppHeaderLength;
+    const ppp = v6 ? this.#pppHeader6 : this.#pppHeader;
+    const pppLength = v6 ? this.#pppHeaderLength6 : this.#pppHeaderLength;
+    for (let i = 0; i < pppLength; i++) tx[GRE_MAX_HEADER_LENGTH + i] = ppp[i]!;
+    // RFC 1661 §2: the inner protocol of an encrypted or compressed datagram.
+    s.plain[1] = v6 ? 0x57 : 0x21;
+    const body = GRE_MAX_HEADER_LENGTH + pppLength;
     let payload: number;
     const mppe = this.#o.mppe;
     const compressor = this.#compressor;
@@ -386,8 +430,7 @@ export class DataPath {
       c.mppcTxPlainBytes += n;
       c.mppcTxCompressedBytes += m;
       // ...then encrypt in place; MPPE writes the shared header with the A/B/C bits.
-      payload =
-        this.#pppHeaderLength + mppe.encryptor.encrypt(tx, at, m, tx, body, compressor.flags);
+      payload = pppLength + mppe.encryptor.encrypt(tx, at, m, tx, body, compressor.flags);
     } else if (framed !== undefined) {
       // MPPC alone: its own header, flags and 12-bit coherency count (RFC 2118 §3.1).
       const plain = s.plain;
@@ -396,28 +439,27 @@ export class DataPath {
       const m = framed.compressRange(plain, 0, n, tx, body);
       c.mppcTxPlainBytes += n;
       c.mppcTxCompressedBytes += m - MPPC_HEADER_LENGTH;
-      payload = this.#pppHeaderLength + m;
+      payload = pppLength + m;
     } else if (mppe === undefined) {
       tx.set(buf.subarray(start, end), body);
-      payload = this.#pppHeaderLength + length;
+      payload = pppLength + length;
     } else {
       const plain = s.plain;
       plain.set(buf.subarray(start, end), 2);
-      payload = this.#pppHeaderLength + mppe.encryptor.encrypt(plain, 0, length + 2, tx, body);
+      payload = pppLength + mppe.encryptor.encrypt(plain, 0, length + 2, tx, body);
     }
     const at = this.#o.gre.writeData(tx, GRE_MAX_HEADER_LENGTH, payload, now);
     // Held until the peer's window has room: sent by the GRE session later, counted as sent.
-    if (at === GRE_QUEUED) {
-      c.txPackets++;
-      c.txBytes += length;
-      return;
-    }
-    if (at < 0 || !this.#o.toNetwork(tx, at, GRE_MAX_HEADER_LENGTH + payload - at)) {
+    if (
+      at !== GRE_QUEUED &&
+      (at < 0 || !this.#o.toNetwork(tx, at, GRE_MAX_HEADER_LENGTH + payload - at))
+    ) {
       c.txDropped++;
       return;
     }
     c.txPackets++;
     c.txBytes += length;
+    if (v6) c.txIpv6Packets++;
   }
 
   /**
@@ -467,10 +509,11 @@ export class DataPath {
     const mppe = this.#o.mppe;
     const framed = this.#framedDecompressor;
     const compressed = h.protocol === PPP_PROTOCOL.COMPRESSED;
+    const plain6 = h.protocol === PPP_PROTOCOL.IPV6 && this.#ipv6;
     if (
       compressed
         ? mppe === undefined && framed === undefined
-        : h.protocol !== PPP_PROTOCOL.IPV4 || mppe !== undefined
+        : (h.protocol !== PPP_PROTOCOL.IPV4 && !plain6) || mppe !== undefined
     )
       return false;
     this.#activeAt = now;
@@ -490,7 +533,7 @@ export class DataPath {
       else if (compressed) this.#receiveMppcAlone(framed!, frame, at, end);
       else {
         this.#mppcIn = 0;
-        this.#settle(this.#checkIp(frame, at, end));
+        this.#settle(plain6 ? this.#checkIp6(frame, at, end) : this.#checkIp(frame, at, end));
       }
     } finally {
       this.#r = outer;
@@ -628,8 +671,11 @@ export class DataPath {
   #checkInner(buf: Uint8Array, start: number, end: number, decompressed = false): number {
     const h = this.#inner;
     if (buf[start] === 0xff || !readPppHeader(buf, start, end, h)) return OPENED.NOT_IP;
-    if (h.protocol !== PPP_PROTOCOL.IPV4) return OPENED.NOT_IP;
-    const opened = this.#checkIp(buf, h.offset, end);
+    let opened: number;
+    if (h.protocol === PPP_PROTOCOL.IPV4) opened = this.#checkIp(buf, h.offset, end);
+    else if (h.protocol === PPP_PROTOCOL.IPV6 && this.#ipv6)
+      opened = this.#checkIp6(buf, h.offset, end);
+    else return OPENED.NOT_IP;
     return decompressed && opened === OPENED.IP && this.#ipEnd !== end ? OPENED.NOT_IP : opened;
   }
 
@@ -647,6 +693,23 @@ export class DataPath {
     this.#ipBuf = buf;
     this.#ipStart = start;
     this.#ipEnd = start + total;
+    this.#ip6 = false;
+    return OPENED.IP;
+  }
+
+  /**
+   * Checks an IPv6 packet as `#checkIp` an IPv4 one: version 6, a whole fixed header, a Payload
+   * Length within what arrived (RFC 8200 §3), and its TCP, UDP or ICMPv6 checksum
+   * (`ipv6ChecksumsValid`).
+   */
+  #checkIp6(buf: Uint8Array, start: number, end: number): number {
+    const length = ipv6DatagramLength(buf, start, end);
+    if (length < 0) return OPENED.NOT_IP;
+    if (!ipv6ChecksumsValid(buf, start, length)) return OPENED.BAD_CHECKSUM;
+    this.#ipBuf = buf;
+    this.#ipStart = start;
+    this.#ipEnd = start + length;
+    this.#ip6 = true;
     return OPENED.IP;
   }
 
@@ -666,13 +729,15 @@ export class DataPath {
         }
         const length = this.#ipEnd - this.#ipStart;
         // The peer's SYNs: what our hosts send back must fit the tunnel too.
-        clampTcpMss(this.#ipBuf, this.#ipStart, this.#ipEnd, this.#mss);
+        const v6 = this.#ip6;
+        clampTcpMss(this.#ipBuf, this.#ipStart, this.#ipEnd, v6 ? this.#mss6 : this.#mss);
         if (!this.#o.toTun(this.#ipBuf, this.#ipStart, length)) {
           c.rxDropped++;
           return true;
         }
         c.rxPackets++;
         c.rxBytes += length;
+        if (v6) c.rxIpv6Packets++;
         return true;
       }
       case OPENED.NOT_IP:

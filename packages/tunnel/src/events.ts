@@ -54,6 +54,11 @@ export interface TunnelUp {
   readonly mtu: number;
   /** The CCP agreement (`keyBits` 0: MPPC alone, no encryption), when CCP opened with one. */
   readonly mppe?: CompressionAgreement;
+  /**
+   * The IPv6 interface identifiers (8 bytes each, RFC 5072 §4.1), when IPv6CP opened: the
+   * link-local addresses are `fe80::` followed by them (RFC 5072 §5).
+   */
+  readonly ipv6?: { readonly local: Uint8Array; readonly remote: Uint8Array };
 }
 
 /** Everything a tunnel reports. */

@@ -39,7 +39,8 @@ export type {
   TunnelOwnCode,
   TunnelUp,
 } from './events.js';
-export { clampTcpMss, ipv4MssForMtu } from './mss-clamp.js';
+export { interfaceIdText } from './interface-id.js';
+export { clampTcpMss, ipv4MssForMtu, ipv6MssForMtu } from './mss-clamp.js';
 export type {
   ClientRoleOptions,
   ServerRoleOptions,

@@ -3,7 +3,8 @@
  * checksum, so a packet damaged on the wire decrypts to a damaged packet: the tunnel verifies
  * the IPv4 header checksum (RFC 791 §3.1) and, for an unfragmented TCP, UDP or ICMP datagram,
  * its transport checksum (RFC 793 §3.1, RFC 768, RFC 792), and drops what does not add up,
- * instead of handing it to the host. Allocation-free.
+ * instead of handing it to the host; IPv6 has no header checksum, its TCP, UDP and ICMPv6
+ * checksums are checked alike (RFC 8200 §8.1). Allocation-free.
  *
  * @module
  */
@@ -58,5 +59,29 @@ export function innerChecksumsValid(buf: Uint8Array, start: number, total: numbe
   if (length < (protocol === 6 ? 20 : 8)) return true;
   // RFC 793 §3.1 / RFC 768: the pseudo-header (addresses, protocol, transport length).
   const pseudo = sum16(buf, start + 12, start + 20, protocol + length);
+  return sum16(buf, at, end, pseudo) === 0xffff;
+}
+
+/** IPv6 Next Header values whose checksum is verified: TCP, UDP, ICMPv6 (RFC 4443 §2.3). */
+const TCP = 6;
+const UDP = 17;
+const ICMPV6 = 58;
+
+/**
+ * Whether the well-formed IPv6 datagram `buf[start, start + length)` (header checked) has a
+ * correct TCP, UDP or ICMPv6 checksum when that is its first Next Header: summed over the IPv6
+ * pseudo-header (RFC 8200 §8.1: addresses, upper-layer length, Next Header). A UDP checksum of 0
+ * is wrong in IPv6 (RFC 8200 §8.1: receivers discard it). A datagram with extension headers or
+ * another upper layer passes unchecked (the transport checksum of a fragment spans others).
+ */
+export function ipv6ChecksumsValid(buf: Uint8Array, start: number, length: number): boolean {
+  const next = buf[start + 6]!;
+  if (next !== TCP && next !== UDP && next !== ICMPV6) return true;
+  const at = start + 40;
+  const end = start + length;
+  const upper = end - at;
+  if (upper < (next === TCP ? 20 : next === UDP ? 8 : 4)) return true;
+  if (next === UDP && buf[at + 6] === 0 && buf[at + 7] === 0) return false;
+  const pseudo = sum16(buf, start + 8, start + 40, next + upper);
   return sum16(buf, at, end, pseudo) === 0xffff;
 }

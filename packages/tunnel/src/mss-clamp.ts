@@ -11,6 +11,18 @@
 const IPV4_TCP_HEADERS = 40;
 /** The smallest MTU every IPv4 link must carry (RFC 791 §3.2). */
 const IPV4_MIN_MTU = 68;
+/** IPv6 header (RFC 8200 §3) plus TCP header without options. */
+const IPV6_TCP_HEADERS = 60;
+/** The fixed IPv6 header (RFC 8200 §3). */
+const IPV6_HEADER = 40;
+/** IPv6 Next Header values of the extension headers walked (RFC 8200 §4, RFC 4302 §2). */
+const HOP_BY_HOP = 0;
+const ROUTING = 43;
+const FRAGMENT = 44;
+const AUTHENTICATION = 51;
+const DESTINATION_OPTIONS = 60;
+/** Extension headers walked at most before giving up (RFC 8200 §4.1 orders at most 7 kinds). */
+const MAX_EXTENSION_HEADERS = 8;
 /** TCP option kinds (RFC 793 §3.1). */
 const OPT_EOL = 0;
 const OPT_NOP = 1;
@@ -23,7 +35,7 @@ const TCP = 6;
 /**
  * The TCP MSS for a tunnel MTU, IPv4: `mtu − 40`, the MTU less the IPv4 and TCP headers
  * without options (RFC 879 §1, RFC 6691 §2: options are not counted in the MSS, the sender
- * shortens its segments for them). An IPv6 variant (`mtu − 60`) comes with IPv6 support.
+ * shortens its segments for them). IPv6: {@link ipv6MssForMtu}.
  *
  * @param mtu - the tunnel interface's MTU, an integer from 68 (RFC 791) to 65535.
  * @throws RangeError when `mtu` is not such an integer.
@@ -36,11 +48,30 @@ export function ipv4MssForMtu(mtu: number): number {
 }
 
 /**
+ * The TCP MSS for a tunnel MTU, IPv6: `mtu − 60`, the MTU less the IPv6 header (40 bytes,
+ * RFC 8200 §3) and the TCP header without options (RFC 6691 §2, as for IPv4).
+ *
+ * @param mtu - the tunnel interface's MTU, an integer from 68 to 65535 (IPv6 itself needs 1280,
+ *   RFC 8200 §5; a smaller tunnel MTU still gets the MSS that fits it).
+ * @throws RangeError when `mtu` is not such an integer.
+ */
+export function ipv6MssForMtu(mtu: number): number {
+  return ipv4MssForMtu(mtu) - (IPV6_TCP_HEADERS - IPV4_TCP_HEADERS);
+}
+
+/**
  * Lowers the MSS option of a TCP SYN (with or without ACK) in the IP packet `buf[start, end)`
  * to `maxMss`, in place, and fixes the TCP checksum incrementally (RFC 1624 eqn. 3); the IPv4
- * header, and so its checksum, does not change. Returns whether the packet changed.
+ * header, and so its checksum, does not change (IPv6 has no header checksum). Returns whether
+ * the packet changed.
  *
- * Left unchanged (`false`): anything but IPv4 (IPv6 is a later addition); a header length
+ * IPv6 (version 6): the extension headers before TCP are walked (RFC 8200 §4: Hop-by-Hop,
+ * Routing, Destination Options, Fragment; Authentication, RFC 4302 §2.2, whose length counts
+ * 32-bit words less 2), at most eight of them; left unchanged: a Payload Length running past
+ * `end` (or 0, a jumbogram), an extension header running past the payload, a fragment with a
+ * non-zero offset, any other Next Header (ESP, No Next Header, UDP, ...), then as for IPv4.
+ *
+ * Left unchanged (`false`): another IP version; IPv4 with a header length
  * (IHL) under 20 bytes, or a header or Total Length running past `end`; another protocol than
  * TCP; a fragment with a non-zero offset (the TCP header is in the first fragment only); a TCP
  * header under 20 bytes or whose Data Offset runs past the datagram; a segment without SYN; a
@@ -71,8 +102,8 @@ export function clampTcpMss(buf: Uint8Array, start: number, end: number, maxMss:
   switch (buf[start]! >>> 4) {
     case 4:
       return clampIpv4(buf, start, end, maxMss);
-    // Version 6: walk the extension headers to the TCP header, then clampSegment (the
-    // incremental checksum update needs no pseudo-header). Not implemented yet.
+    case 6:
+      return clampIpv6(buf, start, end, maxMss);
     default:
       return false;
   }
@@ -87,6 +118,35 @@ function clampIpv4(buf: Uint8Array, start: number, end: number, maxMss: number):
   // RFC 791 §3.1: the fragment offset is the low 13 bits of bytes 6–7.
   if ((((buf[start + 6]! & 0x1f) << 8) | buf[start + 7]!) !== 0) return false;
   return clampSegment(buf, start + ihl, start + total, maxMss);
+}
+
+/** The IPv6 part: walks the extension headers to the TCP segment of a first fragment. */
+function clampIpv6(buf: Uint8Array, start: number, end: number, maxMss: number): boolean {
+  if (end - start < IPV6_HEADER) return false;
+  const payload = (buf[start + 4]! << 8) | buf[start + 5]!;
+  const stop = start + IPV6_HEADER + payload;
+  if (payload === 0 || stop > end) return false;
+  let next = buf[start + 6]!;
+  let at = start + IPV6_HEADER;
+  for (let i = 0; i <= MAX_EXTENSION_HEADERS; i++) {
+    if (next === TCP) return clampSegment(buf, at, stop, maxMss);
+    if (at + 8 > stop) return false;
+    let length: number;
+    if (next === HOP_BY_HOP || next === ROUTING || next === DESTINATION_OPTIONS) {
+      length = (buf[at + 1]! + 1) * 8;
+    } else if (next === FRAGMENT) {
+      // RFC 8200 §4.5: the offset is the high 13 bits of bytes 2–3.
+      if ((((buf[at + 2]! << 8) | buf[at + 3]!) & 0xfff8) !== 0) return false;
+      length = 8;
+    } else if (next === AUTHENTICATION) {
+      length = (buf[at + 1]! + 2) * 4;
+    } else {
+      return false;
+    }
+    next = buf[at]!;
+    at += length;
+  }
+  return false;
 }
 
 /** The TCP part, `buf[tcp, tcpEnd)` a TCP segment; independent of the IP version. */
@@ -113,7 +173,7 @@ function clampSegment(buf: Uint8Array, tcp: number, tcpEnd: number, maxMss: numb
         buf[i + 2] = maxMss >>> 8;
         buf[i + 3] = maxMss & 0xff;
         // The checksum sums 16-bit words from the start of the segment (the pseudo-header is
-        // 12 bytes, even): at an odd offset the value straddles two words, and its bytes count
+        // 12 bytes, IPv6 40, even): at an odd offset the value straddles two words, and its bytes count
         // swapped (RFC 1071 §2(B), byte order independence).
         const odd = ((i + 2 - tcp) & 1) === 1;
         updateChecksum(buf, tcp + 16, odd ? swap16(mss) : mss, odd ? swap16(maxMss) : maxMss);

@@ -9,6 +9,7 @@ import type {
   AutomatonConfig,
   CcpPolicy,
   IpcpConfig,
+  Ipv6cpConfig,
   LcpConfig,
   PeerAuthorization,
 } from '@pptpkit/ppp-lcp-ipcp';
@@ -40,6 +41,12 @@ export interface TunnelLinkSettings {
   readonly lcp?: Partial<LcpConfig>;
   /** IPCP: the addresses to ask for or give, DNS. */
   readonly ipcp?: IpcpConfig;
+  /**
+   * IPv6CP (RFC 5072), negotiated when present (`{}`: random identifiers, as pppd's `+ipv6`);
+   * absent, the peer's IPv6CP is Protocol-Rejected and only IPv4 crosses. `up` then waits for
+   * IPv6CP to open or fail too; once open, IPv6 packets cross both ways.
+   */
+  readonly ipv6?: Ipv6cpConfig;
   /** Timers and counters of IPCP and CCP. */
   readonly automaton?: Partial<AutomatonConfig>;
   /** The CCP policy (MPPE, MPPC); absent: CCP is Protocol-Rejected. */

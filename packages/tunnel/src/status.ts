@@ -4,7 +4,7 @@
  * @module
  */
 import type { ReorderPolicy } from '@pptpkit/gre';
-import type { CompressionAgreement } from '@pptpkit/ppp-lcp-ipcp';
+import type { CompressionAgreement, FsmState } from '@pptpkit/ppp-lcp-ipcp';
 import type { DataPathCounters } from './data-path.js';
 import type { TunnelDown } from './events.js';
 import type { TunnelState } from './tunnel.js';
@@ -46,6 +46,15 @@ export interface TunnelStatus {
     readonly policy: ReorderPolicy;
     readonly ms: number;
     readonly depth: number;
+  };
+  /**
+   * IPv6CP, when enabled: its automaton state and, while open, the interface identifiers in
+   * pppd's text (`xxxx:xxxx:xxxx:xxxx`, the form `fe80::` completes to a link-local address).
+   */
+  readonly ipv6cp?: {
+    readonly state: FsmState;
+    readonly local?: string;
+    readonly remote?: string;
   };
   /** Round-trip time of the last answered LCP Echo-Request, ms. */
   readonly lcpEchoRttMs?: number;

@@ -10,6 +10,7 @@ import type { ChapKeyMaterial } from '@pptpkit/mschapv2';
 import {
   type AuthMethod,
   type LinkUp,
+  PPP_PROTOCOL,
   type PppAction,
   PppLink,
   type PppLinkOptions,
@@ -23,6 +24,7 @@ import {
 import { authName, type KeyedAuthMethod, type KeyedAuthStep, mppeStartKeys } from './auth.js';
 import { DataPath, type MppeCiphers } from './data-path.js';
 import type { TunnelDown, TunnelEvent, TunnelLayer, TunnelUp } from './events.js';
+import { interfaceIdText } from './interface-id.js';
 import type { TunnelOptions, TunnelSink } from './options.js';
 import { tunnelSizesForPath } from './path-mtu.js';
 
@@ -390,9 +392,25 @@ export class Tunnel {
             gre: { ...this.#gre.counters },
             reorder: { policy: this.#gre.reorderPolicy, ...this.#gre.reorderHold },
           }),
+      ...this.#ipv6cpStatus(),
       ...(echoRtt === undefined ? {} : { lcpEchoRttMs: echoRtt }),
       ipDroppedNotUp: this.#ipDroppedNotUp,
       ...(this.#down === undefined ? {} : { down: this.#down }),
+    };
+  }
+
+  /** The `ipv6cp` part of the status, when IPv6CP is enabled. */
+  #ipv6cpStatus(): Pick<TunnelStatus, 'ipv6cp'> {
+    const state = this.#link?.status().ipv6cp;
+    if (state === undefined) return {};
+    const ids = state === 'Opened' ? this.#up?.ipv6 : undefined;
+    return {
+      ipv6cp: {
+        state,
+        ...(ids === undefined
+          ? {}
+          : { local: interfaceIdText(ids.local), remote: interfaceIdText(ids.remote) }),
+      },
     };
   }
 
@@ -491,10 +509,11 @@ export class Tunnel {
         // pppd as a server Terminate-Acks an IPCP that arrives before its CCP is up when MPPE
         // is required, which costs a Restart timeout: start IPCP once CCP opened, as pppd does.
         startNcpsAfterCcp: requireMppe && ccp !== undefined,
-        ipv6: false,
+        ipv6: link.ipv6 !== undefined,
       },
       ...(lcp === undefined ? {} : { lcp }),
       ...(link.ipcp === undefined ? {} : { ipcp: link.ipcp }),
+      ...(link.ipv6 === undefined ? {} : { ipv6cp: link.ipv6 }),
       // A client Acks the server's Configure-Requests only once its own was Acked: were our
       // request's Ack lost, a pppd server would be Opened already and take our retransmitted
       // request for a renegotiation ("MPPE disabled", hang-up).
@@ -607,10 +626,13 @@ export class Tunnel {
           this.#emit({ type: 'diagnostic', layer: 'ppp', message: a.message });
           break;
         case 'data':
-          // Not IPv4 through the data path (IPv6 is not negotiated): nothing to deliver.
+          // A data frame the data path did not take (none yet, or IPv6 while IPv6CP is not
+          // open): nothing to deliver.
           break;
       }
     }
+    // IPv6CP may close (or open again) while the link stays up: IPv6 crosses only while open.
+    this.#data?.setIpv6(this.#link?.acceptsData(PPP_PROTOCOL.IPV6) === true);
   }
 
   #pppUp(up: LinkUp): void {
@@ -667,6 +689,7 @@ export class Tunnel {
         const l = this.#link;
         if (l !== undefined && !this.#pppDown) this.#pppActions(l.ccpResetRequest(this.#now));
       },
+      ipv6: up.ipv6 !== undefined,
     });
     this.#data = data;
     data.setMtu(this.#tunnelMtu(data));
@@ -678,6 +701,9 @@ export class Tunnel {
       dns: up.dns,
       mtu: this.#tunnelMtu(data),
       ...(up.mppe === undefined ? {} : { mppe: up.mppe }),
+      ...(up.ipv6 === undefined
+        ? {}
+        : { ipv6: { local: up.ipv6.local.slice(), remote: up.ipv6.peer.slice() } }),
     };
     this.#up = tunnelUp;
     this.#state = 'up';

@@ -1,8 +1,9 @@
 import { isIpv4Datagram } from '@pptpkit/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { innerChecksumsValid } from '../src/inner-checksums.js';
+import { innerChecksumsValid, ipv6ChecksumsValid } from '../src/inner-checksums.js';
 import { ipv4Packet } from './ipv4.js';
+import { LINUX_ECHO6, LINUX_SYN6, LINUX_UDP6 } from './ipv6-packets.js';
 
 /** A UDP/IPv4 datagram with valid checksums (computed here the plain RFC 1071 §4.1 way). */
 function udp(payload: number[], at = 0, fragment = false): { buf: Uint8Array; length: number } {
@@ -100,5 +101,38 @@ describe('checksums of delivered IPv4 packets (RFC 791 §3.1, RFC 768, RFC 793 �
     expect(innerChecksumsValid(frag.buf, 0, frag.length)).toBe(true);
     frag.buf[8] = frag.buf[8]! ^ 1; // but not its header
     expect(innerChecksumsValid(frag.buf, 0, frag.length)).toBe(false);
+  });
+});
+
+describe('ipv6ChecksumsValid (RFC 8200 §8.1 pseudo-header)', () => {
+  const packets = { udp: LINUX_UDP6, icmpv6: LINUX_ECHO6, tcp: LINUX_SYN6 };
+  it.each(Object.entries(packets))(
+    '%s as Linux sent it is valid; any one bit flipped after the addresses is not',
+    (_name, p) => {
+      expect(ipv6ChecksumsValid(p, 0, p.length)).toBe(true);
+      // The addresses and everything after them are covered (the pseudo-header and the upper layer).
+      for (let i = 8; i < p.length; i++) {
+        const copy = p.slice();
+        copy[i]! ^= 0x01;
+        expect(ipv6ChecksumsValid(copy, 0, copy.length)).toBe(false);
+      }
+    },
+  );
+
+  it('a UDP checksum of 0 is wrong in IPv6; other Next Headers pass unchecked', () => {
+    const zero = LINUX_UDP6.slice();
+    zero[46] = 0;
+    zero[47] = 0;
+    expect(ipv6ChecksumsValid(zero, 0, zero.length)).toBe(false);
+    const hopByHop = LINUX_UDP6.slice();
+    hopByHop[6] = 0;
+    hopByHop[47]! ^= 0xff;
+    expect(ipv6ChecksumsValid(hopByHop, 0, hopByHop.length)).toBe(true);
+  });
+
+  it('reads the datagram only, at any offset', () => {
+    const buf = new Uint8Array(LINUX_ECHO6.length + 9).fill(0xaa);
+    buf.set(LINUX_ECHO6, 5);
+    expect(ipv6ChecksumsValid(buf, 5, LINUX_ECHO6.length)).toBe(true);
   });
 });

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clampTcpMss, ipv4MssForMtu } from '../src/index.js';
+import { clampTcpMss, ipv4MssForMtu, ipv6MssForMtu } from '../src/index.js';
 
 /** RFC 1071: the 16-bit one's complement sum of `bytes`, folded (not complemented). */
 function sum1071(bytes: readonly number[] | Uint8Array): number {
@@ -286,7 +286,7 @@ describe('what is left unchanged', () => {
     expect(hex(first.out)).toBe(hex(packet({ options: mss(1200), fragment: 0x2000 })));
   });
 
-  it('other protocols, other IP versions (IPv6 is a later addition)', () => {
+  it('other protocols, other IP versions (an IPv4 SYN marked version 6 reads as a bad IPv6 length)', () => {
     unchanged(packet({ options: mss(1460), protocol: 17 }));
     const v6 = syn();
     v6[0] = 0x60;
@@ -339,6 +339,120 @@ describe('what is left unchanged', () => {
     }
   });
 });
+
+/** An IPv6 extension header before TCP: its Next Header byte is filled in by `packet6`. */
+type Extension = { readonly type: number; readonly bytes: readonly number[] };
+
+/**
+ * An IPv6 TCP packet from scratch: header (RFC 8200 §3), extension headers, the segment of
+ * `packet` with its checksum summed over the IPv6 pseudo-header (RFC 8200 §8.1: addresses,
+ * upper-layer length, Next Header 6).
+ */
+function packet6(s: Segment, extensions: readonly Extension[] = []): Uint8Array {
+  const v4 = packet(s);
+  const segment = Array.from(v4.subarray(20));
+  segment[16] = 0;
+  segment[17] = 0;
+  const src = [0x20, 0x01, 0x0d, 0xb8, ...new Array<number>(11).fill(0), 0x0a];
+  const dst = [0xfe, 0x80, ...new Array<number>(13).fill(0), 0x02];
+  const length = segment.length;
+  const c = checksumOf([...src, ...dst, 0, 0, length >>> 8, length & 0xff, 0, 0, 0, 6, ...segment]);
+  segment[16] = c >>> 8;
+  segment[17] = c & 0xff;
+  const chain: number[] = [];
+  for (const [i, e] of extensions.entries()) {
+    chain.push(extensions[i + 1]?.type ?? 6, ...e.bytes.slice(1));
+  }
+  const payload = chain.length + segment.length;
+  const first = extensions[0]?.type ?? 6;
+  const header = [0x60, 0, 0, 0, payload >>> 8, payload & 0xff, first, 64, ...src, ...dst];
+  return Uint8Array.from([...header, ...chain, ...segment]);
+}
+
+/** An 8-byte Hop-by-Hop or Destination Options header of PadN (RFC 8200 §4.2). */
+const options8 = (type: number): Extension => ({ type, bytes: [0, 0, 1, 4, 0, 0, 0, 0] });
+/** A 16-byte Routing header (RFC 8200 §4.4), type 0 segments-left 0 padding. */
+const routing16: Extension = { type: 43, bytes: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] };
+/** A Fragment header (RFC 8200 §4.5) with an offset (8-byte units) and M. */
+const fragment = (offset: number, more: boolean): Extension => ({
+  type: 44,
+  bytes: [0, 0, (offset << 3) >>> 8, ((offset << 3) & 0xf8) | (more ? 1 : 0), 0, 0, 0, 7],
+});
+/** An Authentication Header (RFC 4302 §2.2): length 4 = 24 bytes (12 ICV bytes). */
+const authentication: Extension = { type: 51, bytes: [0, 4, ...new Array<number>(22).fill(0)] };
+
+describe('IPv6 (RFC 8200): TCP after the extension headers', () => {
+  const options = [...mss(1440), ...SACK_PERMITTED, ...TIMESTAMPS, NOP, ...WINDOW_SCALE];
+  it('ipv6MssForMtu is the MTU less 60 bytes of IPv6 and TCP headers', () => {
+    expect(ipv6MssForMtu(1400)).toBe(1340);
+    expect(ipv6MssForMtu(1280)).toBe(1220);
+    expect(() => ipv6MssForMtu(67)).toThrow(RangeError);
+  });
+
+  it.each([
+    ['no extension header', []],
+    ['Hop-by-Hop', [options8(0)]],
+    ['Hop-by-Hop, Routing, Destination Options', [options8(0), routing16, options8(60)]],
+    ['a first fragment (offset 0, M set)', [fragment(0, true)]],
+    ['an Authentication Header', [authentication]],
+  ] as [string, Extension[]][])(
+    '%s: clamped with the checksum a full recomputation gives',
+    (_name, extensions) => {
+      const { changed, out } = clamped(packet6({ options }, extensions), 1340);
+      expect(changed).toBe(true);
+      const expected = packet6(
+        { options: [...mss(1340), ...SACK_PERMITTED, ...TIMESTAMPS, NOP, ...WINDOW_SCALE] },
+        extensions,
+      );
+      expect(hex(out)).toBe(hex(expected));
+    },
+  );
+
+  it('left alone: a fragment with an offset, ESP, UDP, No Next Header, a small MSS, a Payload Length past the end or 0, an extension past the payload, nine extension headers', () => {
+    unchanged6(packet6({ options }, [fragment(3, false)]));
+    unchanged6(packet6({ options: mss(900) }));
+    const esp = packet6({ options });
+    esp[6] = 50;
+    unchanged6(esp);
+    const udp = packet6({ options });
+    udp[6] = 17;
+    unchanged6(udp);
+    const none = packet6({ options }, [options8(60)]);
+    none[40] = 59;
+    unchanged6(none);
+    const long = packet6({ options });
+    long[5]! += 1;
+    unchanged6(long);
+    const jumbo = packet6({ options });
+    jumbo[4] = 0;
+    jumbo[5] = 0;
+    unchanged6(jumbo);
+    const past = packet6({ options }, [options8(0)]);
+    past[41] = 200;
+    unchanged6(past);
+    unchanged6(packet6({ options }, new Array<Extension>(9).fill(options8(60))));
+    // Eight are walked (RFC 8200 §4.1 lists fewer kinds); the SYN after them is clamped.
+    expect(
+      clamped(packet6({ options }, new Array<Extension>(8).fill(options8(60))), 1340).changed,
+    ).toBe(true);
+  });
+
+  it('every truncation of an IPv6 SYN is left alone, without reading past end', () => {
+    const p = packet6({ options }, [options8(0)]);
+    for (let end = 0; end < p.length; end++) {
+      const copy = p.slice();
+      expect(clampTcpMss(copy, 0, end, 1000)).toBe(false);
+      expect(hex(copy)).toBe(hex(p));
+    }
+  });
+});
+
+/** Asserts an IPv6 packet is not changed. */
+function unchanged6(p: Uint8Array): void {
+  const { changed, out } = clamped(p, 1000);
+  expect(changed).toBe(false);
+  expect(hex(out)).toBe(hex(p));
+}
 
 describe('properties (fast-check)', () => {
   const option = fc.oneof(

@@ -8,7 +8,7 @@ const serial = ignore('sets up a serial line or modem; a PPTP tunnel has none');
 const kernel = ignore('tunes the kernel PPP driver, which pptpkit does not use');
 const server = ignore('only matters when authenticating the peer or serving it settings');
 const compression = ignore('pptpkit never offers BSD-Compress, Deflate, Predictor or VJ');
-const ipv6 = ignore('IPv6CP is not negotiated: pptpkit carries IPv4 only');
+const ipv6 = ignore('IPv6CP runs on the IPCP timers (ipcp-restart, ipcp-max-*)');
 const ipx = ignore('IPX is not carried');
 const multilink = ignore('multilink is never negotiated');
 const logging = ignore('pptpkit logs to stderr, its log file and `logfile`');
@@ -112,21 +112,10 @@ export const ignoredOptions: ReadonlyMap<string, OptionSpec> = new Map<string, O
   ['-vjccomp', compression(0)],
   ['vj-max-slots', compression(1)],
   // ipv6cp.c.
-  ['noipv6', ipv6(0)],
-  ['-ipv6', ipv6(0)],
-  ['ipv6cp-accept-local', ipv6(0)],
-  ['ipv6cp-accept-remote', ipv6(0)],
-  ['ipv6cp-use-ipaddr', ipv6(0)],
-  ['ipv6cp-use-persistent', ipv6(0)],
   ['ipv6cp-restart', ipv6(1)],
   ['ipv6cp-max-terminate', ipv6(1)],
   ['ipv6cp-max-configure', ipv6(1)],
   ['ipv6cp-max-failure', ipv6(1)],
-  ['defaultroute6', ipv6(0)],
-  ['nodefaultroute6', ipv6(0)],
-  ['-defaultroute6', ipv6(0)],
-  ['ipv6-up-script', ipv6(1)],
-  ['ipv6-down-script', ipv6(1)],
   // ipxcp.c (removed from pppd 2.4.9; still in old option files, Debian's among them).
   ['noipx', ipx(0)],
   ['-ipx', ipx(0)],

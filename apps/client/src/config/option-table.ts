@@ -1,6 +1,7 @@
 import { PptpkitError, parseIpv4 } from '@pptpkit/wire';
 import { type ConfigLocation, configError } from './config-error.js';
 import { ignoredOptions } from './ignored-options.js';
+import { applyIpv6Identifiers } from './ipv6-settings.js';
 import type { ApplyOption, OptionSpec } from './option-spec.js';
 import type { AuthMethod, ControlTimers, PeerSettings } from './peer-settings.js';
 import { pppdNumber } from './pppd-number.js';
@@ -312,6 +313,22 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['up_sdnotify', nodetach],
   ['ip-up-script', text((s, v) => (s.ipUpScript = v))],
   ['ip-down-script', text((s, v) => (s.ipDownScript = v))],
+  // IPv6CP (pppd's ipv6cp.c options) and pptpkit's own ipv6-leak-block.
+  ['+ipv6', flag((s) => (s.ipv6.enabled = true))],
+  ['ipv6', withArg((s, [word], at) => applyIpv6Identifiers(s.ipv6, word!, at))],
+  ['noipv6', flag((s) => (s.ipv6.enabled = false))],
+  ['-ipv6', flag((s) => (s.ipv6.enabled = false))],
+  ['ipv6cp-accept-local', flag((s) => (s.ipv6.acceptLocal = true))],
+  ['ipv6cp-accept-remote', flag((s) => (s.ipv6.acceptRemote = true))],
+  ['ipv6cp-use-ipaddr', flag((s) => (s.ipv6.useIpaddr = true))],
+  ['ipv6cp-use-persistent', flag((s) => (s.ipv6.usePersistent = true))],
+  ['defaultroute6', flag((s) => (s.ipv6.defaultRoute = true))],
+  ['nodefaultroute6', flag((s) => (s.ipv6.defaultRoute = false))],
+  ['-defaultroute6', flag((s) => (s.ipv6.defaultRoute = false))],
+  ['ipv6-leak-block', flag((s) => (s.ipv6.leakBlock = true))],
+  ['noipv6-leak-block', flag((s) => (s.ipv6.leakBlock = false))],
+  ['ipv6-up-script', text((s, v) => (s.ipv6.upScript = v))],
+  ['ipv6-down-script', text((s, v) => (s.ipv6.downScript = v))],
   ['set', setEnv],
   ['unset', text((s, v) => s.scriptEnv.set(v, null))],
 ]);

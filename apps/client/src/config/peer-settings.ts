@@ -1,4 +1,5 @@
 import type { ConfigLocation } from './config-error.js';
+import { defaultIpv6Settings, type Ipv6Settings } from './ipv6-settings.js';
 import type { PptpOptions } from './pty-command.js';
 
 /** Authentication methods pppd can refuse or require, by their pppd option names. */
@@ -166,6 +167,8 @@ export interface PeerSettings {
   logfile?: string;
   /** pppd's detach behaviour: stay in the foreground, or return once up. */
   detach: 'default' | 'nodetach' | 'updetach';
+  /** IPv6CP and the IPv6 host settings (`+ipv6`, `ipv6 L,R`, `defaultroute6`, ...). */
+  ipv6: Ipv6Settings;
 }
 
 /**
@@ -201,5 +204,6 @@ export function defaultPeerSettings(): PeerSettings {
     lcpEchoFailure: 4,
     debug: false,
     detach: 'default',
+    ipv6: defaultIpv6Settings(),
   };
 }

@@ -18,8 +18,6 @@ export const refusedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, O
   ['-ip', refuse('without IPCP the tunnel would carry nothing')(0)],
   ['ipcp-no-addresses', refuse('IPCP address negotiation is always used')(0)],
   ['ipcp-no-address', refuse('IPCP address negotiation is always used')(0)],
-  ['+ipv6', refuse('IPv6CP is not supported: pptpkit carries IPv4 only')(0)],
-  ['ipv6', refuse('IPv6CP is not supported: pptpkit carries IPv4 only')(1)],
   ['ipx', refuse('IPX is not carried')(0)],
   ['+ipx', refuse('IPX is not carried')(0)],
   ['multilink', multilink(0)],

@@ -29,6 +29,11 @@ export interface HookContext {
   readonly bytesSent?: number;
   /** For `ip-down`: bytes received over the tunnel. */
   readonly bytesReceived?: number;
+  /**
+   * For `ipv6-up`/`ipv6-down`: the link-local addresses in pppd's text (`fe80::xxxx:xxxx:...`),
+   * the fourth and fifth arguments in place of the IPv4 addresses and `LLLOCAL`/`LLREMOTE`.
+   */
+  readonly linkLocal?: { readonly local: string; readonly remote: string };
 }
 
 /** How a hook run ended. */
@@ -66,6 +71,14 @@ export function hookEnvironment(ctx: HookContext): Record<string, string> {
   if (ctx.connectTime !== undefined) env['CONNECT_TIME'] = String(ctx.connectTime);
   if (ctx.bytesSent !== undefined) env['BYTES_SENT'] = String(ctx.bytesSent);
   if (ctx.bytesReceived !== undefined) env['BYTES_RCVD'] = String(ctx.bytesReceived);
+  if (ctx.linkLocal !== undefined) {
+    // pppd's ipv6cp_up sets these; the PPP_* copies follow the arguments, as Debian's ipv6-up
+    // sets them from $4 and $5.
+    env['LLLOCAL'] = ctx.linkLocal.local;
+    env['LLREMOTE'] = ctx.linkLocal.remote;
+    env['PPP_LOCAL'] = ctx.linkLocal.local;
+    env['PPP_REMOTE'] = ctx.linkLocal.remote;
+  }
   for (const [name, value] of ctx.extraEnv ?? []) {
     if (value === null) delete env[name];
     else env[name] = value;
@@ -93,7 +106,15 @@ export function runHook(
   } catch {
     return Promise.resolve({ ran: false, reason: 'not-executable' });
   }
-  const args = [ctx.iface, ctx.device, String(ctx.speed), ctx.local, ctx.remote, ctx.ipparam];
+  const ll = ctx.linkLocal;
+  const args = [
+    ctx.iface,
+    ctx.device,
+    String(ctx.speed),
+    ll?.local ?? ctx.local,
+    ll?.remote ?? ctx.remote,
+    ctx.ipparam,
+  ];
   return new Promise((resolve) => {
     const child = spawn(script, args, {
       env: hookEnvironment(ctx),

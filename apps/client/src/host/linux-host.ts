@@ -7,6 +7,7 @@ import { packetPort } from '../session/packet-port.js';
 import { type CommandRunner, runCommand } from './command-runner.js';
 import { planDefaultRoute } from './default-route.js';
 import { type FileAccess, HostChanges } from './host-changes.js';
+import { planIpv6Routes } from './ipv6-routes.js';
 import type { JournalFile } from './journal-file.js';
 import { resolvConfWithPeerDns } from './resolv-conf.js';
 import { systemdResolvedInUse } from './systemd-resolved.js';
@@ -130,7 +131,11 @@ export class LinuxHost implements TunnelHost {
     await c.addPointToPointAddress({ device: name, local: addresses.local, peer: addresses.peer });
     await this.#o.beforeLinkUp?.(name, addresses);
     await c.setLinkUp(name);
+    // pppd's sif6addr: our link-local address, the peer's as its point-to-point partner (a
+    // /128 route to it); no duplicate address detection, the identifiers were just agreed.
+    const ipv6 = addresses.ipv6 !== undefined && (await this.#ipv6Address(name, addresses.ipv6));
     const allTraffic = await this.#routeDefault(name);
+    await this.#routeIpv6(name, ipv6, allTraffic);
     if (settings.usePeerDns && addresses.dns.length > 0)
       await this.#dns(name, addresses.dns, allTraffic);
     return { name, port: packetPort(tun) };
@@ -160,6 +165,44 @@ export class LinuxHost implements TunnelHost {
       },
     );
     return true;
+  }
+
+  /**
+   * The link-local addresses; a failure (IPv6 disabled on the host: `disable_ipv6`, EACCES) is a
+   * warning and the tunnel stays, IPv4 only, as pppd closes IPv6CP alone then.
+   */
+  async #ipv6Address(name: string, v6: { local: string; peer: string }): Promise<boolean> {
+    try {
+      await this.#changes.addPointToPointAddress({
+        device: name,
+        local: v6.local,
+        peer: v6.peer,
+        noDad: true,
+      });
+      return true;
+    } catch (error) {
+      this.#o.log.warn('IPv6 address not set: IPv6 stays off on the tunnel interface', {
+        device: name,
+        local: v6.local,
+        error,
+      });
+      return false;
+    }
+  }
+
+  /** `defaultroute6` and `ipv6-leak-block` ({@link planIpv6Routes}). */
+  async #routeIpv6(name: string, negotiated: boolean, ipv4AllTraffic: boolean): Promise<void> {
+    const { settings, rtnl, log } = this.#o;
+    const v6 = settings.ipv6;
+    if (!(negotiated && v6.defaultRoute) && !(v6.leakBlock && ipv4AllTraffic)) return;
+    const current = await rtnl.routes(RouteTable.main, 'ipv6');
+    const plan = planIpv6Routes(settings, negotiated, ipv4AllTraffic, current, name);
+    if (plan.refused !== undefined) log.warn(plan.refused);
+    for (const route of plan.add) await this.#changes.addRoute(route);
+    if (plan.blocked)
+      log.info('IPv6 blocked around the tunnel (ipv6-leak-block)', { device: name });
+    else if (plan.add.length > 0)
+      log.info('IPv6 default route through the tunnel', { device: name });
   }
 
   /**

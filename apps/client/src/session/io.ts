@@ -41,6 +41,11 @@ export interface TunnelAddresses {
   readonly dns: readonly string[];
   /** The TUN MTU to set. */
   readonly mtu: number;
+  /**
+   * The IPv6 link-local addresses `fe80::` + the interface identifiers IPv6CP agreed (RFC 5072
+   * §5), when it did.
+   */
+  readonly ipv6?: { readonly local: string; readonly peer: string };
 }
 
 /** The TUN device, configured. */

@@ -1,6 +1,7 @@
 import { PPTP_TCP_PORT } from '@pptpkit/pptp-control';
 import { Tunnel, type TunnelEvent, type TunnelStatus, type TunnelUp } from '@pptpkit/tunnel';
 import type { Credentials, PeerSettings } from '../config/index.js';
+import { linkLocal } from '../config/ipv6-settings.js';
 import { addressProblem } from '../config/link-settings.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { APP_CODE, codeField, errorCode } from '../log/app-codes.js';
@@ -407,7 +408,15 @@ export class Session {
     });
     this.#enter('configuring');
     this.#io.host
-      .bringUp({ local: up.local, peer: up.remote, dns: up.dns, mtu: up.mtu })
+      .bringUp({
+        local: up.local,
+        peer: up.remote,
+        dns: up.dns,
+        mtu: up.mtu,
+        ...(up.ipv6 === undefined
+          ? {}
+          : { ipv6: { local: linkLocal(up.ipv6.local), peer: linkLocal(up.ipv6.remote) } }),
+      })
       .then((tun) => {
         if (this.#state !== 'configuring') return;
         this.#tun = tun;

@@ -8,7 +8,9 @@ import {
   type TunnelSink,
 } from '@pptpkit/tunnel';
 import type { Credentials, MppeSettings, PeerSettings, PptpOptions } from '../config/index.js';
+import { ipv6cpConfig } from '../config/ipv6-settings.js';
 import { linkTuning } from '../config/link-settings.js';
+import { firstEthernetMac } from '../host/first-ethernet-mac.js';
 
 /** The `@pptpkit/mppe` policy that a peer's MPPE settings describe. */
 export function mppePolicyFromSettings(mppe: MppeSettings, mppc: boolean): MppePolicy {
@@ -88,8 +90,9 @@ export function pptpTunnelOptions(
 /**
  * The tunnel core's options for a peer's settings: the client role with the methods and secrets
  * pppd would use, CCP for MPPE (with the MPPC bit when `mppc`) or MPPC alone (`nomppe mppc`) or
- * none (`noccp`), the link's timers and echo, `mtu`, `idle` and `maxconnect`, and the `pty`
- * command's pptp-linux options ({@link pptpTunnelOptions}).
+ * none (`noccp`), the link's timers and echo, `mtu`, `idle` and `maxconnect`, the `pty`
+ * command's pptp-linux options ({@link pptpTunnelOptions}) and IPv6CP with `+ipv6`
+ * (identifiers per {@link ipv6cpConfig}).
  */
 export function tunnelOptionsFromSettings(
   settings: PeerSettings,
@@ -108,6 +111,11 @@ export function tunnelOptionsFromSettings(
       : mppc
         ? mppcOnlyCcpPolicy()
         : undefined;
+  const ipv6 = ipv6cpConfig(
+    settings.ipv6,
+    settings,
+    settings.ipv6.usePersistent ? firstEthernetMac() : undefined,
+  );
   const chapSecret = secretFor(credentials, 'chap');
   const papSecret = secretFor(credentials, 'pap');
   const { phoneNumber, ...pptp } = pptpTunnelOptions(settings.pptp);
@@ -143,6 +151,7 @@ export function tunnelOptionsFromSettings(
       requireMppe: mppe.required,
       mppcOffered: mppc && ccp !== undefined,
       ...(settings.mtu === undefined ? {} : { mtu: settings.mtu }),
+      ...(ipv6 === undefined ? {} : { ipv6 }),
     },
     ...(settings.idle === undefined ? {} : { idleMs: settings.idle * 1000 }),
     ...(settings.maxConnect === undefined ? {} : { maxConnectMs: settings.maxConnect * 1000 }),

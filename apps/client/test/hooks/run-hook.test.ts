@@ -59,6 +59,22 @@ describe('runHook', () => {
     ]);
   });
 
+  it("ipv6-up: pppd's arguments with the link-local addresses, LLLOCAL/LLREMOTE, IPLOCAL still IPv4", async () => {
+    const out: string[] = [];
+    await runHook(
+      script('ipv6-up', 'echo "$@"; echo "$LLLOCAL $LLREMOTE $PPP_LOCAL $IPLOCAL $IPREMOTE"'),
+      {
+        ...ctx,
+        linkLocal: { local: 'fe80::0000:0000:0000:000a', remote: 'fe80::1234:5678:9abc:def0' },
+      },
+      { timeoutMs: 5000, onOutput: (l) => out.push(l) },
+    );
+    expect(out).toEqual([
+      'ppp0 10.1.1.14 0 fe80::0000:0000:0000:000a fe80::1234:5678:9abc:def0 tunnel',
+      'fe80::0000:0000:0000:000a fe80::1234:5678:9abc:def0 fe80::0000:0000:0000:000a 192.168.0.10 192.168.0.1',
+    ]);
+  });
+
   it('reports a missing or non-executable script without running it', async () => {
     const opts = { timeoutMs: 1000, onOutput: () => {} };
     expect(await runHook(join(dir, 'absent'), ctx, opts)).toEqual({

@@ -29,6 +29,25 @@ export function runScripts(
   );
 }
 
+/**
+ * The context of pppd's `ipv6-up`/`ipv6-down` scripts once IPv6CP opened (`status.ipv6cp` with
+ * identifiers), or `undefined`: the link-local addresses in pppd's text (`fe80::` + the
+ * identifier as four groups of four hex digits).
+ */
+export function ipv6HookContext(
+  peer: string,
+  server: string,
+  settings: PeerSettings,
+  status: Partial<SessionStatus>,
+): HookContext | undefined {
+  const ids = status.ipv6cp;
+  if (ids?.local === undefined || ids.remote === undefined) return undefined;
+  return {
+    ...hookContext(peer, server, settings, status),
+    linkLocal: { local: `fe80::${ids.local}`, remote: `fe80::${ids.remote}` },
+  };
+}
+
 /** pppd's script arguments and environment for a tunnel in the state `status` describes. */
 export function hookContext(
   peer: string,

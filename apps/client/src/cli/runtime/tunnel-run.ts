@@ -4,6 +4,7 @@ import type { Credentials, PeerSettings } from '../../config/index.js';
 import { type ControlServer, startControlServer } from '../../control/control-server.js';
 import type { RunPaths } from '../../control/paths.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
+import type { HookContext } from '../../hooks/run-hook.js';
 import type { JournalFile } from '../../host/journal-file.js';
 import { LinuxHost } from '../../host/linux-host.js';
 import { APP_CODE } from '../../log/app-codes.js';
@@ -17,7 +18,7 @@ import { runStopSteps } from '../stop-steps.js';
 import { files } from './files.js';
 import { recoverJournal } from './journal.js';
 import { guardProcess } from './process-guards.js';
-import { hookContext, runScripts } from './scripts.js';
+import { hookContext, ipv6HookContext, runScripts } from './scripts.js';
 
 /** What one `pptpkit up` process runs. */
 export interface TunnelRun {
@@ -81,6 +82,7 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
       for (const wake of sleeping) wake();
     });
     const attempt = async (): Promise<SessionResult> => {
+      let ipv6Up: HookContext | undefined;
       const host = new LinuxHost({
         settings,
         rtnl,
@@ -133,6 +135,9 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
             settings.ipUpScript ?? '/etc/ppp/ip-up',
             hookContext(peer, server, settings, status),
           );
+          ipv6Up = ipv6HookContext(peer, server, settings, status);
+          if (ipv6Up !== undefined)
+            void runScripts(log, 'ipv6-up', settings.ipv6.upScript ?? '/etc/ppp/ipv6-up', ipv6Up);
         },
       });
       current = session;
@@ -149,6 +154,12 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
           settings.ipDownScript ?? '/etc/ppp/ip-down',
           hookContext(peer, server, settings, session.status()),
         );
+        // pppd runs ipv6-down only after an ipv6-up, with the same addresses.
+        if (ipv6Up !== undefined)
+          await runScripts(log, 'ipv6-down', settings.ipv6.downScript ?? '/etc/ppp/ipv6-down', {
+            ...hookContext(peer, server, settings, session.status()),
+            linkLocal: ipv6Up.linkLocal!,
+          });
       }
       if (requestedDown) result = { ...result, exitCode: EXIT.ok };
       current = undefined;
