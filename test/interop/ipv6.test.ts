@@ -1,18 +1,15 @@
 /**
- * IPv6CP against the real pppd 2.4.9 (pptpd's, with `+ipv6`): only in a lab started with
- * `PKL_IPV6=1` (e.g. `PKL_INSTANCE=ipv6 PKL_IPV6=1 pnpm test:interop ipv6`), skipped otherwise.
+ * IPv6CP against the real pppd 2.4.9 (pptpd's, with `+ipv6`): the lab is restarted with
+ * `PKL_IPV6=1` for this file and put back as it was after.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cli, inNs, up, waitFor } from './client-harness.js';
-import { readGuestFile } from './lab.js';
+import { lab, readGuestFile } from './lab.js';
 
 const labInfo = inject('lab');
-const ipv6Lab =
-  labInfo.available && /^PKL_IPV6=1$/m.test(readGuestFile(labInfo.run, 'server', 'settings'));
-if (!ipv6Lab) console.warn('[interop] IPv6 tests skipped: the lab runs without PKL_IPV6=1');
 
 /** The namespace's IPv6 routing tables and addresses, as iproute2 prints them. */
 async function ipv6State(): Promise<string> {
@@ -21,9 +18,18 @@ async function ipv6State(): Promise<string> {
   return `${routes.stdout}\n${addresses.stdout}`;
 }
 
-describe.skipIf(!ipv6Lab)('IPv6CP against pptpd + pppd 2.4.9 with +ipv6', () => {
+describe.skipIf(!labInfo.available)('IPv6CP against pptpd + pppd 2.4.9 with +ipv6', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pptpkit-interop-ipv6-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(async () => {
+    expect((await lab(['stop'])).code).toBe(0);
+    expect((await lab(['start'], { PKL_IPV6: '1' })).code).toBe(0);
+    expect(readGuestFile(labInfo.run, 'server', 'settings')).toMatch(/^PKL_IPV6=1$/m);
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await lab(['stop']);
+    expect((await lab(['start'])).code).toBe(0);
+  });
 
   it('IPv6CP up: link-local addresses both ends agree on, ping6 of the server through MPPE, defaultroute6; down restores the IPv6 tables exactly', async () => {
     mkdirSync(join(dir, 'peers'));
