@@ -5,6 +5,7 @@
  * @module
  */
 import { decodeUtf8, encodeUtf8 } from '@pptpkit/wire';
+import { NO_SUCH_FILE, type ReadConfigFile } from '../../../apps/client/src/config/read-failure.js';
 
 /** A set of files and the main one's path. */
 export interface Bundle {
@@ -12,6 +13,8 @@ export interface Bundle {
   readonly files: ReadonlyMap<string, string>;
   /** Reads a file; `undefined` when absent. Counts reads. */
   readonly read: (path: string) => string | undefined;
+  /** {@link Bundle.read} as the configuration readers take it: an absent file is ENOENT. */
+  readonly readConfig: ReadConfigFile;
   /** Files read so far. */
   reads: number;
 }
@@ -33,6 +36,7 @@ export function parseBundle(input: Uint8Array, main: string): Bundle {
       bundle.reads++;
       return files.get(path);
     },
+    readConfig: (path) => bundle.read(path) ?? NO_SUCH_FILE,
   };
   return bundle;
 }

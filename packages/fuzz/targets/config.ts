@@ -140,7 +140,7 @@ export const configPeerTarget: FuzzTarget = {
   generate: generateBundle,
   run(input, timer) {
     const bundle = parseBundle(input, PEER_FILE);
-    const options = { read: bundle.read, peersDir: PEERS };
+    const options = { read: bundle.readConfig, peersDir: PEERS };
     const strict = configStep(timer, () => loadPeer('fuzz', options));
     const lenient = configStep(timer, () => loadPeer('fuzz', { ...options, lenient: true }));
     if ('value' in strict) {
@@ -156,8 +156,8 @@ export const configPeerTarget: FuzzTarget = {
     const settings = loaded.value.settings;
     const resolved = configStep(timer, () =>
       resolveCredentials(settings, {
-        read: bundle.read,
-        readSecrets: bundle.read,
+        read: bundle.readConfig,
+        readSecrets: bundle.readConfig,
         files: SECRETS,
         hostname: 'fuzzhost',
       }),
@@ -325,7 +325,7 @@ export const configSecretsTarget: FuzzTarget = {
       for (const server of servers) {
         let result: ReturnType<typeof findSecret>;
         try {
-          result = findSecret(entries, client, server, bundle.read, SECRETS.chap);
+          result = findSecret(entries, client, server, bundle.readConfig, SECRETS.chap);
         } catch (error) {
           const code = typedErrorCode(error);
           if (code === undefined) throw error;
@@ -359,8 +359,8 @@ export const configSecretsTarget: FuzzTarget = {
     const settings = defaultPeerSettings();
     settings.name = clients[0]!;
     const resolved = resolveCredentials(settings, {
-      read: bundle.read,
-      readSecrets: bundle.read,
+      read: bundle.readConfig,
+      readSecrets: bundle.readConfig,
       files: SECRETS,
       hostname: 'fuzzhost',
     });

@@ -58,7 +58,14 @@ function scenario(config: number): { auth: ServerAuth; ccp: ServerCcp; ipv6: boo
 function clientSettings(ccp: ServerCcp): PeerSettings {
   const s = defaultPeerSettings();
   if (ccp === 'none' || ccp === 'mppc') {
-    s.mppe = { required: false, allow40: false, allow128: false, allowStateful: false };
+    s.mppe = {
+      ...s.mppe,
+      required: false,
+      allow40: false,
+      allow56: false,
+      allow128: false,
+      allowStateful: false,
+    };
     s.mppc = ccp === 'mppc';
   } else if (ccp === 'mppe-stateful') {
     s.mppe = { ...s.mppe, allowStateful: true, preferStateful: true };

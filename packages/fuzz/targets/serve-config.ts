@@ -8,6 +8,7 @@
  */
 import { encodeUtf8, formatIpv4, parseIpv4 } from '@pptpkit/wire';
 import { optionTable } from '../../../apps/client/src/config/index.js';
+import type { ReadResult } from '../../../apps/client/src/config/read-failure.js';
 import {
   type AddressRange,
   type AddressRule,
@@ -284,9 +285,9 @@ export const serveConfigTarget: FuzzTarget = {
   run(input, timer) {
     const bundle = parseBundle(input, CONF);
     const read = new Set<string>();
-    const reader = (path: string): string | undefined => {
+    const reader = (path: string): ReadResult => {
       read.add(path);
-      return bundle.read(path);
+      return bundle.readConfig(path);
     };
     const hostname = (input.length & 1) === 0 ? undefined : 'fuzzhost';
     const base = {
@@ -317,7 +318,7 @@ export const serveConfigTarget: FuzzTarget = {
     // Config errors may quote option files that hold a marker: they are not secrets then.
     const configSaid = said.splice(0).join('\n');
 
-    const secrets = timer.time(() => loadServerSecrets(bundle.read, CHAP, PAP));
+    const secrets = timer.time(() => loadServerSecrets(bundle.readConfig, CHAP, PAP));
     for (const w of secrets.warnings) said.push(w.message);
     const serverNames = [
       ...new Set([config?.name ?? 'pptpd', '*', ...secrets.chap.map((e) => e.server)]),
@@ -335,7 +336,7 @@ export const serveConfigTarget: FuzzTarget = {
             said,
             (c) => c === 'CONFIG_NO_SECRET' || c === 'CONFIG_UNREADABLE',
             'lookupServerSecret',
-            () => lookupServerSecret(secrets, method, user, server, bundle.read),
+            () => lookupServerSecret(secrets, method, user, server, bundle.readConfig),
           );
           if (!('value' in r)) continue;
           found++;

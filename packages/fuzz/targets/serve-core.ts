@@ -12,6 +12,11 @@ import { encodeControlMessage } from '@pptpkit/pptp-control';
 import { CLIENT_MPPE, type TestClientOptions, testClient, udpPacket } from '@pptpkit/testkit';
 import { Tunnel } from '@pptpkit/tunnel';
 import { encodeUtf8, formatIpv4 } from '@pptpkit/wire';
+import {
+  NO_SUCH_FILE,
+  type ReadConfigFile,
+  type ReadResult,
+} from '../../../apps/client/src/config/read-failure.js';
 import { AddressPool } from '../../../apps/client/src/serve/address-pool.js';
 import { DEFAULT_ADMISSION } from '../../../apps/client/src/serve/admission.js';
 import {
@@ -92,15 +97,17 @@ const files = (text: string): Map<string, string> => {
   return out;
 };
 
-const CONFIGS: readonly { config: ServerConfig; read: (p: string) => string | undefined }[] =
-  Array.from({ length: 32 }, (_, n) => {
+const CONFIGS: readonly { config: ServerConfig; read: ReadConfigFile }[] = Array.from(
+  { length: 32 },
+  (_, n) => {
     const f = files(configText(n));
-    const read = (p: string): string | undefined => f.get(p);
+    const read = (p: string): ReadResult => f.get(p) ?? NO_SUCH_FILE;
     return {
       config: loadServerConfig({ configFile: '/etc/pptpd.conf', read, globalOptions: false }),
       read,
     };
-  });
+  },
+);
 
 /** Honest clients: user, password, and whether the server should let them in. */
 const USERS: readonly (readonly [string, string])[] = [
