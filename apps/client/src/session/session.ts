@@ -15,7 +15,7 @@ import { tunnelOptionsFromSettings } from './tunnel-options.js';
  * not implement Change-Password (RFC 2759 §7), so it can only say so.
  */
 const PASSWORD_EXPIRED_HINT =
-  'the password has expired and must be changed (on a Windows machine of the domain, or by the administrator); pptpkit cannot change it';
+  'the password has expired: put a new one in a file named by the new-password-file option (or run pptpkit up on a terminal to be asked for one) and pptpkit changes it, or have it changed elsewhere';
 
 /** How often the path MTU to the server is measured again while the tunnel is up, ms. */
 const PATH_MTU_CHECK_MS = 5_000;
@@ -315,7 +315,14 @@ export class Session {
         if (this.#state === 'call') this.#enter('ppp');
         break;
       case 'authenticated':
-        if (event.side === 'peer') log.info('authenticated', { method: event.method });
+        if (event.side === 'peer') {
+          log.info('authenticated', { method: event.method });
+          if (event.passwordChanged === true) {
+            log.info(`password changed for ${this.#o.credentials.user}`, {
+              user: this.#o.credentials.user,
+            });
+          }
+        }
         break;
       case 'auth-failed':
         // The server's own words (MS-CHAP `E=`/`M=`), kept in the error's details.
