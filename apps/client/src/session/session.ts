@@ -72,6 +72,8 @@ export interface SessionResult {
   readonly reason: string;
   /** Whether the tunnel reached `up` at some point. */
   readonly wasUp: boolean;
+  /** The code of the authentication failure, when authentication failed (`MSCHAP_...`). */
+  readonly authCode?: string;
 }
 
 /** A snapshot for `pptpkit status`: the tunnel core's, with the shell's peer and interface. */
@@ -118,6 +120,8 @@ export class Session {
   #timerAt = Number.POSITIVE_INFINITY;
   /** Set by the shell's own reasons to stop (signal, address check, host failure, bug). */
   #override: { exitCode: ExitCode; reason: string } | undefined;
+  /** The code of the last `auth-failed` event. */
+  #authCode: string | undefined;
   #result: SessionResult | undefined;
   #finish: ((r: SessionResult) => void) | undefined;
   #upAt: number | undefined;
@@ -325,6 +329,7 @@ export class Session {
         }
         break;
       case 'auth-failed':
+        this.#authCode = event.code;
         // The server's own words (MS-CHAP `E=`/`M=`), kept in the error's details.
         log.error('authentication failed', {
           code: event.code,
@@ -355,6 +360,9 @@ export class Session {
         this.#result = this.#override
           ? { ...this.#override, wasUp: event.wasUp }
           : { exitCode: exitForDown(event), reason: event.message, wasUp: event.wasUp };
+        if (this.#authCode !== undefined) {
+          this.#result = { ...this.#result, authCode: this.#authCode };
+        }
         this.#enter('stopping');
         log.info('stopping', { reason: this.#result.reason });
         break;

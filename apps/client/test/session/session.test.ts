@@ -121,6 +121,7 @@ describe('the session shell against a fake pptpd, on a fake clock', () => {
       hint: 'the password has expired: put a new one in a file named by the new-password-file option (or run pptpkit up on a terminal to be asked for one) and pptpkit changes it, or have it changed elsewhere',
     });
     expect(t.result()?.reason).toMatch(/the password has expired \(E=648\)/);
+    expect(t.result()?.authCode).toBe('MSCHAP_PASSWORD_EXPIRED');
     expect(t.lines.join('\n')).not.toContain('Old-pw-x1');
     io.dispose();
   });
