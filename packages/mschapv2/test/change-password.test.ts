@@ -14,6 +14,7 @@ import {
   TimeoutError,
   toHex,
 } from '@pptpkit/wire';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CHANGE_PASSWORD_LENGTH,
@@ -506,6 +507,70 @@ describe('password change between ChapPeer and ChapAuthenticator', () => {
     // A retransmitted Response after E=648 gets the same Failure again.
     const first = auth.receive(resp, 3).send!;
     expect(decodeUtf8(first)).toContain('E=648');
+  });
+
+  it('property: arbitrary bytes and random Change-Password packets never throw nor change the password', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 700 }),
+            fc
+              .record({
+                id: fc.integer({ min: 0, max: 255 }),
+                encryptedPassword: fc.uint8Array({ minLength: 516, maxLength: 516 }),
+                encryptedHash: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+                peerChallenge: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+                ntResponse: fc.uint8Array({ minLength: 24, maxLength: 24 }),
+                flags: fc.integer({ min: 0, max: 0xffff }),
+              })
+              .map(({ id, ...f }) =>
+                encodeChapPacket({ type: 'change-password', identifier: id, ...f }),
+              ),
+          ),
+          { maxLength: 8 },
+        ),
+        (inputs) => {
+          let changed = 0;
+          const auth = new ChapAuthenticator({
+            algorithm: 'mschapv2',
+            name: 'srv',
+            lookupPassword: () => 'old secret',
+            passwordExpired: () => true,
+            changePassword: () => {
+              changed++;
+              return true;
+            },
+            randomBytes: (n) => new Uint8Array(randomBytes(n)),
+          });
+          const peer = new ChapPeer({
+            algorithm: 'mschapv2',
+            name: 'alice',
+            password: 'old secret',
+            newPassword: () => 'new secret',
+            randomBytes: (n) => new Uint8Array(randomBytes(n)),
+          });
+          auth.receive(peer.receive(auth.start(0).send!, 0).send!, 0);
+          for (const bytes of inputs) {
+            auth.receive(bytes, 1);
+            peer.receive(bytes, 1);
+          }
+          expect(changed).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a new password MS-CHAP cannot use (over 256 characters) fails with MSCHAP_PASSWORD_TOO_LONG', () => {
+    const r = run(
+      { password: 'old secret', newPassword: () => 'x'.repeat(257) },
+      { passwordExpired: () => true, changePassword: () => true },
+    );
+    expect(outcomeOf(r.peerSteps)).toMatchObject({
+      type: 'failure',
+      error: { code: 'MSCHAP_PASSWORD_TOO_LONG' },
+    });
   });
 
   it('no Change-Password within changePasswordTimeout: MSCHAP_TIMEOUT', () => {
