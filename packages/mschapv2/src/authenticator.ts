@@ -14,8 +14,17 @@ import {
   PptpkitError,
   TimeoutError,
 } from '@pptpkit/wire';
+import {
+  decryptPwBlockWithPasswordHash,
+  oldNtPasswordHashEncryptedWithNewNtPasswordHash,
+} from './change-password.js';
 import { chapMd5Response } from './chap-md5.js';
-import { type ChapPacket, decodeChapPacket, encodeChapPacket } from './chap-packet.js';
+import {
+  type ChapChangePasswordPacket,
+  type ChapPacket,
+  decodeChapPacket,
+  encodeChapPacket,
+} from './chap-packet.js';
 import type { MschapErrorCode } from './errors.js';
 import type {
   ChapAlgorithm,
@@ -25,6 +34,7 @@ import type {
   RandomBytes,
 } from './exchange.js';
 import { formatMschapFailure } from './failure-message.js';
+import { md4 } from './md4.js';
 import {
   decodeMschapv1ResponseValue,
   MSCHAPV1_RESPONSE_SIZE,
@@ -37,7 +47,12 @@ import {
   MSCHAPV2_RESPONSE_SIZE,
   userNameForHash,
 } from './mschapv2.js';
-import { hashNtPasswordHash, lmPasswordHash, ntPasswordHash } from './password.js';
+import {
+  hashNtPasswordHash,
+  lmPasswordHash,
+  ntPasswordHash,
+  utf16leToPassword,
+} from './password.js';
 
 /** Configuration of a {@link ChapAuthenticator}. */
 export interface ChapAuthenticatorOptions {
@@ -62,10 +77,45 @@ export interface ChapAuthenticatorOptions {
   readonly successMessage?: string;
   /** Text for the Failure message (`M=` for MS-CHAPv2). Default `Access denied`. */
   readonly failureMessage?: string;
+  /**
+   * MS-CHAPv2: whether the password of `peerName` (just verified) has expired. If so the
+   * answer is Failure `E=648 R=0 C=… V=3` (RFC 2759 §6) instead of Success. Default: never.
+   */
+  readonly passwordExpired?: (peerName: string) => boolean;
+  /**
+   * MS-CHAPv2 password change (RFC 2759 §7): after an `E=648` Failure, a Change-Password
+   * packet that decrypts and verifies is handed here with the new password; return `true` to
+   * accept it (Success, keys from the new password) or `false` to refuse (Failure `E=709`,
+   * `MSCHAP_CHANGING_PASSWORD`). Without it, an expired password fails the exchange with
+   * `MSCHAP_PASSWORD_EXPIRED` at once.
+   */
+  readonly changePassword?: (peerName: string, newPassword: string) => boolean;
+  /**
+   * Milliseconds to wait for a Change-Password after an `E=648` Failure (the user is being
+   * asked for a new password: RFC 2759 §6 "disables short timeouts"). Default 60000.
+   */
+  readonly changePasswordTimeout?: number;
 }
 
 /** Where a {@link ChapAuthenticator} is. */
-export type ChapAuthenticatorState = 'idle' | 'challenged' | 'succeeded' | 'failed';
+export type ChapAuthenticatorState =
+  | 'idle'
+  | 'challenged'
+  | 'password-expired'
+  | 'succeeded'
+  | 'failed';
+
+/** What a Change-Password is checked against after an `E=648` Failure. */
+interface Expiry {
+  readonly peerName: string;
+  /** The user name as it enters ChallengeHash. */
+  readonly user: Uint8Array;
+  readonly oldPasswordHash: Uint8Array;
+  /** The `C=` challenge of the Failure. */
+  readonly challenge: Uint8Array;
+  /** The Identifier a Change-Password must carry: the Failure's plus 1. */
+  readonly identifier: number;
+}
 
 /** Builds a step that only reports an ignored packet. */
 function drop(reason: ChapDropReason, message: string, error?: DecodeError): ChapStep {
@@ -74,7 +124,13 @@ function drop(reason: ChapDropReason, message: string, error?: DecodeError): Cha
 
 /** The result of checking one Response. */
 type Verdict =
-  | { readonly ok: true; readonly keys: ChapKeyMaterial; readonly successText: string }
+  | {
+      readonly ok: true;
+      readonly keys: ChapKeyMaterial;
+      readonly successText: string;
+      /** MS-CHAPv2: the verified NT password hash. */
+      readonly passwordHash?: Uint8Array;
+    }
   | { readonly ok: false; readonly error: AuthenticationError<MschapErrorCode> };
 
 /**
@@ -97,6 +153,12 @@ export class ChapAuthenticator {
   readonly #challengeLength: number;
   readonly #successMessage: string;
   readonly #failureMessage: string;
+  readonly #passwordExpired: ((peerName: string) => boolean) | undefined;
+  readonly #changePasswordHook: ((peerName: string, newPassword: string) => boolean) | undefined;
+  readonly #changePasswordTimeout: number;
+  #expiry: Expiry | undefined;
+  /** The answer to the Change-Password, repeated for a retransmitted one. */
+  #changeReply: Uint8Array | undefined;
   #state: ChapAuthenticatorState = 'idle';
   #identifier: number | undefined;
   #challenge: Uint8Array = new Uint8Array(0);
@@ -118,6 +180,12 @@ export class ChapAuthenticator {
       options.algorithm === 'mschapv1' ? 8 : options.algorithm === 'mschapv2' ? 16 : length;
     this.#successMessage = options.successMessage ?? 'Access granted';
     this.#failureMessage = options.failureMessage ?? 'Access denied';
+    this.#passwordExpired = options.passwordExpired;
+    this.#changePasswordHook = options.changePassword;
+    this.#changePasswordTimeout = options.changePasswordTimeout ?? 60_000;
+    if (!(this.#changePasswordTimeout > 0)) {
+      throw new RangeError('changePasswordTimeout must be positive');
+    }
     if (!(this.#interval > 0)) throw new RangeError('retransmitInterval must be positive');
     if (!Number.isInteger(this.#maxChallenges) || this.#maxChallenges < 1) {
       throw new RangeError('maxChallenges must be a positive integer');
@@ -153,6 +221,8 @@ export class ChapAuthenticator {
     });
     this.#state = 'challenged';
     this.#reply = undefined;
+    this.#expiry = undefined;
+    this.#changeReply = undefined;
     this.#sent = 1;
     this.#deadline = now + this.#interval;
     return { send: this.#challengePacket, deadline: this.#deadline };
@@ -160,6 +230,16 @@ export class ChapAuthenticator {
 
   /** Call at or after the last `deadline`: retransmits the Challenge, or gives up. */
   timeout(now: number): ChapStep {
+    if (this.#state === 'password-expired') {
+      if (now < this.#deadline) return { deadline: this.#deadline };
+      this.#state = 'failed';
+      const error = new TimeoutError<MschapErrorCode>(
+        'MSCHAP_TIMEOUT',
+        `no CHAP Change-Password within ${this.#changePasswordTimeout} ms of the E=648 Failure`,
+        { details: { changePasswordTimeout: this.#changePasswordTimeout } },
+      );
+      return { outcome: { type: 'failure', error } };
+    }
     if (this.#state !== 'challenged') return {};
     if (now < this.#deadline) return { deadline: this.#deadline };
     if (this.#sent >= this.#maxChallenges) {
@@ -184,6 +264,9 @@ export class ChapAuthenticator {
     } catch (e) {
       if (e instanceof DecodeError) return this.#keepDeadline(drop('malformed', e.message, e), now);
       throw e;
+    }
+    if (packet.type === 'change-password') {
+      return this.#keepDeadline(this.#onChangePassword(packet), now);
     }
     if (packet.type !== 'response') {
       return this.#keepDeadline(
@@ -224,6 +307,9 @@ export class ChapAuthenticator {
     }
     const peerName = decodeUtf8(packet.name);
     const verdict = this.#verify(packet.identifier, packet.value, packet.name, peerName);
+    if (verdict.ok && verdict.passwordHash !== undefined && this.#passwordExpired?.(peerName)) {
+      return this.#expire(packet.identifier, packet.name, peerName, verdict.passwordHash, now);
+    }
     if (verdict.ok) {
       this.#state = 'succeeded';
       this.#reply = encodeChapPacket({
@@ -242,8 +328,149 @@ export class ChapAuthenticator {
     return { send: this.#reply, outcome: { type: 'failure', error: verdict.error } };
   }
 
+  /**
+   * The verified password has expired: Failure `E=648 R=0 C=… V=3` (RFC 2759 §6, §9.1.6), then
+   * wait for a Change-Password if the application can change passwords, else fail.
+   */
+  #expire(
+    identifier: number,
+    name: Uint8Array,
+    peerName: string,
+    oldPasswordHash: Uint8Array,
+    now: number,
+  ): ChapStep {
+    const challenge = this.#random(16);
+    this.#reply = encodeChapPacket({
+      type: 'failure',
+      identifier,
+      message: encodeUtf8(
+        formatMschapFailure({
+          error: 648,
+          retryAllowed: false,
+          challenge,
+          version: 3,
+          message: 'Password expired',
+        }),
+      ),
+    });
+    this.#expiry = {
+      peerName,
+      user: userNameForHash(name).slice(),
+      oldPasswordHash,
+      challenge,
+      identifier: (identifier + 1) & 0xff,
+    };
+    if (this.#changePasswordHook === undefined) {
+      this.#state = 'failed';
+      // A peer that tries anyway gets a definite answer instead of retransmitting in vain.
+      this.#changeReply = this.#changeFailure(709, this.#expiry.identifier);
+      const error = new AuthenticationError<MschapErrorCode>(
+        'MSCHAP_PASSWORD_EXPIRED',
+        `the password of "${peerName}" has expired and this server cannot change it`,
+        { details: { peerName } },
+      );
+      return { send: this.#reply, outcome: { type: 'failure', error } };
+    }
+    this.#state = 'password-expired';
+    this.#deadline = now + this.#changePasswordTimeout;
+    return { send: this.#reply, deadline: this.#deadline };
+  }
+
+  /** The Failure answering a Change-Password (`E=691` or `E=709`, no retry). */
+  #changeFailure(error: number, identifier: number): Uint8Array {
+    return encodeChapPacket({
+      type: 'failure',
+      identifier,
+      message: encodeUtf8(
+        formatMschapFailure({
+          error,
+          retryAllowed: false,
+          challenge: this.#random(16),
+          version: 3,
+          message: this.#failureMessage,
+        }),
+      ),
+    });
+  }
+
+  /** A Change-Password packet (RFC 2759 §7): decrypt, verify, ask the application. */
+  #onChangePassword(packet: ChapChangePasswordPacket): ChapStep {
+    const expiry = this.#expiry;
+    if (expiry === undefined) {
+      return drop('not-expected', 'Change-Password without an E=648 Failure');
+    }
+    if (packet.identifier !== expiry.identifier) {
+      return drop(
+        'unexpected-identifier',
+        `Change-Password for Identifier ${packet.identifier}, not ${expiry.identifier}`,
+      );
+    }
+    if (this.#state !== 'password-expired') {
+      return this.#changeReply === undefined
+        ? drop('duplicate', 'Change-Password after the exchange ended')
+        : { send: this.#changeReply };
+    }
+    const { peerName, user, oldPasswordHash, challenge } = expiry;
+    const fail = (error: number, code: MschapErrorCode, why: string): ChapStep => {
+      this.#state = 'failed';
+      this.#changeReply = this.#changeFailure(error, packet.identifier);
+      const e = new AuthenticationError<MschapErrorCode>(
+        code,
+        `password change of "${peerName}" failed: ${why}`,
+        { details: { peerName } },
+      );
+      return { send: this.#changeReply, outcome: { type: 'failure', error: e } };
+    };
+    const newUtf16 = decryptPwBlockWithPasswordHash(packet.encryptedPassword, oldPasswordHash);
+    if (newUtf16 === undefined) {
+      return fail(691, 'MSCHAP_AUTH_FAILED', 'the new password does not decrypt with the old');
+    }
+    const newPasswordHash = md4(newUtf16);
+    const encryptedHash = oldNtPasswordHashEncryptedWithNewNtPasswordHash(
+      newPasswordHash,
+      oldPasswordHash,
+    );
+    const ntResponse = generateNtResponse(challenge, packet.peerChallenge, user, newPasswordHash);
+    if (
+      !constantTimeEqual(encryptedHash, packet.encryptedHash) ||
+      !constantTimeEqual(ntResponse, packet.ntResponse)
+    ) {
+      return fail(691, 'MSCHAP_AUTH_FAILED', 'the packet does not verify');
+    }
+    if (!this.#changePasswordHook!(peerName, utf16leToPassword(newUtf16))) {
+      return fail(709, 'MSCHAP_CHANGING_PASSWORD', 'the application refused the new password');
+    }
+    this.#state = 'succeeded';
+    const s = generateAuthenticatorResponse(
+      newPasswordHash,
+      ntResponse,
+      packet.peerChallenge,
+      challenge,
+      user,
+    );
+    this.#changeReply = encodeChapPacket({
+      type: 'success',
+      identifier: packet.identifier,
+      message: encodeUtf8(`${s} M=${this.#successMessage}`),
+    });
+    return {
+      send: this.#changeReply,
+      outcome: {
+        type: 'success',
+        keys: {
+          algorithm: 'mschapv2',
+          passwordHashHash: hashNtPasswordHash(newPasswordHash),
+          ntResponse,
+        },
+        peerName,
+        passwordChanged: true,
+      },
+    };
+  }
+
   #keepDeadline(step: ChapStep, now: number): ChapStep {
-    return this.#state === 'challenged' && now < this.#deadline
+    return (this.#state === 'challenged' || this.#state === 'password-expired') &&
+      now < this.#deadline
       ? { ...step, deadline: this.#deadline }
       : step;
   }
@@ -333,6 +560,7 @@ export class ChapAuthenticator {
         ntResponse,
       },
       successText: `${s} M=${this.#successMessage}`,
+      passwordHash,
     };
   }
 }

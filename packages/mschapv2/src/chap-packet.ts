@@ -12,7 +12,8 @@ export const CHAP_CODE: {
   readonly response: 2;
   readonly success: 3;
   readonly failure: 4;
-} = { challenge: 1, response: 2, success: 3, failure: 4 } as const;
+  readonly 'change-password': 7;
+} = { challenge: 1, response: 2, success: 3, failure: 4, 'change-password': 7 } as const;
 
 /** A Challenge (code 1) or Response (code 2) packet (RFC 1994 §4.1). */
 export interface ChapValuePacket {
@@ -36,8 +37,33 @@ export interface ChapMessagePacket {
   readonly message: Uint8Array;
 }
 
+/**
+ * An MS-CHAPv2 Change-Password packet (code 7, RFC 2759 §7), sent by the peer after a Failure
+ * with `E=648`. Its Length is always {@link CHANGE_PASSWORD_LENGTH}; the 8 Reserved octets are
+ * sent as zero and ignored on receipt.
+ */
+export interface ChapChangePasswordPacket {
+  /** `change-password`. */
+  readonly type: 'change-password';
+  /** The Identifier of the Failure answered, plus 1 (modulo 256). */
+  readonly identifier: number;
+  /** The new password's PWBLOCK encrypted with the old NT password hash, 516 bytes (§8.9). */
+  readonly encryptedPassword: Uint8Array;
+  /** The old NT password hash encrypted with the new one, 16 bytes (§8.12). */
+  readonly encryptedHash: Uint8Array;
+  /** Peer-Challenge, 16 bytes. */
+  readonly peerChallenge: Uint8Array;
+  /** NT-Response computed with the new password and the Failure's `C=` challenge, 24 bytes. */
+  readonly ntResponse: Uint8Array;
+  /** Flags, 16 bits, reserved (zero). */
+  readonly flags: number;
+}
+
 /** Any CHAP packet. */
-export type ChapPacket = ChapValuePacket | ChapMessagePacket;
+export type ChapPacket = ChapValuePacket | ChapMessagePacket | ChapChangePasswordPacket;
+
+/** Length of a Change-Password packet (RFC 2759 §7: 4 + 516 + 16 + 16 + 8 + 24 + 2). */
+export const CHANGE_PASSWORD_LENGTH = 586;
 
 /** Longest CHAP packet: the Length field is 16 bits. */
 const MAX_LENGTH = 0xffff;
@@ -48,7 +74,8 @@ const MAX_LENGTH = 0xffff;
  * Octets beyond the Length field are link padding and ignored (RFC 1994 §4).
  *
  * @throws DecodeError `MSCHAP_TRUNCATED` (input shorter than a header or than Length),
- *   `MSCHAP_BAD_LENGTH` (Length below the minimum for the code), `MSCHAP_BAD_CODE` (not 1–4),
+ *   `MSCHAP_BAD_LENGTH` (Length below the minimum for the code, or a Change-Password whose
+ *   Length is not 586), `MSCHAP_BAD_CODE` (not 1–4 or 7),
  *   `MSCHAP_BAD_VALUE_SIZE` (Value-Size zero or past Length).
  */
 export function decodeChapPacket(bytes: Uint8Array): ChapPacket {
@@ -108,6 +135,30 @@ export function decodeChapPacket(bytes: Uint8Array): ChapPacket {
         identifier,
         message: r.rest(),
       };
+    case CHAP_CODE['change-password']: {
+      if (length !== CHANGE_PASSWORD_LENGTH) {
+        throw new DecodeError<MschapErrorCode>(
+          'MSCHAP_BAD_LENGTH',
+          `CHAP Change-Password Length ${length}, not ${CHANGE_PASSWORD_LENGTH}`,
+          { offset: 2, field: 'length', length },
+        );
+      }
+      const encryptedPassword = r.bytes(516, 'encryptedPassword');
+      const encryptedHash = r.bytes(16, 'encryptedHash');
+      const peerChallenge = r.bytes(16, 'peerChallenge');
+      r.bytes(8, 'reserved');
+      const ntResponse = r.bytes(24, 'ntResponse');
+      const flags = r.u16('flags');
+      return {
+        type: 'change-password',
+        identifier,
+        encryptedPassword,
+        encryptedHash,
+        peerChallenge,
+        ntResponse,
+        flags,
+      };
+    }
     default:
       throw new DecodeError<MschapErrorCode>('MSCHAP_BAD_CODE', `unknown CHAP code ${code}`, {
         offset: 0,
@@ -122,14 +173,30 @@ function isMessagePacket(packet: ChapPacket): packet is ChapMessagePacket {
   return packet.type === 'success' || packet.type === 'failure';
 }
 
+/** Checks one fixed-size Change-Password field. */
+function fixed(field: Uint8Array, size: number, name: string): Uint8Array {
+  if (field.length !== size) throw new RangeError(`Change-Password ${name} must be ${size} bytes`);
+  return field;
+}
+
 /**
  * Encodes one CHAP packet.
  *
  * @returns a new buffer holding exactly the packet.
- * @throws RangeError if the identifier is not 0–255, a Value is empty or over 255 bytes, or
- *   the packet would exceed 65535 bytes.
+ * @throws RangeError if the identifier is not 0–255, a Value is empty or over 255 bytes, a
+ *   Change-Password field has the wrong size, or the packet would exceed 65535 bytes.
  */
 export function encodeChapPacket(packet: ChapPacket): Uint8Array {
+  if (packet.type === 'change-password') {
+    const w = new ByteWriter(CHANGE_PASSWORD_LENGTH);
+    w.u8(CHAP_CODE['change-password']).u8(packet.identifier).u16(CHANGE_PASSWORD_LENGTH);
+    w.bytes(fixed(packet.encryptedPassword, 516, 'Encrypted-Password'));
+    w.bytes(fixed(packet.encryptedHash, 16, 'Encrypted-Hash'));
+    w.bytes(fixed(packet.peerChallenge, 16, 'Peer-Challenge'));
+    w.bytes(new Uint8Array(8));
+    w.bytes(fixed(packet.ntResponse, 24, 'NT-Response')).u16(packet.flags);
+    return w.finish();
+  }
   const w = new ByteWriter(64);
   if (isMessagePacket(packet)) {
     const length = 4 + packet.message.length;

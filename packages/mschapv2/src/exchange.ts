@@ -71,6 +71,11 @@ export type ChapOutcome =
       readonly peerName?: string;
       /** Peer side: the text of the authenticator's Success message (after `M=` for MS-CHAPv2). */
       readonly message?: string;
+      /**
+       * MS-CHAPv2: `true` when the exchange changed the password (RFC 2759 §7); the key
+       * material then comes from the new password.
+       */
+      readonly passwordChanged?: boolean;
     }
   | {
       /** Not authenticated; the link should go down. */

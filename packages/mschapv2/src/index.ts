@@ -1,6 +1,6 @@
 /**
  * `@pptpkit/mschapv2`: CHAP (RFC 1994) with CHAP-MD5, MS-CHAPv1 (RFC 2433) and MS-CHAPv2
- * (RFC 2759) — the packet codec, the computations in both roles, MS-CHAP failure-message
+ * (RFC 2759) — the packet codec (with MS-CHAPv2 Change-Password, RFC 2759 §7), the computations in both roles, MS-CHAP failure-message
  * parsing into typed errors, MD4 and DES, and sans-I/O peer and authenticator machines that
  * hand MPPE its key material as bytes.
  *
@@ -12,9 +12,19 @@ export {
   type ChapAuthenticatorState,
 } from './authenticator.js';
 export { challengeResponse } from './challenge-response.js';
+export {
+  decryptPwBlockWithPasswordHash,
+  encryptPwBlockWithPasswordHash,
+  newPasswordEncryptedWithOldNtPasswordHash,
+  ntPasswordHashEncryptedWithBlock,
+  oldNtPasswordHashEncryptedWithNewNtPasswordHash,
+  PW_BLOCK_SIZE,
+} from './change-password.js';
 export { chapMd5Response } from './chap-md5.js';
 export {
+  CHANGE_PASSWORD_LENGTH,
   CHAP_CODE,
+  type ChapChangePasswordPacket,
   type ChapMessagePacket,
   type ChapPacket,
   type ChapValuePacket,
@@ -59,5 +69,6 @@ export {
   MAX_PASSWORD_LENGTH,
   ntPasswordHash,
   passwordToUtf16le,
+  utf16leToPassword,
 } from './password.js';
 export { ChapPeer, type ChapPeerOptions, type ChapPeerState } from './peer.js';

@@ -36,6 +36,17 @@ export function passwordToUtf16le(password: string): Uint8Array {
 }
 
 /**
+ * Decodes UTF-16LE bytes (an even number of them) into a string: the inverse of
+ * {@link passwordToUtf16le}, for the new password of an MS-CHAPv2 Change-Password.
+ */
+export function utf16leToPassword(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i + 1 < bytes.length; i += 2)
+    out += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+  return out;
+}
+
+/**
  * RFC 2759 §8.3 NtPasswordHash: MD4 of the UTF-16LE password.
  *
  * @returns a new 16-byte hash.

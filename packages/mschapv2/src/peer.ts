@@ -13,6 +13,11 @@ import {
   encodeUtf8,
   TimeoutError,
 } from '@pptpkit/wire';
+import {
+  newPasswordEncryptedWithOldNtPasswordHash,
+  oldNtPasswordHashEncryptedWithNewNtPasswordHash,
+  PW_BLOCK_SIZE,
+} from './change-password.js';
 import { chapMd5Response } from './chap-md5.js';
 import { type ChapPacket, decodeChapPacket, encodeChapPacket } from './chap-packet.js';
 import type { MschapErrorCode } from './errors.js';
@@ -28,6 +33,7 @@ import {
   parseMschapFailure,
   parseMschapv2Success,
 } from './failure-message.js';
+import { md4 } from './md4.js';
 import { encodeMschapv1ResponseValue, ntChallengeResponse } from './mschapv1.js';
 import {
   checkAuthenticatorResponse,
@@ -35,7 +41,12 @@ import {
   generateNtResponse,
   userNameForHash,
 } from './mschapv2.js';
-import { hashNtPasswordHash, lmPasswordHash, ntPasswordHash } from './password.js';
+import {
+  hashNtPasswordHash,
+  lmPasswordHash,
+  ntPasswordHash,
+  passwordToUtf16le,
+} from './password.js';
 
 /** Configuration of a {@link ChapPeer}. */
 export interface ChapPeerOptions {
@@ -50,6 +61,12 @@ export interface ChapPeerOptions {
   readonly password: string;
   /** Randomness for the MS-CHAPv2 Peer-Challenge (16 bytes per new Challenge). */
   readonly randomBytes: RandomBytes;
+  /**
+   * MS-CHAPv2 password change (RFC 2759 §7): called when the authenticator answers Failure
+   * `E=648` (password expired). Return the new password to send a Change-Password packet and
+   * continue, or `undefined` to fail with `MSCHAP_PASSWORD_EXPIRED`. Without it, expiry fails.
+   */
+  readonly newPassword?: () => string | undefined;
   /**
    * Milliseconds to wait for Success or Failure before sending the same Response again.
    * Default 3000 (as the authenticator's `chap-restart`).
@@ -81,6 +98,10 @@ interface Answer {
   /** MS-CHAPv2: what the authenticator response must verify against. */
   readonly peerChallenge?: Uint8Array;
   readonly ntResponse?: Uint8Array;
+  /** MS-CHAPv2: the NT password hash the Response used (the new one after a change). */
+  readonly passwordHash?: Uint8Array;
+  /** MS-CHAPv2: this is a Change-Password packet (RFC 2759 §7). */
+  readonly changesPassword?: boolean;
 }
 
 /** Builds a step that only reports an ignored packet. */
@@ -106,7 +127,8 @@ export class ChapPeer {
   readonly #name: Uint8Array;
   readonly #randomBytes: RandomBytes;
   readonly #secret: Uint8Array | undefined;
-  readonly #passwordHash: Uint8Array | undefined;
+  #passwordHash: Uint8Array | undefined;
+  readonly #newPassword: (() => string | undefined) | undefined;
   readonly #lmPasswordHash: Uint8Array | undefined;
   readonly #interval: number;
   readonly #maxResponses: number;
@@ -125,6 +147,7 @@ export class ChapPeer {
     this.#algorithm = options.algorithm;
     this.#name = encodeUtf8(options.name);
     this.#randomBytes = options.randomBytes;
+    this.#newPassword = options.newPassword;
     this.#interval = options.retransmitInterval ?? 3000;
     this.#maxResponses = options.maxResponses ?? 10;
     if (!(this.#interval > 0)) throw new RangeError('retransmitInterval must be positive');
@@ -162,10 +185,10 @@ export class ChapPeer {
       case 'success':
         return this.#keepDeadline(this.#onSuccess(packet.identifier, packet.message), now);
       case 'failure':
-        return this.#keepDeadline(this.#onFailure(packet.identifier, packet.message), now);
+        return this.#onFailure(packet.identifier, packet.message, now);
       default:
         return this.#keepDeadline(
-          drop('unexpected-code', 'a peer does not accept CHAP Response packets'),
+          drop('unexpected-code', `a peer does not accept CHAP ${packet.type} packets`),
           now,
         );
     }
@@ -252,10 +275,7 @@ export class ChapPeer {
         },
       };
     }
-    const peerChallenge = this.#randomBytes(16);
-    if (!(peerChallenge instanceof Uint8Array) || peerChallenge.length !== 16) {
-      throw new TypeError('randomBytes(16) must return 16 bytes');
-    }
+    const peerChallenge = this.#random(16);
     const ntResponse = generateNtResponse(
       challenge,
       peerChallenge,
@@ -273,6 +293,56 @@ export class ChapPeer {
       },
       peerChallenge,
       ntResponse,
+      passwordHash,
+    };
+  }
+
+  #random(n: number): Uint8Array {
+    const bytes = this.#randomBytes(n);
+    if (!(bytes instanceof Uint8Array) || bytes.length !== n) {
+      throw new TypeError(`randomBytes(${n}) must return ${n} bytes`);
+    }
+    return bytes;
+  }
+
+  /**
+   * Builds the Change-Password answer to a Failure `E=648` (RFC 2759 §7): Identifier plus one,
+   * the NT-Response over the Failure's challenge with the new password.
+   */
+  #changePassword(failureIdentifier: number, challenge: Uint8Array, newPassword: string): Answer {
+    const oldHash = this.#passwordHash!;
+    const newUtf16 = passwordToUtf16le(newPassword);
+    const newHash = md4(newUtf16);
+    const identifier = (failureIdentifier + 1) & 0xff;
+    const peerChallenge = this.#random(16);
+    const ntResponse = generateNtResponse(
+      challenge,
+      peerChallenge,
+      userNameForHash(this.#name),
+      newHash,
+    );
+    const packet = encodeChapPacket({
+      type: 'change-password',
+      identifier,
+      encryptedPassword: newPasswordEncryptedWithOldNtPasswordHash(
+        newUtf16,
+        oldHash,
+        this.#random(PW_BLOCK_SIZE),
+      ),
+      encryptedHash: oldNtPasswordHashEncryptedWithNewNtPasswordHash(newHash, oldHash),
+      peerChallenge,
+      ntResponse,
+      flags: 0,
+    });
+    return {
+      identifier,
+      challenge,
+      packet,
+      keys: { algorithm: 'mschapv2', passwordHashHash: hashNtPasswordHash(newHash), ntResponse },
+      peerChallenge,
+      ntResponse,
+      passwordHash: newHash,
+      changesPassword: true,
     };
   }
 
@@ -306,7 +376,7 @@ export class ChapPeer {
     const ok =
       success.authenticatorResponse !== undefined &&
       checkAuthenticatorResponse(
-        this.#passwordHash!,
+        last.passwordHash!,
         last.ntResponse!,
         last.peerChallenge!,
         last.challenge,
@@ -325,28 +395,56 @@ export class ChapPeer {
       return { outcome: { type: 'failure', error } };
     }
     this.#state = 'succeeded';
+    // Later Challenges (re-authentication) are answered with the password now in force.
+    this.#passwordHash = last.passwordHash!;
     return {
       outcome: {
         type: 'success',
         keys: last.keys,
         ...(success.message === undefined ? {} : { message: success.message }),
+        ...(last.changesPassword === true ? { passwordChanged: true } : {}),
       },
     };
   }
 
-  #onFailure(identifier: number, message: Uint8Array): ChapStep {
+  #onFailure(identifier: number, message: Uint8Array, now: number): ChapStep {
     const ignored = this.#matches(identifier, 'Failure');
-    if (ignored !== undefined) return ignored;
+    if (ignored !== undefined) return this.#keepDeadline(ignored, now);
     this.#state = 'failed';
     const text = decodeUtf8(message);
-    const error =
-      this.#algorithm === 'chap-md5'
-        ? new AuthenticationError<MschapErrorCode>(
-            'MSCHAP_AUTH_FAILED',
-            'CHAP authentication failed: the authenticator sent Failure',
-            { details: { serverMessage: text } },
-          )
-        : mschapFailureToError(parseMschapFailure(text));
-    return { outcome: { type: 'failure', error } };
+    if (this.#algorithm === 'chap-md5') {
+      const error = new AuthenticationError<MschapErrorCode>(
+        'MSCHAP_AUTH_FAILED',
+        'CHAP authentication failed: the authenticator sent Failure',
+        { details: { serverMessage: text } },
+      );
+      return { outcome: { type: 'failure', error } };
+    }
+    const failure = parseMschapFailure(text);
+    // RFC 2759 §7: on E=648 the peer may answer with Change-Password, once per exchange, to
+    // the Failure's 16-byte C= challenge (RFC 2759 §6: "MUST be present").
+    if (
+      this.#algorithm === 'mschapv2' &&
+      failure.error === 648 &&
+      failure.challenge?.length === 16 &&
+      this.#answer!.changesPassword !== true &&
+      this.#newPassword !== undefined
+    ) {
+      const newPassword = this.#newPassword();
+      if (newPassword !== undefined) {
+        let answer: Answer;
+        try {
+          answer = this.#changePassword(identifier, failure.challenge, newPassword);
+        } catch (e) {
+          if (e instanceof AuthenticationError) return { outcome: { type: 'failure', error: e } };
+          throw e;
+        }
+        this.#answer = answer;
+        this.#state = 'responded';
+        this.#sent = 0;
+        return this.#send(answer.packet, now);
+      }
+    }
+    return { outcome: { type: 'failure', error: mschapFailureToError(failure) } };
   }
 }

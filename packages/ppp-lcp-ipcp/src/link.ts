@@ -754,8 +754,9 @@ export class PppLink {
     frame: Uint8Array,
   ): void {
     const code = payload[0];
-    // PAP: Authenticate-Request goes to the authenticator; CHAP: Response goes to the authenticator.
-    const toAuthenticator = protocol === PPP_PROTOCOL.PAP ? code === 1 : code === 2;
+    // PAP: Authenticate-Request goes to the authenticator; CHAP: Response and MS-CHAPv2's
+    // Change-Password (code 7, RFC 2759 §7) go to the authenticator.
+    const toAuthenticator = protocol === PPP_PROTOCOL.PAP ? code === 1 : code === 2 || code === 7;
     const side = toAuthenticator ? 'authenticator' : 'peer';
     const run = this.#auth.find((r) => r.side === side && r.method.protocol === protocol);
     if (run === undefined) {

@@ -21,6 +21,8 @@ export interface TestClientOptions {
   readonly user?: string;
   /** Our password (CHAP and PAP). Default `Secret-pw1`. */
   readonly password?: string;
+  /** MS-CHAPv2: the new password given when the server reports ours expired (`E=648`). */
+  readonly newPassword?: string;
   /** Methods we accept. Default: all, MS-CHAPv2 first. */
   readonly auth?: readonly AuthMethodName[];
   /** Our MPPE policy. Default: 128-bit required, stateless preferred, stateful allowed. */
@@ -64,7 +66,12 @@ export function testClient(
       role: 'client',
       auth: clientAuthMethods(
         options.auth ?? (mppe.required ? AUTH_METHOD_NAMES.slice(0, 2) : AUTH_METHOD_NAMES),
-        { user: options.user ?? 'alice', chapSecret: password, papSecret: password },
+        {
+          user: options.user ?? 'alice',
+          chapSecret: password,
+          papSecret: password,
+          ...(options.newPassword === undefined ? {} : { newPassword: () => options.newPassword }),
+        },
         randomBytes,
       ),
     },

@@ -20,6 +20,17 @@ import { parseIpv4 } from '@pptpkit/wire';
 export interface FakePptpdOptions {
   /** Users and their passwords. Default `{ alice: 'Secret-pw1' }`. */
   readonly users?: Readonly<Record<string, string>>;
+  /**
+   * Users whose password has expired: MS-CHAPv2 answers them `E=648` (RFC 2759 §6) until they
+   * change it. Default none.
+   */
+  readonly expired?: readonly string[];
+  /**
+   * What the server does with a password change of an expired user: `accept` it (the new
+   * password replaces the old for later authentications), `refuse` it (`E=709`), or not
+   * support it at all (`unsupported`: fail at `E=648`, as pppd does). Default `accept`.
+   */
+  readonly passwordChange?: 'accept' | 'refuse' | 'unsupported';
   /** Methods required of the client, the first offered first. Default `['mschap-v2']`. */
   readonly auth?: readonly AuthMethodName[];
   /** The server's MPPE policy. Default: 128-bit required, stateless, no MPPC. */
@@ -62,7 +73,8 @@ export function fakePptpd(
   randomBytes: (n: number) => Uint8Array,
   options: FakePptpdOptions = {},
 ): TunnelOptions {
-  const users = options.users ?? { alice: 'Secret-pw1' };
+  const users: Record<string, string> = { ...(options.users ?? { alice: 'Secret-pw1' }) };
+  const expired = new Set(options.expired ?? []);
   const mppe = options.mppe ?? PPTPD_MPPE;
   const ccp = options.ccp ?? (options.mppcAlone ? mppcOnlyCcpPolicy() : mppeCcpPolicy(mppe));
   return {
@@ -70,7 +82,25 @@ export function fakePptpd(
       role: 'server',
       auth: serverAuthMethods(
         options.auth ?? ['mschap-v2'],
-        { name: 'pptpd', lookup: (user) => users[user] },
+        {
+          name: 'pptpd',
+          lookup: (user) => users[user],
+          ...(expired.size === 0
+            ? {}
+            : {
+                passwordExpired: (user: string) => expired.has(user),
+                ...(options.passwordChange === 'unsupported'
+                  ? {}
+                  : {
+                      changePassword: (user: string, newPassword: string) => {
+                        if (options.passwordChange === 'refuse') return false;
+                        users[user] = newPassword;
+                        expired.delete(user);
+                        return true;
+                      },
+                    }),
+              }),
+        },
         randomBytes,
       ),
     },

@@ -36,6 +36,13 @@ export interface ClientCredentials {
   readonly chapSecret?: string;
   /** The secret for PAP (pap-secrets, or `password`); absent: none. */
   readonly papSecret?: string;
+  /**
+   * MS-CHAPv2: asked for a new password when the server reports the password expired
+   * (`E=648`); returning one changes it (RFC 2759 §7) and the exchange continues with it,
+   * `undefined` (or no function) fails with `MSCHAP_PASSWORD_EXPIRED`. Synchronous: the
+   * application obtains the password beforehand or from a terminal it owns.
+   */
+  readonly newPassword?: () => string | undefined;
   /** PAP: retransmission interval, ms (pppd `pap-restart`). */
   readonly papRestartMs?: number;
   /** PAP: requests sent before giving up (pppd `pap-max-authreq`). */
@@ -131,6 +138,9 @@ export function clientAuthMethods(
             name: credentials.user,
             password: credentials.chapSecret,
             randomBytes,
+            ...(credentials.newPassword === undefined
+              ? {}
+              : { newPassword: credentials.newPassword }),
           });
         } catch (error) {
           // A secret the method cannot use (MS-CHAP: over 256 characters, RFC 2759 §9.1): the
@@ -148,6 +158,17 @@ export interface ServerSecrets {
   readonly name: string;
   /** The password of `user` for `method`, or `undefined` for an unknown user. */
   readonly lookup: (user: string, method: 'chap' | 'pap') => string | undefined;
+  /**
+   * MS-CHAPv2: whether the (just verified) password of `user` has expired; if so the client
+   * is told `E=648` (RFC 2759 §6). Absent: passwords never expire.
+   */
+  readonly passwordExpired?: (user: string) => boolean;
+  /**
+   * MS-CHAPv2: store `newPassword` for `user` after a verified Change-Password (RFC 2759 §7);
+   * `true` accepts it, `false` refuses (`E=709`). Absent: an expired password cannot be
+   * changed and the client fails with `MSCHAP_PASSWORD_EXPIRED`.
+   */
+  readonly changePassword?: (user: string, newPassword: string) => boolean;
 }
 
 /** The methods a server requires a client to use, in the order given (the first is offered). */
@@ -181,6 +202,12 @@ export function serverAuthMethods(
           name: secrets.name,
           randomBytes,
           lookupPassword: (user) => secrets.lookup(user, 'chap'),
+          ...(secrets.passwordExpired === undefined
+            ? {}
+            : { passwordExpired: secrets.passwordExpired }),
+          ...(secrets.changePassword === undefined
+            ? {}
+            : { changePassword: secrets.changePassword }),
         }),
     };
   });

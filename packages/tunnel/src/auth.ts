@@ -18,6 +18,8 @@ export type KeyedAuthOutcome =
       readonly message?: string;
       /** MS-CHAP key material for MPPE (secret: never log); absent for PAP. */
       readonly keys?: ChapKeyMaterial;
+      /** MS-CHAPv2: the exchange changed the password (RFC 2759 §7); `keys` are the new one's. */
+      readonly passwordChanged?: boolean;
     }
   | {
       /** Not authenticated. */

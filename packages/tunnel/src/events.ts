@@ -88,6 +88,11 @@ export type TunnelEvent =
       readonly method: string;
       /** Authenticator side: the name the peer authenticated as. */
       readonly peerName?: string;
+      /**
+       * MS-CHAPv2: the password was changed during this authentication (RFC 2759 §7, after the
+       * server reported it expired); MPPE keys come from the new password.
+       */
+      readonly passwordChanged?: true;
     }
   | {
       /** Authentication failed; `down` follows. */

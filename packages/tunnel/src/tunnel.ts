@@ -99,6 +99,8 @@ export class Tunnel {
   #link: PppLink | undefined;
   #data: DataPath | undefined;
   #keys: ChapKeyMaterial | undefined;
+  /** The exchange that just succeeded changed the password; told with `authenticated`. */
+  #passwordChanged = false;
   #auth: string | undefined;
   #peerName: string | undefined;
   #up: TunnelUp | undefined;
@@ -529,6 +531,9 @@ export class Tunnel {
     const seen = (step: KeyedAuthStep): KeyedAuthStep => {
       const outcome = step.outcome;
       if (outcome?.type === 'success' && outcome.keys !== undefined) this.#keys = outcome.keys;
+      if (outcome?.type === 'success' && outcome.passwordChanged === true) {
+        this.#passwordChanged = true;
+      }
       if (outcome?.type === 'failure') {
         const e = outcome.error as Error & {
           code?: string;
@@ -606,7 +611,9 @@ export class Tunnel {
             side: a.side,
             method: authName(a.method),
             ...(a.peerName === undefined ? {} : { peerName: a.peerName }),
+            ...(this.#passwordChanged ? { passwordChanged: true as const } : {}),
           });
+          this.#passwordChanged = false;
           break;
         case 'up':
           this.#pppUp(a);

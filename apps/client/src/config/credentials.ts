@@ -20,6 +20,11 @@ export interface Credentials {
   readonly chapPassword?: string;
   /** The `pap-secrets` secret, for PAP. */
   readonly papPassword?: string;
+  /**
+   * The new password to change to if the server reports ours expired (MS-CHAPv2 `E=648`,
+   * RFC 2759 §7): the first line of `new-password-file`, or typed at the prompt.
+   */
+  readonly newPassword?: string;
 }
 
 /** The two secrets files. */
@@ -47,6 +52,8 @@ export interface ResolveCredentialsOptions {
   readonly credential?: string;
   /** A password typed at the prompt: used only when nothing else gives a secret. */
   readonly prompted?: string;
+  /** A new password typed at the prompt after the server reported ours expired. */
+  readonly promptedNewPassword?: string;
 }
 
 /** Where the secret came from (worth a debug line; never the secret itself). */
@@ -94,6 +101,30 @@ export function usableAuthMethods(settings: PeerSettings): AuthMethod[] {
 const firstLine = (text: string): string => text.split('\n', 1)[0]!.replace(/\r$/, '');
 
 /**
+ * {@link resolveSecret}, plus the new password for an MS-CHAPv2 password change: the first line
+ * of `new-password-file`, else one typed at the prompt (`promptedNewPassword`).
+ *
+ * @throws PptpkitError as {@link resolveSecret}; `CONFIG_UNREADABLE` for a `new-password-file`
+ *   that cannot be read, naming it and why. Never a secret.
+ */
+export function resolveCredentials(
+  settings: PeerSettings,
+  options: ResolveCredentialsOptions,
+): ResolvedCredentials {
+  const resolved = resolveSecret(settings, options);
+  let newPassword = options.promptedNewPassword;
+  if (settings.newPasswordFile !== undefined) {
+    const text = options.readSecrets(settings.newPasswordFile);
+    if (isReadFailure(text)) {
+      throw unreadableFile('new-password-file', settings.newPasswordFile, text);
+    }
+    newPassword = firstLine(text);
+  }
+  if (newPassword === undefined) return resolved;
+  return { ...resolved, credentials: { ...resolved.credentials, newPassword } };
+}
+
+/**
  * Resolves the user name and secrets with pppd's rules (see {@link Credentials}) and pptpkit's
  * additions, first found wins: a `+ua` file (user and password) or the `password` option; the
  * `password-file` (its first line); the systemd credential `password`; the secrets files, each
@@ -105,7 +136,7 @@ const firstLine = (text: string): string => text.split('\n', 1)[0]!.replace(/\r$
  *   exist), naming the file and why; `CONFIG_NO_SECRET` when no usable method has a secret,
  *   naming the files looked in. Never a secret.
  */
-export function resolveCredentials(
+function resolveSecret(
   settings: PeerSettings,
   options: ResolveCredentialsOptions,
 ): ResolvedCredentials {

@@ -187,6 +187,8 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['+ua', text((s, v) => (s.uaFile = v))],
   // Ours: the password in a file of its own (first line), so the peer file may stay readable.
   ['password-file', text((s, v) => (s.passwordFile = v))],
+  // Ours: the new password (first line) for an MS-CHAPv2 password change (RFC 2759 §7).
+  ['new-password-file', text((s, v) => (s.newPasswordFile = v))],
   ['usehostname', flag((s) => (s.useHostname = true))],
   ['domain', text((s, v) => (s.domain = v))],
   ['ipparam', text((s, v) => (s.ipparam = v))],

@@ -66,6 +66,11 @@ export interface PeerSettings {
   password?: string;
   /** A file whose first line is the password (`password-file`, ours). */
   passwordFile?: string;
+  /**
+   * A file whose first line is the new password, used if the server reports the password
+   * expired (MS-CHAPv2 `E=648`: RFC 2759 §7 password change) (`new-password-file`, ours).
+   */
+  newPasswordFile?: string;
   /** Passed to hook scripts as their sixth argument (`ipparam`). */
   ipparam?: string;
   /** Methods we refuse when the server asks us to authenticate (`refuse-*`). */

@@ -16,7 +16,7 @@ import { tunnelOptionsFromSettings } from './tunnel-options.js';
  * not implement Change-Password (RFC 2759 §7), so it can only say so.
  */
 const PASSWORD_EXPIRED_HINT =
-  'the password has expired and must be changed (on a Windows machine of the domain, or by the administrator); pptpkit cannot change it';
+  'the password has expired: put a new one in a file named by the new-password-file option (or run pptpkit up on a terminal to be asked for one) and pptpkit changes it, or have it changed elsewhere';
 
 /** How often the path MTU to the server is measured again while the tunnel is up, ms. */
 const PATH_MTU_CHECK_MS = 5_000;
@@ -73,6 +73,8 @@ export interface SessionResult {
   readonly reason: string;
   /** Whether the tunnel reached `up` at some point. */
   readonly wasUp: boolean;
+  /** The code of the authentication failure, when authentication failed (`MSCHAP_...`). */
+  readonly authCode?: string;
 }
 
 /** A snapshot for `pptpkit status`: the tunnel core's, with the shell's peer and interface. */
@@ -119,6 +121,8 @@ export class Session {
   #timerAt = Number.POSITIVE_INFINITY;
   /** Set by the shell's own reasons to stop (signal, address check, host failure, bug). */
   #override: { exitCode: ExitCode; reason: string } | undefined;
+  /** The code of the last `auth-failed` event. */
+  #authCode: string | undefined;
   #result: SessionResult | undefined;
   #finish: ((r: SessionResult) => void) | undefined;
   #upAt: number | undefined;
@@ -316,9 +320,17 @@ export class Session {
         if (this.#state === 'call') this.#enter('ppp');
         break;
       case 'authenticated':
-        if (event.side === 'peer') log.info('authenticated', { method: event.method });
+        if (event.side === 'peer') {
+          log.info('authenticated', { method: event.method });
+          if (event.passwordChanged === true) {
+            log.info(`password changed for ${this.#o.credentials.user}`, {
+              user: this.#o.credentials.user,
+            });
+          }
+        }
         break;
       case 'auth-failed':
+        this.#authCode = event.code;
         // The server's own words (MS-CHAP `E=`/`M=`), kept in the error's details.
         log.error('authentication failed', {
           code: event.code,
@@ -349,6 +361,9 @@ export class Session {
         this.#result = this.#override
           ? { ...this.#override, wasUp: event.wasUp }
           : { exitCode: exitForDown(event), reason: event.message, wasUp: event.wasUp };
+        if (this.#authCode !== undefined) {
+          this.#result = { ...this.#result, authCode: this.#authCode };
+        }
         this.#enter('stopping');
         log.info('stopping', { reason: this.#result.reason });
         break;

@@ -130,6 +130,9 @@ export function tunnelOptionsFromSettings(
           user: credentials.user,
           ...(chapSecret === undefined ? {} : { chapSecret }),
           ...(papSecret === undefined ? {} : { papSecret }),
+          ...(credentials.newPassword === undefined
+            ? {}
+            : { newPassword: () => credentials.newPassword }),
           ...(settings.papRestart === undefined
             ? {}
             : { papRestartMs: settings.papRestart * 1000 }),

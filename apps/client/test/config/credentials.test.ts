@@ -184,6 +184,48 @@ describe('resolveCredentials: pptpkit password sources and their order', () => {
     });
   });
 
+  it('new-password-file: its first line is the new password for an MS-CHAPv2 change, whatever gives the old', () => {
+    const withNew = (change: (x: PeerSettings) => void = () => {}) =>
+      alice((x) => {
+        x.newPasswordFile = '/etc/pptpkit/work.new';
+        change(x);
+      });
+    const fromSecrets = resolve(withNew(), {
+      [files.chap]: 'alice * old-pw\n',
+      '/etc/pptpkit/work.new': 'New-pw-x2\r\nignored\n',
+    });
+    expect(fromSecrets.credentials).toEqual({
+      user: 'alice',
+      chapPassword: 'old-pw',
+      newPassword: 'New-pw-x2',
+    });
+    expect(fromSecrets.source).toBe('secrets');
+    const inline = resolve(
+      withNew((x) => (x.password = 'old-pw')),
+      { '/etc/pptpkit/work.new': 'New-pw-x2\n' },
+    );
+    expect(inline.credentials).toEqual({
+      user: 'alice',
+      password: 'old-pw',
+      newPassword: 'New-pw-x2',
+    });
+    // Without the option, no new password.
+    expect(resolve(alice(), { [files.chap]: 'alice * old-pw\n' }).credentials).not.toHaveProperty(
+      'newPassword',
+    );
+    expect(() =>
+      resolve(
+        withNew((x) => (x.password = 'old-pw')),
+        {},
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_UNREADABLE',
+        message: "new-password-file: cannot read '/etc/pptpkit/work.new': no such file (ENOENT)",
+      }),
+    );
+  });
+
   it('a password-file or credential that exists but cannot be read is CONFIG_UNREADABLE with the errno', () => {
     const withFile = alice((x) => (x.passwordFile = '/etc/pptpkit/work.password'));
     expect(() => resolve(withFile, {})).toThrow(

@@ -118,10 +118,32 @@ describe('the session shell against a fake pptpd, on a fake clock', () => {
     expect(failed).toMatchObject({
       code: 'MSCHAP_PASSWORD_EXPIRED',
       serverError: 648,
-      hint: 'the password has expired and must be changed (on a Windows machine of the domain, or by the administrator); pptpkit cannot change it',
+      hint: 'the password has expired: put a new one in a file named by the new-password-file option (or run pptpkit up on a terminal to be asked for one) and pptpkit changes it, or have it changed elsewhere',
     });
     expect(t.result()?.reason).toMatch(/the password has expired \(E=648\)/);
+    expect(t.result()?.authCode).toBe('MSCHAP_PASSWORD_EXPIRED');
     expect(t.lines.join('\n')).not.toContain('Old-pw-x1');
+    io.dispose();
+  });
+
+  it('E=648 with a new password: MS-CHAPv2 Change-Password (RFC 2759 §7), up, "password changed for alice"', async () => {
+    const io = fake({ users: { alice: 'Old-pw-x1' }, expired: ['alice'] });
+    const t = startSession(io, {
+      credentials: { user: 'alice', password: 'Old-pw-x1', newPassword: 'New-pw-x2' },
+    });
+    await until(() => t.up() !== undefined);
+    expect(t.up()).toMatchObject({ state: 'up', auth: 'MS-CHAPv2' });
+    expect(t.records().some((r) => r['message'] === 'password changed for alice')).toBe(true);
+    // MPPE keys agree with the server's, which derives them from the new password.
+    const back = udpPacket('192.168.77.1', '192.168.77.10', 3);
+    io.sendIp(back);
+    await until(() => io.tunWrites.length === 1);
+    expect(io.tunWrites[0]).toEqual(back);
+    const text = t.lines.join('\n');
+    expect(text).not.toContain('Old-pw-x1');
+    expect(text).not.toContain('New-pw-x2');
+    t.root.abort();
+    await until(() => t.result() !== undefined);
     io.dispose();
   });
 

@@ -10,6 +10,7 @@ import { APP_CODE, errorCode } from '../../log/app-codes.js';
 import { createLogger, type Logger } from '../../log/logger.js';
 import { detach, isDetachedChild, secretFromParent } from '../detach.js';
 import { type ClientConfig, loadClientConfig, type SecretSources } from '../load-config.js';
+import { promptNewPassword } from '../new-password-prompt.js';
 import type { Command } from '../parse-args.js';
 import { isInteractive, PromptAbortedError, promptPassword } from '../password-prompt.js';
 import { readConfig } from '../runtime/files.js';
@@ -145,6 +146,21 @@ export async function up(command: UpCommand, argv: readonly string[]): Promise<E
     });
     return EXIT.privileges;
   }
+  // An expired MS-CHAPv2 password without `new-password-file`: asked for on the terminal, in
+  // the foreground only (a detached copy has none).
+  const terminal = { input: process.stdin, output: process.stderr };
+  const askNewPassword =
+    !detached && isInteractive(terminal) && config.settings.newPasswordFile === undefined
+      ? async (): Promise<string | undefined> => {
+          try {
+            return await promptNewPassword(config.credentials.user, command.peer, terminal);
+          } catch (error) {
+            if (!(error instanceof PptpkitError)) throw error;
+            log.error(error.message, { code: error.code });
+            return undefined;
+          }
+        }
+      : undefined;
   return runTunnel({
     peer: command.peer,
     server,
@@ -154,5 +170,6 @@ export async function up(command: UpCommand, argv: readonly string[]): Promise<E
     rtnl,
     journal: new JournalFile(paths.journal),
     log,
+    ...(askNewPassword === undefined ? {} : { askNewPassword }),
   });
 }

@@ -38,6 +38,12 @@ export interface TunnelRun {
   readonly journal: JournalFile;
   /** The log. */
   readonly log: Logger;
+  /**
+   * Asked once when an attempt fails with `MSCHAP_PASSWORD_EXPIRED` and no new password was
+   * given: a new password (typed at a terminal) makes the next attempt, at once, change the
+   * password (MS-CHAPv2, RFC 2759 §7); `undefined` keeps the failure.
+   */
+  readonly askNewPassword?: () => Promise<string | undefined>;
 }
 
 /**
@@ -54,6 +60,8 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
   // systemd (Type=notify): READY=1 once the tunnel is first usable, STATUS= as it goes.
   const notify = new SdNotifier({ log });
   notify.startWatchdog();
+  let credentials = run.credentials;
+  let askNewPassword = run.askNewPassword;
   let stopAnnounced = false;
   const announceStop = (): void => {
     if (stopAnnounced) return;
@@ -107,7 +115,7 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
         peer,
         server,
         settings,
-        credentials: run.credentials,
+        credentials,
         io: nodeIo(host),
         log,
         signal: stop.signal,
@@ -163,6 +171,21 @@ export async function runTunnel(run: TunnelRun): Promise<ExitCode> {
       }
       if (requestedDown) result = { ...result, exitCode: EXIT.ok };
       current = undefined;
+      const ask = askNewPassword;
+      if (
+        ask !== undefined &&
+        result.authCode === 'MSCHAP_PASSWORD_EXPIRED' &&
+        credentials.newPassword === undefined &&
+        !root.signal.aborted
+      ) {
+        askNewPassword = undefined;
+        const newPassword = await ask();
+        if (newPassword !== undefined) {
+          credentials = { ...credentials, newPassword };
+          log.info('connecting again to change the expired password', { user: credentials.user });
+          return attempt();
+        }
+      }
       return result;
     };
     const result = await runPersistent({
