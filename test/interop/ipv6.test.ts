@@ -10,6 +10,8 @@ import { cli, inNs, up, waitFor } from './client-harness.js';
 import { lab, readGuestFile } from './lab.js';
 
 const labInfo = inject('lab');
+/** An address on the server guest's dummy0 (beside the IPv4 target), not on the PPP link. */
+const ROUTED = 'fd78::1';
 
 /** The namespace's IPv6 routing tables and addresses, as iproute2 prints them. */
 async function ipv6State(): Promise<string> {
@@ -24,6 +26,9 @@ describe.skipIf(!labInfo.available)('IPv6CP against pptpd + pppd 2.4.9 with +ipv
     expect((await lab(['stop'])).code).toBe(0);
     expect((await lab(['start'], { PKL_IPV6: '1' })).code).toBe(0);
     expect(readGuestFile(labInfo.run, 'server', 'settings')).toMatch(/^PKL_IPV6=1$/m);
+    // A routed address on the server, off the PPP link: reached only through defaultroute6.
+    const add = await lab(['server-exec', `ip -6 addr add ${ROUTED}/128 dev dummy0`]);
+    expect(add.code).toBe(0);
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
@@ -31,7 +36,7 @@ describe.skipIf(!labInfo.available)('IPv6CP against pptpd + pppd 2.4.9 with +ipv
     expect((await lab(['start'])).code).toBe(0);
   });
 
-  it('IPv6CP up: link-local addresses both ends agree on, ping6 of the server through MPPE, defaultroute6; down restores the IPv6 tables exactly', async () => {
+  it('IPv6CP up: link-local addresses both ends agree on, ping6 of the server and of a routed address through MPPE, defaultroute6; down restores the IPv6 tables exactly', async () => {
     mkdirSync(join(dir, 'peers'));
     writeFileSync(
       join(dir, 'peers', 'v6'),
@@ -79,6 +84,10 @@ describe.skipIf(!labInfo.available)('IPv6CP against pptpd + pppd 2.4.9 with +ipv
     expect(ping.stdout).toMatch(/3 packets transmitted, 3 received/);
     const routes = await inNs(['ip', '-6', 'route', 'show', 'default']);
     expect(routes.stdout).toMatch(new RegExp(`^default dev ${iface} metric 1024`, 'm'));
+    // The server's routed address, through the IPv6 default route and MPPE.
+    const routed = await inNs(['ping', '-6', '-c', '3', '-i', '0.3', '-W', '2', ROUTED]);
+    expect(routed.stdout).toMatch(/3 packets transmitted, 3 received/);
+    expect((await inNs(['ip', '-6', 'route', 'get', ROUTED])).stdout).toContain(`dev ${iface}`);
     t.child.kill('SIGINT');
     // pppd's exit status for a signal (5), as the other client tests expect.
     expect(await t.exited).toBe(5);
