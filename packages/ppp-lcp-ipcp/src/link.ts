@@ -635,6 +635,7 @@ export class PppLink {
     switch (protocol) {
       case PPP_PROTOCOL.PAP:
       case PPP_PROTOCOL.CHAP:
+      case PPP_PROTOCOL.EAP:
         this.#receiveAuth(protocol, payload, now, offset, frame);
         return;
       case PPP_PROTOCOL.IPCP:
@@ -746,7 +747,8 @@ export class PppLink {
     frame: Uint8Array,
   ): void {
     const code = payload[0];
-    // PAP: Authenticate-Request goes to the authenticator; CHAP: Response goes to the authenticator.
+    // PAP: Authenticate-Request goes to the authenticator; CHAP and EAP (RFC 2284 §2.2): Response
+    // goes to the authenticator, everything else to the peer.
     const toAuthenticator = protocol === PPP_PROTOCOL.PAP ? code === 1 : code === 2;
     const side = toAuthenticator ? 'authenticator' : 'peer';
     const run = this.#auth.find((r) => r.side === side && r.method.protocol === protocol);
