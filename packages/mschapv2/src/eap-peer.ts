@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { AuthenticationError, DecodeError, decodeUtf8, encodeUtf8 } from '@pptpkit/wire';
+import {
+  AuthenticationError,
+  DecodeError,
+  decodeUtf8,
+  encodeUtf8,
+  TimeoutError,
+} from '@pptpkit/wire';
 import { chapMd5Response } from './chap-md5.js';
 import type { EapFailureCode } from './eap-errors.js';
 import type { EapDropReason, EapMethod, EapOutcome, EapStep } from './eap-exchange.js';
@@ -44,6 +50,16 @@ export interface EapPeerOptions {
   readonly methods?: readonly EapMethod[];
   /** Randomness for the MS-CHAPv2 Peer-Challenge (16 bytes). */
   readonly randomBytes: RandomBytes;
+  /**
+   * Milliseconds from {@link EapPeer.start} to the first Request before giving up with
+   * `EAP_TIMEOUT`; default 20000 (pppd `eap-timeout`).
+   */
+  readonly firstRequestTimeout?: number;
+  /**
+   * Requests answered without an EAP Success or Failure before giving up with `EAP_TIMEOUT`;
+   * default 20 (pppd `eap-max-rreq`). Retransmitted Requests are not counted.
+   */
+  readonly maxRequests?: number;
 }
 
 const METHOD_TYPE: Readonly<Record<EapMethod, number>> = {
@@ -82,13 +98,17 @@ export class EapPeer {
   /** The outcome an EAP Success gives, once a method got that far. */
   #success: Extract<EapOutcome, { type: 'success' }> | undefined;
   #mschapError: AuthenticationError<EapFailureCode> | undefined;
+  readonly #firstTimeout: number;
+  readonly #maxRequests: number;
+  #answered = 0;
+  #deadline: number | undefined;
   #done = false;
   #dropped = 0;
 
   /**
    * @throws AuthenticationError `MSCHAP_PASSWORD_TOO_LONG` when MS-CHAP-V2 is allowed and the
    *   password is over 256 characters.
-   * @throws RangeError when `methods` is empty.
+   * @throws RangeError when `methods` is empty or a limit is out of range.
    */
   constructor(options: EapPeerOptions) {
     this.#name = encodeUtf8(options.name);
@@ -99,6 +119,32 @@ export class EapPeer {
       ? ntPasswordHash(options.password)
       : undefined;
     this.#randomBytes = options.randomBytes;
+    this.#firstTimeout = options.firstRequestTimeout ?? 20_000;
+    this.#maxRequests = options.maxRequests ?? 20;
+    if (!(this.#firstTimeout > 0)) throw new RangeError('firstRequestTimeout must be positive');
+    if (!Number.isInteger(this.#maxRequests) || this.#maxRequests < 1) {
+      throw new RangeError('maxRequests must be a positive integer');
+    }
+  }
+
+  /** Starts the wait for the first Request. */
+  start(now: number): EapStep {
+    this.#deadline = now + this.#firstTimeout;
+    return { deadline: this.#deadline };
+  }
+
+  /** Gives up with `EAP_TIMEOUT` when no Request came by the deadline of {@link EapPeer.start}. */
+  timeout(now: number): EapStep {
+    const deadline = this.#deadline;
+    if (deadline === undefined || this.#done) return {};
+    if (now < deadline) return { deadline };
+    return this.#timedOut(`no EAP Request within ${this.#firstTimeout} ms`);
+  }
+
+  #timedOut(message: string): EapStep {
+    this.#done = true;
+    const error = new TimeoutError<EapFailureCode>('EAP_TIMEOUT', message);
+    return { outcome: { type: 'failure', error } };
   }
 
   /** Packets ignored so far (malformed or unexpected). */
@@ -126,6 +172,10 @@ export class EapPeer {
     }
     const last = this.#last;
     if (last !== undefined && last.identifier === packet.identifier) return { send: last.packet };
+    this.#deadline = undefined;
+    if (this.#answered >= this.#maxRequests) {
+      return this.#timedOut(`no EAP Success or Failure after ${this.#answered} Requests`);
+    }
     let answer: EapStep;
     try {
       answer = this.#answer(packet.identifier, packet.type, packet.data);
@@ -133,8 +183,10 @@ export class EapPeer {
       if (e instanceof DecodeError) return this.#drop('malformed', e.message, e);
       throw e;
     }
-    if (answer.send !== undefined)
+    if (answer.send !== undefined) {
+      this.#answered++;
       this.#last = { identifier: packet.identifier, packet: answer.send };
+    }
     return answer;
   }
 

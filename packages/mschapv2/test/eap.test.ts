@@ -335,3 +335,30 @@ describe('EapPeer ↔ EapAuthenticator', () => {
     expect(server.dropped).toBe(1);
   });
 });
+
+describe('EapPeer limits (pppd eap-timeout, eap-max-rreq)', () => {
+  it('gives up when no Request comes within firstRequestTimeout', () => {
+    const peer = new EapPeer({
+      name: 'u',
+      password: 'p',
+      randomBytes: scripted(),
+      firstRequestTimeout: 500,
+    });
+    expect(peer.start(1000)).toEqual({ deadline: 1500 });
+    expect(peer.timeout(1499)).toEqual({ deadline: 1500 });
+    expect(peer.timeout(1500).outcome).toMatchObject({ error: { code: 'EAP_TIMEOUT' } });
+  });
+
+  it('a Request cancels the wait; more than maxRequests new Requests end with EAP_TIMEOUT', () => {
+    const peer = new EapPeer({ name: 'u', password: 'p', randomBytes: scripted(), maxRequests: 2 });
+    peer.start(0);
+    expect(peer.receive(request(1, 2, new Uint8Array(0))).send).toBeDefined();
+    expect(peer.timeout(60_000)).toEqual({});
+    // A retransmission is answered again and not counted.
+    expect(peer.receive(request(1, 2, new Uint8Array(0))).send).toBeDefined();
+    expect(peer.receive(request(2, 2, new Uint8Array(0))).send).toBeDefined();
+    expect(peer.receive(request(3, 2, new Uint8Array(0))).outcome).toMatchObject({
+      error: { code: 'EAP_TIMEOUT' },
+    });
+  });
+});
