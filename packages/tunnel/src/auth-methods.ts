@@ -63,6 +63,10 @@ export interface ClientCredentials {
    * MD5. EAP uses {@link ClientCredentials.chapSecret}, as pppd does.
    */
   readonly eapMethods?: readonly EapMethod[];
+  /** EAP: ms to wait for the first Request (pppd `eap-timeout`); default 20000. */
+  readonly eapTimeoutMs?: number;
+  /** EAP: Requests answered without Success or Failure (pppd `eap-max-rreq`); default 20. */
+  readonly eapMaxRequests?: number;
 }
 
 /** A PAP step as the tunnel reads it: PAP yields no key material. */
@@ -153,6 +157,12 @@ export function clientAuthMethods(
               password: credentials.chapSecret,
               methods: credentials.eapMethods ?? DEFAULT_EAP_METHODS,
               randomBytes,
+              ...(credentials.eapTimeoutMs === undefined
+                ? {}
+                : { firstRequestTimeout: credentials.eapTimeoutMs }),
+              ...(credentials.eapMaxRequests === undefined
+                ? {}
+                : { maxRequests: credentials.eapMaxRequests }),
             });
           } catch (error) {
             return failing(error as Error);
