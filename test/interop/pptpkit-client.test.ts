@@ -189,6 +189,14 @@ describe.skipIf(!labInfo.available)('pptpkit client against the real pptpd', () 
       mode: 'none',
     },
     {
+      // pppd 2.4.9's `require-eap` server runs EAP-MD5 (RFC 3748 §5.4): no MPPE keys.
+      name: 'EAP-MD5 without MPPE (require-eap)',
+      env: { PKL_AUTH: 'eap', PKL_MPPE: 'none' },
+      peer: 'nomppe',
+      method: 'EAP',
+      mode: 'none',
+    },
+    {
       name: 'MS-CHAPv2 + MPPE-128 stateful (server with mppe-stateful)',
       env: { PKL_MPPE_STATEFUL: '1' },
       peer: 'require-mppe-128\nmppe-stateful-prefer\ndefaultroute',

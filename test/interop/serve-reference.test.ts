@@ -34,7 +34,7 @@ const transferBytes = 4 << 20;
 interface Case {
   name: string;
   /** The server's `require-<auth>` and the client's only method. */
-  auth: 'mschap-v2' | 'mschap' | 'chap' | 'pap';
+  auth: 'mschap-v2' | 'mschap' | 'chap' | 'pap' | 'eap';
   mppe: '128' | '40' | 'none';
   stateful: boolean;
   /** What the client's pppd logs when authentication succeeds. */
@@ -94,6 +94,17 @@ const cases: Case[] = [
     stateful: false,
     authLine: 'CHAP authentication succeeded',
     statusAuth: 'CHAP-MD5',
+    statusMppe: undefined,
+  },
+  {
+    // pppd 2.4.9's EAP peer does MD5-Challenge only: it Naks pptpkit's first offer,
+    // EAP-MS-CHAP-V2 (RFC 3748 §5.3.1), and authenticates with EAP-MD5.
+    name: 'EAP-MD5 (after a Nak of EAP-MS-CHAP-V2) without MPPE',
+    auth: 'eap',
+    mppe: 'none',
+    stateful: false,
+    authLine: 'EAP authentication succeeded',
+    statusAuth: 'EAP',
     statusMppe: undefined,
   },
   {

@@ -20,7 +20,8 @@
 #   tools/lab/lab.sh exec CMD  run CMD inside the lab namespace (e.g. the client under test)
 #
 # Settings (environment, read by start/client): PKL_USER, PKL_PASSWORD,
-# PKL_AUTH (mschap-v2|mschap|chap|pap), PKL_MPPE (128|40|none), PKL_MPPE_STATEFUL (0|1),
+# PKL_AUTH (mschap-v2|mschap|chap|pap|eap; eap: the server says require-eap, which Debian 12's
+# pppd 2.4.9 runs as EAP-MD5, so it needs PKL_MPPE=none), PKL_MPPE (128|40|none), PKL_MPPE_STATEFUL (0|1),
 # PKL_LOCAL_IP, PKL_REMOTE_IP (pptpd localip/remoteip), PKL_DNS (space-separated ms-dns
 # addresses the server offers), PKL_PING_COUNT, PKL_HOLD_SECONDS,
 # PKL_IPERF_SECONDS, PKL_IPERF_JSON=1 (client only: iperf3 -J), PKL_CLIENT_PASSWORD (client
@@ -326,7 +327,7 @@ ppp_auth_options() {
 # check_settings [prefix]: PKL_AUTH, PKL_MPPE, PKL_MPPE_STATEFUL; messages name them <prefix>AUTH...
 check_settings() {
   local p=${1:-PKL_}
-  case $PKL_AUTH in mschap-v2 | mschap | chap | pap) ;; *) die "${p}AUTH must be mschap-v2, mschap, chap or pap" ;; esac
+  case $PKL_AUTH in mschap-v2 | mschap | chap | pap | eap) ;; *) die "${p}AUTH must be mschap-v2, mschap, chap, pap or eap" ;; esac
   case $PKL_MPPE in 128 | 40 | none) ;; *) die "${p}MPPE must be 128, 40 or none" ;; esac
   case $PKL_MPPE_STATEFUL in 0 | 1) ;; *) die "${p}MPPE_STATEFUL must be 0 or 1" ;; esac
   if [ "$PKL_MPPE" != none ] && [ "${PKL_AUTH#mschap}" = "$PKL_AUTH" ]; then

@@ -7,6 +7,7 @@ import type { FuzzTarget } from '../engine/target.js';
 import { clientReceiveTargets } from './client-receive.js';
 import { configPeerTarget, configSecretsTarget } from './config.js';
 import { controlFramerTarget } from './control-framer.js';
+import { eapTarget } from './eap.js';
 import { greDecodeTarget, greSessionTarget } from './gre.js';
 import { mppcDecompressTarget, mppcFramedTarget } from './mppc.js';
 import { mppeStatefulTarget, mppeStatelessTarget } from './mppe.js';
@@ -43,6 +44,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   pppLinkServerTarget,
   mschapMessagesTarget,
   chapMachinesTarget,
+  eapTarget,
   mppeStatelessTarget,
   mppeStatefulTarget,
   mppcDecompressTarget,

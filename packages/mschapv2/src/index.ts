@@ -2,7 +2,8 @@
  * `@pptpkit/mschapv2`: CHAP (RFC 1994) with CHAP-MD5, MS-CHAPv1 (RFC 2433) and MS-CHAPv2
  * (RFC 2759) — the packet codec (with MS-CHAPv2 Change-Password, RFC 2759 §7), the computations in both roles, MS-CHAP failure-message
  * parsing into typed errors, MD4 and DES, and sans-I/O peer and authenticator machines that
- * hand MPPE its key material as bytes.
+ * hand MPPE its key material as bytes; EAP (RFC 3748 over PPP, RFC 2284) with MD5-Challenge
+ * and MS-CHAP-V2 in both roles.
  *
  * @packageDocumentation
  */
@@ -32,6 +33,36 @@ export {
   encodeChapPacket,
 } from './chap-packet.js';
 export { desEncrypt7, desEncryptBlock, expandDesKey } from './des.js';
+export {
+  EapAuthenticator,
+  type EapAuthenticatorOptions,
+} from './eap-authenticator.js';
+export type { EapErrorCode, EapFailureCode } from './eap-errors.js';
+export type {
+  EapDiagnostic,
+  EapDropReason,
+  EapMethod,
+  EapOutcome,
+  EapStep,
+} from './eap-exchange.js';
+export {
+  decodeEapMd5,
+  decodeEapMschapv2,
+  decodeEapPacket,
+  EAP_CODE,
+  EAP_MSCHAPV2_OPCODE,
+  EAP_TYPE,
+  type EapMd5Data,
+  type EapMessagePacket,
+  type EapMschapv2Data,
+  type EapPacket,
+  type EapResultPacket,
+  encodeEapMd5,
+  encodeEapMschapv2,
+  encodeEapPacket,
+  isEapResult,
+} from './eap-packet.js';
+export { EapPeer, type EapPeerOptions } from './eap-peer.js';
 export { MSCHAP_FAILURE_CODES, type MschapErrorCode } from './errors.js';
 export {
   CHAP_ALGORITHM,

@@ -1,6 +1,7 @@
 /**
  * The pluggable authenticator interface: the link runs one machine per direction during the
- * Authenticate phase and hands it the payloads of its protocol (PAP 0xC023, CHAP 0xC223).
+ * Authenticate phase and hands it the payloads of its protocol (PAP 0xC023, CHAP 0xC223, EAP
+ * 0xC227).
  * `@pptpkit/mschapv2`'s machines fit it; {@link PapPeer} and {@link PapAuthenticator} are
  * built in.
  *

@@ -13,9 +13,9 @@ import type { ControlPacket, RawOption } from './packet.js';
 
 /** An authentication protocol as named in the LCP Authentication-Protocol option. */
 export interface AuthSpec {
-  /** {@link PPP_PROTOCOL}.PAP or {@link PPP_PROTOCOL}.CHAP (others are refused). */
+  /** {@link PPP_PROTOCOL}.PAP, {@link PPP_PROTOCOL}.CHAP or {@link PPP_PROTOCOL}.EAP (others are refused). */
   readonly protocol: number;
-  /** For CHAP, the algorithm ({@link CHAP_ALGORITHM}); absent for PAP. */
+  /** For CHAP, the algorithm ({@link CHAP_ALGORITHM}); absent for PAP and EAP. */
   readonly algorithm?: number;
 }
 
@@ -106,7 +106,9 @@ function specOf(option: { protocol: number; data: Uint8Array }): AuthSpec {
 
 function matches(option: { protocol: number; data: Uint8Array }, spec: AuthSpec): boolean {
   if (option.protocol !== spec.protocol) return false;
-  if (spec.protocol === PPP_PROTOCOL.PAP) return option.data.length === 0;
+  // RFC 1334 §2.2 (PAP) and RFC 2284 §2.1 (EAP): the option carries no data.
+  if (spec.protocol === PPP_PROTOCOL.PAP || spec.protocol === PPP_PROTOCOL.EAP)
+    return option.data.length === 0;
   if (spec.protocol === PPP_PROTOCOL.CHAP)
     return option.data.length === 1 && option.data[0] === spec.algorithm;
   return false;

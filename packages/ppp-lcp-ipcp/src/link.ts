@@ -643,6 +643,7 @@ export class PppLink {
     switch (protocol) {
       case PPP_PROTOCOL.PAP:
       case PPP_PROTOCOL.CHAP:
+      case PPP_PROTOCOL.EAP:
         this.#receiveAuth(protocol, payload, now, offset, frame);
         return;
       case PPP_PROTOCOL.IPCP:
@@ -754,9 +755,13 @@ export class PppLink {
     frame: Uint8Array,
   ): void {
     const code = payload[0];
-    // PAP: Authenticate-Request goes to the authenticator; CHAP: Response and MS-CHAPv2's
-    // Change-Password (code 7, RFC 2759 §7) go to the authenticator.
-    const toAuthenticator = protocol === PPP_PROTOCOL.PAP ? code === 1 : code === 2 || code === 7;
+    // PAP: Authenticate-Request goes to the authenticator; CHAP and EAP (RFC 2284 §2.2): Response
+    // goes to the authenticator, and so does MS-CHAPv2's Change-Password (CHAP code 7,
+    // RFC 2759 §7); everything else to the peer.
+    const toAuthenticator =
+      protocol === PPP_PROTOCOL.PAP
+        ? code === 1
+        : code === 2 || (protocol === PPP_PROTOCOL.CHAP && code === 7);
     const side = toAuthenticator ? 'authenticator' : 'peer';
     const run = this.#auth.find((r) => r.side === side && r.method.protocol === protocol);
     if (run === undefined) {

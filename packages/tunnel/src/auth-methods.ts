@@ -1,10 +1,16 @@
 /**
- * The authentication methods of each role, built from `@pptpkit/mschapv2`'s CHAP machines and
+ * The authentication methods of each role, built from `@pptpkit/mschapv2`'s CHAP and EAP machines and
  * `@pptpkit/ppp-lcp-ipcp`'s PAP machines, in pppd's order of preference.
  *
  * @module
  */
-import { ChapAuthenticator, ChapPeer } from '@pptpkit/mschapv2';
+import {
+  ChapAuthenticator,
+  ChapPeer,
+  EapAuthenticator,
+  type EapMethod,
+  EapPeer,
+} from '@pptpkit/mschapv2';
 import {
   type AuthStep,
   CHAP_ALGORITHM,
@@ -17,10 +23,22 @@ import { AuthenticationError, constantTimeEqual, encodeUtf8 } from '@pptpkit/wir
 import type { KeyedAuthenticator, KeyedAuthMethod, KeyedAuthStep } from './auth.js';
 
 /** A method by pppd's name for it. */
-export type AuthMethodName = 'mschap-v2' | 'mschap' | 'chap' | 'pap';
+export type AuthMethodName = 'mschap-v2' | 'mschap' | 'eap' | 'chap' | 'pap';
 
-/** Every method, preferred first: those whose keys MPPE can use, then CHAP-MD5, then PAP. */
-export const AUTH_METHOD_NAMES: readonly AuthMethodName[] = ['mschap-v2', 'mschap', 'chap', 'pap'];
+/**
+ * Every method, preferred first: those whose keys MPPE can use, then EAP (whose MS-CHAP-V2
+ * gives MPPE keys, its MD5-Challenge none), then CHAP-MD5, then PAP.
+ */
+export const AUTH_METHOD_NAMES: readonly AuthMethodName[] = [
+  'mschap-v2',
+  'mschap',
+  'eap',
+  'chap',
+  'pap',
+];
+
+/** The EAP methods used when none are configured: MS-CHAP-V2 (MPPE keys) first, then MD5. */
+const DEFAULT_EAP_METHODS: readonly EapMethod[] = ['mschapv2', 'md5'];
 
 const chapAlgorithm = {
   'mschap-v2': { id: CHAP_ALGORITHM.MSCHAP_V2, name: 'mschapv2', label: 'MS-CHAPv2' },
@@ -47,6 +65,15 @@ export interface ClientCredentials {
   readonly papRestartMs?: number;
   /** PAP: requests sent before giving up (pppd `pap-max-authreq`). */
   readonly papMaxRequests?: number;
+  /**
+   * EAP: the methods we answer, preferred first (a Nak offers them); default MS-CHAP-V2 then
+   * MD5. EAP uses {@link ClientCredentials.chapSecret}, as pppd does.
+   */
+  readonly eapMethods?: readonly EapMethod[];
+  /** EAP: ms to wait for the first Request (pppd `eap-timeout`); default 20000. */
+  readonly eapTimeoutMs?: number;
+  /** EAP: Requests answered without Success or Failure (pppd `eap-max-rreq`); default 20. */
+  readonly eapMaxRequests?: number;
 }
 
 /** A PAP step as the tunnel reads it: PAP yields no key material. */
@@ -124,6 +151,32 @@ export function clientAuthMethods(
               ),
       };
     }
+    if (method === 'eap') {
+      return {
+        protocol: PPP_PROTOCOL.EAP,
+        create: () => {
+          if (credentials.chapSecret === undefined) {
+            return missingSecret('EAP', credentials.user, 'chap-secrets');
+          }
+          try {
+            return new EapPeer({
+              name: credentials.user,
+              password: credentials.chapSecret,
+              methods: credentials.eapMethods ?? DEFAULT_EAP_METHODS,
+              randomBytes,
+              ...(credentials.eapTimeoutMs === undefined
+                ? {}
+                : { firstRequestTimeout: credentials.eapTimeoutMs }),
+              ...(credentials.eapMaxRequests === undefined
+                ? {}
+                : { maxRequests: credentials.eapMaxRequests }),
+            });
+          } catch (error) {
+            return failing(error as Error);
+          }
+        },
+      };
+    }
     const algorithm = chapAlgorithm[method];
     return {
       protocol: PPP_PROTOCOL.CHAP,
@@ -169,6 +222,11 @@ export interface ServerSecrets {
    * changed and the client fails with `MSCHAP_PASSWORD_EXPIRED`.
    */
   readonly changePassword?: (user: string, newPassword: string) => boolean;
+  /**
+   * EAP: the methods we accept, the first requested (a Nak may pick another); default
+   * MS-CHAP-V2 then MD5. EAP checks the `chap` secrets, as pppd does.
+   */
+  readonly eapMethods?: readonly EapMethod[];
 }
 
 /** The methods a server requires a client to use, in the order given (the first is offered). */
@@ -190,6 +248,18 @@ export function serverAuthMethods(
               },
             }),
           ),
+      };
+    }
+    if (method === 'eap') {
+      return {
+        protocol: PPP_PROTOCOL.EAP,
+        create: () =>
+          new EapAuthenticator({
+            methods: secrets.eapMethods ?? DEFAULT_EAP_METHODS,
+            name: secrets.name,
+            randomBytes,
+            lookupPassword: (user) => secrets.lookup(user, 'chap'),
+          }),
       };
     }
     const algorithm = chapAlgorithm[method];

@@ -54,9 +54,10 @@ export interface KeyedAuthMethod extends AuthSpec {
   create(): KeyedAuthenticator;
 }
 
-/** pppd's name for an authentication method (`MS-CHAPv2`, `MS-CHAP`, `CHAP-MD5`, `PAP`). */
+/** pppd's name for an authentication method (`MS-CHAPv2`, `MS-CHAP`, `CHAP-MD5`, `PAP`, `EAP`). */
 export function authName(method: AuthSpec): string {
   if (method.protocol === 0xc023) return 'PAP';
+  if (method.protocol === 0xc227) return 'EAP';
   if (method.algorithm === 0x81) return 'MS-CHAPv2';
   if (method.algorithm === 0x80) return 'MS-CHAP';
   if (method.algorithm === 5) return 'CHAP-MD5';

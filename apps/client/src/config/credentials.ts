@@ -87,13 +87,14 @@ export function localName(settings: PeerSettings, hostname: string): string {
 }
 
 /**
- * The methods the server may make us use, given the settings: MS-CHAPv2 and MS-CHAP unless
- * refused; CHAP-MD5 and PAP too when MPPE is not required (MPPE keys come from MS-CHAP only).
+ * The methods the server may make us use, given the settings: MS-CHAPv2, MS-CHAP and EAP
+ * (chap-secrets, as pppd) unless refused; CHAP-MD5 and PAP too when MPPE is not required (MPPE
+ * keys come from MS-CHAP, inside EAP or not, only).
  */
 export function usableAuthMethods(settings: PeerSettings): AuthMethod[] {
   const candidates: AuthMethod[] = settings.mppe.required
-    ? ['mschap-v2', 'mschap']
-    : ['mschap-v2', 'mschap', 'chap', 'pap'];
+    ? ['mschap-v2', 'mschap', 'eap']
+    : ['mschap-v2', 'mschap', 'eap', 'chap', 'pap'];
   return candidates.filter((m) => !settings.refuse.has(m));
 }
 

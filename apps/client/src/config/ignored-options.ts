@@ -7,6 +7,7 @@ const ignore =
 const serial = ignore('sets up a serial line or modem; a PPTP tunnel has none');
 const kernel = ignore('tunes the kernel PPP driver, which pptpkit does not use');
 const server = ignore('only matters when authenticating the peer or serving it settings');
+const srp = ignore('EAP-SRP is not implemented: pptpkit answers EAP-MD5 and EAP-MS-CHAP-V2');
 const compression = ignore('pptpkit never offers BSD-Compress, Deflate, Predictor or VJ');
 const ipv6 = ignore('IPv6CP runs on the IPCP timers (ipcp-restart, ipcp-max-*)');
 const ipx = ignore('IPX is not carried');
@@ -69,12 +70,10 @@ export const ignoredOptions: ReadonlyMap<string, OptionSpec> = new Map<string, O
   ['chap-interval', server(1)],
   ['eap-restart', server(1)],
   ['eap-max-sreq', server(1)],
-  ['eap-timeout', server(1)],
-  ['eap-max-rreq', server(1)],
   ['eap-interval', server(1)],
-  ['srp-interval', server(1)],
-  ['srp-pn-secret', server(1)],
-  ['srp-use-pseudonym', server(0)],
+  ['srp-interval', srp(1)],
+  ['srp-pn-secret', srp(1)],
+  ['srp-use-pseudonym', srp(0)],
   ['ms-dns', server(1)],
   ['ms-wins', server(1)],
   ['proxyarp', addressing(0)],

@@ -217,6 +217,8 @@ const implementedOptions: ReadonlyMap<string, OptionSpec> = new Map<string, Opti
   ['noauth', flag((s) => (s.authRequired = false))],
   ['pap-restart', integer('pap-restart', 1, 600, (s, v) => (s.papRestart = v))],
   ['pap-max-authreq', integer('pap-max-authreq', 1, 1000, (s, v) => (s.papMaxAuthreq = v))],
+  ['eap-timeout', integer('eap-timeout', 1, 3600, (s, v) => (s.eapTimeout = v))],
+  ['eap-max-rreq', integer('eap-max-rreq', 1, 1000, (s, v) => (s.eapMaxRreq = v))],
   ['require-mppe', requireMppe],
   ['+mppe', requireMppe],
   ['require-mppe-40', requireMppeLength('allow40')],

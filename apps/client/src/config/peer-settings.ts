@@ -103,6 +103,10 @@ export interface PeerSettings {
   papRestart?: number;
   /** PAP Authenticate-Requests sent before giving up (`pap-max-authreq`; pppd default 10). */
   papMaxAuthreq?: number;
+  /** `eap-timeout` seconds: the wait for the server's first EAP Request. */
+  eapTimeout?: number;
+  /** `eap-max-rreq`: EAP Requests answered without Success or Failure. */
+  eapMaxRreq?: number;
   /**
    * Our IPv4 address to ask for, from a `local:remote` option such as `10.0.0.2:`; absent asks
    * the server to assign one (IPCP `localAddress`).

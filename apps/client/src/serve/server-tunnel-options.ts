@@ -65,6 +65,8 @@ export function serverTunnelOptions(
             onRule(found.rule);
             return found.secret;
           },
+          // EAP-MD5 yields no MPPE keys: with MPPE required only EAP-MS-CHAP-V2 is offered.
+          eapMethods: config.mppe.required ? ['mschapv2'] : ['mschapv2', 'md5'],
         },
         randomBytes,
       ),

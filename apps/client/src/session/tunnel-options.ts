@@ -1,4 +1,5 @@
 import type { MppePolicy } from '@pptpkit/mppe';
+import type { EapMethod } from '@pptpkit/mschapv2';
 import {
   type AuthMethodName,
   clientAuthMethods,
@@ -26,17 +27,27 @@ export function mppePolicyFromSettings(mppe: MppeSettings, mppc: boolean): MppeP
 
 /**
  * The authentication methods we accept, preferred first, by pppd's rules: MS-CHAPv2 and
- * MS-CHAPv1 (whose keys MPPE uses) unless `refuse-mschap-v2`/`refuse-mschap`; when MPPE is not
- * required also CHAP-MD5 and PAP, unless refused.
+ * MS-CHAPv1 (whose keys MPPE uses) unless `refuse-mschap-v2`/`refuse-mschap`, EAP unless
+ * `refuse-eap` (with MPPE required only its MS-CHAP-V2, see {@link eapMethods}); when MPPE is
+ * not required also CHAP-MD5 and PAP, unless refused.
  */
 export function acceptedMethods(settings: PeerSettings): AuthMethodName[] {
   const methods: AuthMethodName[] = [];
   if (!settings.refuse.has('mschap-v2')) methods.push('mschap-v2');
   if (!settings.refuse.has('mschap')) methods.push('mschap');
+  if (!settings.refuse.has('eap')) methods.push('eap');
   if (settings.mppe.required) return methods;
   if (!settings.refuse.has('chap')) methods.push('chap');
   if (!settings.refuse.has('pap')) methods.push('pap');
   return methods;
+}
+
+/**
+ * The EAP methods we answer: MS-CHAP-V2 alone when MPPE is required (EAP-MD5 yields no keys, so
+ * the server is Nak'ed towards MS-CHAP-V2), else MS-CHAP-V2 then MD5.
+ */
+export function eapMethods(settings: PeerSettings): EapMethod[] {
+  return settings.mppe.required ? ['mschapv2'] : ['mschapv2', 'md5'];
 }
 
 /**
@@ -139,6 +150,11 @@ export function tunnelOptionsFromSettings(
           ...(settings.papMaxAuthreq === undefined
             ? {}
             : { papMaxRequests: settings.papMaxAuthreq }),
+          eapMethods: eapMethods(settings),
+          ...(settings.eapTimeout === undefined
+            ? {}
+            : { eapTimeoutMs: settings.eapTimeout * 1000 }),
+          ...(settings.eapMaxRreq === undefined ? {} : { eapMaxRequests: settings.eapMaxRreq }),
         },
         randomBytes,
       ),

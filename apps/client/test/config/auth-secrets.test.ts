@@ -115,7 +115,7 @@ describe('auth methods use the secret of their kind (pppd: chap-secrets vs pap-s
     });
   });
 
-  it('still offers only MS-CHAP methods while MPPE is required', () => {
+  it('still offers only MS-CHAP methods (EAP included) while MPPE is required', () => {
     const { list } = methods(defaultPeerSettings(), {
       user: 'a',
       chapPassword: 'c',
@@ -124,6 +124,43 @@ describe('auth methods use the secret of their kind (pppd: chap-secrets vs pap-s
     expect(list.map((m) => [m.protocol, m.algorithm])).toEqual([
       [PPP_PROTOCOL.CHAP, CHAP_ALGORITHM.MSCHAP_V2],
       [PPP_PROTOCOL.CHAP, CHAP_ALGORITHM.MSCHAP_V1],
+      [PPP_PROTOCOL.EAP, undefined],
     ]);
+  });
+});
+
+describe('EAP on the client (refuse-eap, eap-timeout, eap-max-rreq)', () => {
+  /** An EAP MD5-Challenge Request (RFC 3748 §5.4), Identifier 3, 16-byte value, no name. */
+  const md5Request = Uint8Array.from([1, 3, 0, 22, 4, 16, ...new Uint8Array(16)]);
+
+  it('with MPPE required, EAP-MD5 is Naked towards MS-CHAP-V2 (type 26); without, answered', () => {
+    const keyed = methods(defaultPeerSettings(), { user: 'u', chapPassword: 'c' })
+      .find(PPP_PROTOCOL.EAP)!
+      .create();
+    expect(toHex(keyed.receive(md5Request, 0).send!)).toBe('02030006031a');
+    const open = methods(openSettings(), { user: 'u', chapPassword: 'c' })
+      .find(PPP_PROTOCOL.EAP)!
+      .create();
+    const answer = open.receive(md5Request, 0).send!;
+    expect([answer[0], answer[4], answer[5]]).toEqual([2, 4, 16]);
+  });
+
+  it('refuse-eap drops EAP; eap-timeout and eap-max-rreq reach the machine', () => {
+    const refused = defaultPeerSettings();
+    refused.refuse.add('eap');
+    expect(methods(refused, { user: 'u', chapPassword: 'c' }).find(PPP_PROTOCOL.EAP)).toBe(
+      undefined,
+    );
+    const timed = defaultPeerSettings();
+    timed.eapTimeout = 5;
+    timed.eapMaxRreq = 1;
+    const machine = methods(timed, { user: 'u', chapPassword: 'c' })
+      .find(PPP_PROTOCOL.EAP)!
+      .create();
+    expect(machine.start!(100).deadline).toBe(5100);
+    const identity = Uint8Array.from([1, 1, 0, 5, 1]);
+    expect(machine.receive(identity, 200).send).toBeDefined();
+    const again = Uint8Array.from([1, 2, 0, 5, 1]);
+    expect(machine.receive(again, 300).outcome).toMatchObject({ error: { code: 'EAP_TIMEOUT' } });
   });
 });

@@ -110,7 +110,7 @@ describe('resolveCredentials (pppd auth.c rules for our own secrets)', () => {
       /in \/etc\/ppp\/chap-secrets or \/etc\/ppp\/pap-secrets/,
     );
     const refusedAll = settingsWith((x) => {
-      for (const m of ['mschap-v2', 'mschap'] as const) x.refuse.add(m);
+      for (const m of ['mschap-v2', 'mschap', 'eap'] as const) x.refuse.add(m);
     });
     expect(() => resolve(refusedAll, {})).toThrow(/every authentication method is refused/);
   });
@@ -283,10 +283,11 @@ describe('localName and usableAuthMethods', () => {
 
   it('offers PAP and CHAP-MD5 only without required MPPE, minus refusals', () => {
     const base = defaultPeerSettings();
-    expect(usableAuthMethods(base)).toEqual(['mschap-v2', 'mschap']);
+    expect(usableAuthMethods(base)).toEqual(['mschap-v2', 'mschap', 'eap']);
     const open = settingsWith((x) => {
       x.mppe.required = false;
       x.refuse.add('mschap');
+      x.refuse.add('eap');
     });
     expect(usableAuthMethods(open)).toEqual(['mschap-v2', 'chap', 'pap']);
   });

@@ -39,7 +39,7 @@ const DEFAULT_LOCAL = '192.168.0.1-100';
 const DEFAULT_REMOTE = '192.168.1.1-100';
 
 /** pptpkit's order of preference; pppd requires the same set (see ServerConfig.requireAuth). */
-const METHOD_ORDER: readonly ServerAuthMethod[] = ['mschap-v2', 'mschap', 'chap', 'pap'];
+const METHOD_ORDER: readonly ServerAuthMethod[] = ['mschap-v2', 'mschap', 'eap', 'chap', 'pap'];
 
 /**
  * Applies the words of one options file, following `file` includes, as pppd does.
@@ -103,7 +103,7 @@ function optionApplier(
  * The methods to require, after pppd's rules: none without `auth`/`require-*` (pptpd runs pppd
  * as root, so pppd's default-route rule never forces authentication); all four for `auth`
  * alone; else those named. With MPPE required, a method that yields no MPPE keys (CHAP, PAP;
- * MS-CHAP unless 128-bit keys are allowed) would see pppd close the link right after it, so
+ * MS-CHAP unless 128-bit keys are allowed; EAP keeps only EAP-MS-CHAP-V2) would see pppd close the link right after it, so
  * it is dropped with a warning; none left is an error.
  */
 function requiredMethods(
@@ -119,7 +119,7 @@ function requiredMethods(
   if (s.mppeBits === 0) return methods;
   const mppeAt = s.mppeAt ?? where;
   const keyed = methods.filter(
-    (m) => m === 'mschap-v2' || (m === 'mschap' && (s.mppeBits & MPPE_128) !== 0),
+    (m) => m === 'mschap-v2' || m === 'eap' || (m === 'mschap' && (s.mppeBits & MPPE_128) !== 0),
   );
   if (keyed.length === 0) {
     const which =

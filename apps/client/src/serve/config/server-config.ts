@@ -10,7 +10,7 @@ import type { ReadFailure } from '../../config/read-failure.js';
 import type { SecretEntry } from '../../config/secrets.js';
 
 /** Methods the server can require of its peers, in pppd's option names. */
-export type ServerAuthMethod = 'mschap-v2' | 'mschap' | 'chap' | 'pap';
+export type ServerAuthMethod = 'mschap-v2' | 'mschap' | 'eap' | 'chap' | 'pap';
 
 /**
  * One `localip`/`remoteip` item: a single address or an inclusive range (IPv4, host order).
@@ -89,10 +89,11 @@ export interface ServerConfig {
    */
   readonly name: string;
   /**
-   * Methods required of peers, preferred first: MS-CHAPv2, MS-CHAP, CHAP, PAP (empty: none
-   * required, `noauth` or no `auth`). `auth` alone requires all four, as pppd does. pppd itself
-   * first offers CHAP-MD5 when several CHAP flavours are allowed, and takes the peer's Nak
-   * suggestion among them; pptpkit offers MS-CHAPv2 first.
+   * Methods required of peers, preferred first: MS-CHAPv2, MS-CHAP, EAP, CHAP, PAP (empty: none
+   * required, `noauth` or no `auth`). `auth` alone requires all five, as pppd does. pppd itself
+   * first offers EAP, then CHAP-MD5 when several CHAP flavours are allowed, and takes the peer's
+   * Nak suggestion among them; pptpkit offers MS-CHAPv2 first. EAP runs EAP-MS-CHAP-V2, and
+   * EAP-MD5 too when MPPE is not required.
    */
   readonly requireAuth: readonly ServerAuthMethod[];
   /** MPPE. */

@@ -218,7 +218,7 @@ const ownCredentials = ignore(
   'our own credentials for authenticating to the peer, which a PPTP server is not asked to do',
 );
 const authTimers = ignore("pptpkit serve's authentication timers are not configurable");
-const eap = ignore('EAP is not offered by pptpkit serve');
+const srp = ignore('EAP-SRP is not implemented: pptpkit serve offers EAP-MS-CHAP-V2 and EAP-MD5');
 const keepRoute = ignore("pptpkit serve never changes the host's default route");
 const moveRoute = refuse("would send this host's traffic to one client");
 const redial = ignore('a redial setting; a server does not dial');
@@ -240,8 +240,8 @@ const serverOptions: ReadonlyMap<string, ServerOptionSpec> = new Map<string, Ser
   ['+mschap', requirePeer('mschap')],
   ['require-mschap-v2', requirePeer('mschap-v2')],
   ['+mschap-v2', requirePeer('mschap-v2')],
-  ['require-eap', refuse('EAP is not implemented')(0)],
-  ['+eap', refuse('EAP is not implemented')(0)],
+  ['require-eap', requirePeer('eap')],
+  ['+eap', requirePeer('eap')],
   ['refuse-pap', selfAuth(0)],
   ['-pap', selfAuth(0)],
   ['refuse-chap', selfAuth(0)],
@@ -268,14 +268,14 @@ const serverOptions: ReadonlyMap<string, ServerOptionSpec> = new Map<string, Ser
   ['chap-restart', authTimers(1)],
   ['chap-max-challenge', authTimers(1)],
   ['chap-interval', refuse('periodic re-authentication is not implemented')(1)],
-  ['eap-restart', eap(1)],
-  ['eap-max-sreq', eap(1)],
-  ['eap-timeout', eap(1)],
-  ['eap-max-rreq', eap(1)],
-  ['eap-interval', eap(1)],
-  ['srp-interval', eap(1)],
-  ['srp-pn-secret', eap(1)],
-  ['srp-use-pseudonym', eap(0)],
+  ['eap-restart', authTimers(1)],
+  ['eap-max-sreq', authTimers(1)],
+  ['eap-timeout', selfAuth(1)],
+  ['eap-max-rreq', selfAuth(1)],
+  ['eap-interval', refuse('periodic re-authentication is not implemented')(1)],
+  ['srp-interval', srp(1)],
+  ['srp-pn-secret', srp(1)],
+  ['srp-use-pseudonym', srp(0)],
   ['require-mppe', setMppe(MPPE_40 | MPPE_128, false)],
   ['+mppe', setMppe(MPPE_40 | MPPE_128, false)],
   ['require-mppe-40', setMppe(MPPE_40, true)],

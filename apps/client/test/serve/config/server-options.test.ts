@@ -38,13 +38,14 @@ describe('required authentication methods (pppd auth.c)', () => {
   it.each([
     ['', []],
     ['noauth', []],
-    ['auth', ['mschap-v2', 'mschap', 'chap', 'pap']],
+    ['auth', ['mschap-v2', 'mschap', 'eap', 'chap', 'pap']],
+    ['require-eap', ['eap']],
     ['require-pap require-mschap-v2', ['mschap-v2', 'pap']],
     ['require-chap +mschap', ['mschap', 'chap']],
     ['require-chap noauth', []],
     // noauth clears auth_required but not the methods named before it.
     ['require-chap noauth require-pap', ['chap', 'pap']],
-    ['auth refuse-pap refuse-chap', ['mschap-v2', 'mschap', 'chap', 'pap']],
+    ['auth refuse-pap refuse-chap', ['mschap-v2', 'mschap', 'eap', 'chap', 'pap']],
   ])('%j requires %j', (options, methods) => {
     expect(load(options).requireAuth).toEqual(methods);
   });
@@ -55,10 +56,16 @@ describe('required authentication methods (pppd auth.c)', () => {
     );
   });
 
-  it('require-eap is refused (an error naming file and line)', () => {
-    const error = thrown(() => load('auth\nrequire-eap\n'));
-    expect(error.code).toBe('CONFIG_UNSUPPORTED_OPTION');
-    expect(error.message).toMatch(/^\/etc\/ppp\/o:2: require-eap: /);
+  it('require-eap satisfies require-mppe (EAP-MS-CHAP-V2 keys it); require-chap alone does not', () => {
+    expect(load('require-eap\nrequire-mppe-128\n').requireAuth).toEqual(['eap']);
+    expect(thrown(() => load('require-chap\nrequire-mppe-128\n')).code).toBe('CONFIG_BAD_VALUE');
+  });
+
+  it('eap-interval is refused (periodic re-authentication), EAP-SRP options are ignored', () => {
+    expect(thrown(() => load('auth\neap-interval 30\n')).code).toBe('CONFIG_UNSUPPORTED_OPTION');
+    expect(load('require-eap\nsrp-use-pseudonym\n').ignored).toContainEqual(
+      expect.objectContaining({ option: 'srp-use-pseudonym' }),
+    );
   });
 });
 
