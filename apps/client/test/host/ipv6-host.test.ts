@@ -56,7 +56,7 @@ function lan(tag: string): string {
   return ns;
 }
 
-function run(ns: string, options: string, negotiated: boolean): Run {
+function run(ns: string, options: string, negotiated: boolean, inject = 'none'): Run {
   const dir = mkdtempSync(join(tmpdir(), 'pkl6-'));
   dirs.push(dir);
   const out = execFileSync(
@@ -73,6 +73,7 @@ function run(ns: string, options: string, negotiated: boolean): Run {
       options,
       join(dir, 'journal.json'),
       negotiated ? 'yes' : 'no',
+      inject,
     ],
     { encoding: 'utf8', timeout: 60_000 },
   );
@@ -97,6 +98,19 @@ describe.skipIf(!isRoot)('IPv6 on the tunnel interface, against the kernel', () 
     // iproute2 leaves out `proto boot`, its own default.
     expect(r.up.routes6).toMatch(new RegExp(`^default dev ${tun} metric 100 `, 'm'));
     expect(r.up.lookup).toMatch(new RegExp(`dev ${tun} `));
+    expect(r.after).toEqual(r.before);
+  });
+
+  it("a router advertisement from the server is honoured on the TUN with the kernel's defaults: its default route, prefix and an autoconfigured address; gone after restore", () => {
+    const r = run(lan('ra'), '+ipv6', true, 'ra');
+    const tun = r.up.name;
+    expect(r.up.routes6).toMatch(
+      new RegExp(`^default via fe80::b dev ${tun} proto ra metric \\d+ expires`, 'm'),
+    );
+    expect(r.up.routes6).toMatch(
+      new RegExp(`^2001:db8:77::/64 dev ${tun} proto (kernel|ra) `, 'm'),
+    );
+    expect(r.up.addresses6).toMatch(/inet6 2001:db8:77:[0-9a-f:]+\/64 scope global dynamic/);
     expect(r.after).toEqual(r.before);
   });
 
