@@ -127,9 +127,16 @@ function checkConfig(c: ServerConfig, read: Set<string>): void {
     c.requireAuth.join(','),
   );
   const m = c.mppe;
-  invariant(m.required === (m.allow128 || m.allow40), 'MPPE required without a key length');
+  invariant(
+    m.required === (m.allow128 || m.allow56 || m.allow40),
+    'MPPE required without a key length',
+  );
   if (m.required) {
-    const keyed: ServerAuthMethod[] = m.allow128 ? ['mschap-v2', 'mschap'] : ['mschap-v2'];
+    // With MPPE required, EAP is EAP-MS-CHAP-V2 only (EAP-MD5 yields no keys); MS-CHAP (v1)
+    // yields keys only with 128 bits allowed.
+    const keyed: ServerAuthMethod[] = m.allow128
+      ? ['mschap-v2', 'mschap', 'eap']
+      : ['mschap-v2', 'eap'];
     invariant(
       c.requireAuth.length > 0 && c.requireAuth.every((x) => keyed.includes(x)),
       'MPPE required with a method that yields no MPPE keys',

@@ -8,6 +8,22 @@ import { defaultPeerSettings, type PeerSettings } from './peer-settings.js';
 import type { ReadConfigFile } from './read-failure.js';
 import type { Word } from './tokenize.js';
 
+/** Every option name, for "did you mean" (the table never changes). */
+const optionNames: readonly string[] = [...optionTable.keys()];
+/** Hints already computed: a file that repeats an unknown word (includes) costs one search. */
+const hints = new Map<string, string>();
+
+/** ` (did you mean X?)` for an unknown option `name`, or `''`; at most 1024 remembered. */
+function optionHint(name: string): string {
+  let hint = hints.get(name);
+  if (hint === undefined) {
+    if (hints.size >= 1024) hints.clear();
+    hint = didYouMean(name, optionNames);
+    hints.set(name, hint);
+  }
+  return hint;
+}
+
 export type { ReadConfigFile } from './read-failure.js';
 
 /** Something in the configuration worth telling the user that does not stop the tunnel. */
@@ -124,7 +140,7 @@ export function loadPeer(peer: string, options: LoadPeerOptions): LoadedPeer {
       }
       const spec = optionTable.get(name) ?? optionByForm(name);
       if (spec === undefined) {
-        const hint = didYouMean(name, [...optionTable.keys()]);
+        const hint = optionHint(name);
         if (!options.lenient) {
           throw configError(
             'CONFIG_UNKNOWN_OPTION',
