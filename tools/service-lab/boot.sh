@@ -41,6 +41,20 @@ fi
 # The service user must reach node and the program (a checkout may live under /root).
 p=$(dirname "$PROGRAM")
 while [ "$p" != / ]; do chmod o+x "$ROOT$p"; p=$(dirname "$p"); done
+# The whole checkout (pnpm's node_modules link into it), as the container sees it. The unit's
+# PrivateTmp= gives the service its own /tmp, so a checkout under /tmp (a CI clone) is bound
+# read-only at /opt/pptpkit-checkout, and the installed unit's ExecStart= follows it there.
+CHECKOUT=$(git -C "$(dirname "$PROGRAM")" rev-parse --show-toplevel 2>/dev/null ||
+  (cd "$(dirname "$PROGRAM")/../../.." && pwd))
+INSIDE=$CHECKOUT
+BIND=()
+case "$CHECKOUT" in
+  /tmp/* | /var/tmp/*)
+    INSIDE=/opt/pptpkit-checkout
+    BIND=(--bind-ro="$CHECKOUT:$INSIDE")
+    ;;
+esac
+PROGRAM_INSIDE=$INSIDE${PROGRAM#"$CHECKOUT"}
 
 # pppd's files as Debian lays them out: peers root:dip 2750, chap-secrets root 0600.
 mkdir -p "$ROOT/etc/ppp/peers"
@@ -54,6 +68,7 @@ install -m 0600 /dev/null "$ROOT/etc/ppp/pap-secrets"
 node "$PROGRAM" install-service --root "$ROOT" >"$RESULTS/install.txt" 2>&1
 
 units=$ROOT/etc/systemd/system
+sed -i "s#$CHECKOUT/#$INSIDE/#" "$units/pptpkit@.service"
 # Nothing of this machine's own services: only the tunnel and the probe below. (nftables would
 # load this machine's ruleset into the lab's namespace; networkd's wait-online would hold
 # network-online.target, which the unit waits for, for two minutes.)
@@ -92,7 +107,7 @@ pid=\$(systemctl show pptpkit@lab -p MainPID --value)
 { ps -o user=,group=,pid=,args= -p "\$pid"; grep -E '^(Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/\$pid/status; } >\$out/proc.txt 2>&1
 ip -4 route show table all >\$out/routes-up.txt
 ping -c 3 -W 2 $PING_TARGET >\$out/ping.txt 2>&1; echo "exit \$?" >>\$out/ping.txt
-node $PROGRAM status >\$out/cli-status.txt 2>&1
+node $PROGRAM_INSIDE status >\$out/cli-status.txt 2>&1
 systemctl stop pptpkit@lab
 systemctl show pptpkit@lab -p ActiveState -p SubState -p Result -p ExecMainStatus >\$out/show-down.txt
 ip -4 route show table all >\$out/routes-down.txt
@@ -103,5 +118,5 @@ PROBE
 # The container's root may manage its network namespace (the lab's), as on a host.
 # A terminal for the console (nspawn's boot prints nothing through a pipe here); the results
 # come back through the bind mount.
-timeout 180 script -qfec "systemd-nspawn -D '$ROOT' -M pkl-service -b --link-journal=no --register=no --keep-unit --capability=CAP_NET_ADMIN --network-namespace-path=/run/netns/$NETNS --bind='$RESULTS:/pkl-results' systemd.unit=pkl-service.target" /dev/null >"$RESULTS/boot.log" 2>&1 </dev/null || true
+timeout 180 script -qfec "systemd-nspawn -D '$ROOT' -M pkl-service -b --link-journal=no --register=no --keep-unit --capability=CAP_NET_ADMIN --network-namespace-path=/run/netns/$NETNS --bind='$RESULTS:/pkl-results' ${BIND[*]} systemd.unit=pkl-service.target" /dev/null >"$RESULTS/boot.log" 2>&1 </dev/null || true
 [ -s "$RESULTS/show-down.txt" ] || { echo "boot.sh: the probe did not finish; see $RESULTS/boot.log" >&2; exit 1; }
