@@ -53,6 +53,7 @@ import {
   ntPasswordHash,
   utf16leToPassword,
 } from './password.js';
+import { checkRetransmitLimits } from './retransmit-limits.js';
 
 /** Configuration of a {@link ChapAuthenticator}. */
 export interface ChapAuthenticatorOptions {
@@ -186,10 +187,12 @@ export class ChapAuthenticator {
     if (!(this.#changePasswordTimeout > 0)) {
       throw new RangeError('changePasswordTimeout must be positive');
     }
-    if (!(this.#interval > 0)) throw new RangeError('retransmitInterval must be positive');
-    if (!Number.isInteger(this.#maxChallenges) || this.#maxChallenges < 1) {
-      throw new RangeError('maxChallenges must be a positive integer');
-    }
+    checkRetransmitLimits(
+      'retransmitInterval',
+      this.#interval,
+      'maxChallenges',
+      this.#maxChallenges,
+    );
     if (!Number.isInteger(length) || length < 1 || length > 255) {
       throw new RangeError('challengeLength must be 1 to 255');
     }

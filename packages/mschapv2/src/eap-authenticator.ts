@@ -38,6 +38,7 @@ import {
   userNameForHash,
 } from './mschapv2.js';
 import { hashNtPasswordHash, ntPasswordHash } from './password.js';
+import { checkRetransmitLimits } from './retransmit-limits.js';
 
 /** Configuration of an {@link EapAuthenticator}. */
 export interface EapAuthenticatorOptions {
@@ -100,10 +101,7 @@ export class EapAuthenticator {
     this.#randomBytes = options.randomBytes;
     this.#interval = options.retransmitInterval ?? 3000;
     this.#maxRequests = options.maxRequests ?? 10;
-    if (!(this.#interval > 0)) throw new RangeError('retransmitInterval must be positive');
-    if (!Number.isInteger(this.#maxRequests) || this.#maxRequests < 1) {
-      throw new RangeError('maxRequests must be a positive integer');
-    }
+    checkRetransmitLimits('retransmitInterval', this.#interval, 'maxRequests', this.#maxRequests);
   }
 
   /** Packets ignored so far (malformed or unexpected). */

@@ -39,6 +39,7 @@ import {
   userNameForHash,
 } from './mschapv2.js';
 import { hashNtPasswordHash, ntPasswordHash } from './password.js';
+import { checkRetransmitLimits } from './retransmit-limits.js';
 
 /** Configuration of an {@link EapPeer}. */
 export interface EapPeerOptions {
@@ -121,10 +122,12 @@ export class EapPeer {
     this.#randomBytes = options.randomBytes;
     this.#firstTimeout = options.firstRequestTimeout ?? 20_000;
     this.#maxRequests = options.maxRequests ?? 20;
-    if (!(this.#firstTimeout > 0)) throw new RangeError('firstRequestTimeout must be positive');
-    if (!Number.isInteger(this.#maxRequests) || this.#maxRequests < 1) {
-      throw new RangeError('maxRequests must be a positive integer');
-    }
+    checkRetransmitLimits(
+      'firstRequestTimeout',
+      this.#firstTimeout,
+      'maxRequests',
+      this.#maxRequests,
+    );
   }
 
   /** Starts the wait for the first Request. */

@@ -47,6 +47,7 @@ import {
   ntPasswordHash,
   passwordToUtf16le,
 } from './password.js';
+import { checkRetransmitLimits } from './retransmit-limits.js';
 
 /** Configuration of a {@link ChapPeer}. */
 export interface ChapPeerOptions {
@@ -150,10 +151,7 @@ export class ChapPeer {
     this.#newPassword = options.newPassword;
     this.#interval = options.retransmitInterval ?? 3000;
     this.#maxResponses = options.maxResponses ?? 10;
-    if (!(this.#interval > 0)) throw new RangeError('retransmitInterval must be positive');
-    if (!Number.isInteger(this.#maxResponses) || this.#maxResponses < 1) {
-      throw new RangeError('maxResponses must be a positive integer');
-    }
+    checkRetransmitLimits('retransmitInterval', this.#interval, 'maxResponses', this.#maxResponses);
     if (options.algorithm === 'chap-md5') {
       this.#secret = encodeUtf8(options.password);
     } else {
