@@ -95,7 +95,7 @@ export function loadClientConfig(
   const { credentials, source, warnings } = resolveCredentials(settings, {
     read,
     readSecrets,
-    files: secretsFiles({ chap: command.secrets, pap: command.papSecrets }),
+    files: secretsFiles({ chap: command.secrets, pap: command.papSecrets }, sources.credentialsDir),
     hostname: hostname(),
     ...(sources.credentialsDir === undefined
       ? {}

@@ -10,13 +10,10 @@ export const PPPD_SECRETS: SecretsFiles = {
 
 /**
  * A credential systemd handed this service (`LoadCredential=NAME:PATH` in the unit): the file
- * `$CREDENTIALS_DIRECTORY/NAME`, or `undefined` outside such a service or without that one.
+ * `NAME` in `dir` (`$CREDENTIALS_DIRECTORY`), or `undefined` outside such a service (no `dir`)
+ * or without that one.
  */
-export function systemdCredential(
-  name: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string | undefined {
-  const dir = env['CREDENTIALS_DIRECTORY'];
+export function systemdCredential(name: string, dir: string | undefined): string | undefined {
   if (dir === undefined || dir === '') return undefined;
   const path = join(dir, name);
   return existsSync(path) ? path : undefined;
@@ -24,16 +21,16 @@ export function systemdCredential(
 
 /**
  * The secrets files to read: a file given on the command line as is; pppd's default replaced by
- * the `chap-secrets`/`pap-secrets` credential when systemd handed us one — the unit loads
+ * the `chap-secrets`/`pap-secrets` credential in `credentialsDir` when systemd handed us one — the unit loads
  * root's 0600 files that way for its unprivileged user.
  */
 export function secretsFiles(
   given: SecretsFiles,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  credentialsDir: string | undefined,
 ): SecretsFiles {
   const pick = (kind: keyof SecretsFiles): string =>
     given[kind] === PPPD_SECRETS[kind]
-      ? (systemdCredential(`${kind}-secrets`, env) ?? given[kind])
+      ? (systemdCredential(`${kind}-secrets`, credentialsDir) ?? given[kind])
       : given[kind];
   return { chap: pick('chap'), pap: pick('pap') };
 }

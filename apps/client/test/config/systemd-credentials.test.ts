@@ -11,25 +11,24 @@ import {
 describe('systemd credentials ($CREDENTIALS_DIRECTORY)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pptpkit-creds-'));
   writeFileSync(join(dir, 'chap-secrets'), 'alice * pw *\n', { mode: 0o400 });
-  const env = { CREDENTIALS_DIRECTORY: dir };
 
   it('finds a credential the unit loaded, and nothing outside a service', () => {
-    expect(systemdCredential('chap-secrets', env)).toBe(join(dir, 'chap-secrets'));
-    expect(systemdCredential('password', env)).toBeUndefined();
-    expect(systemdCredential('chap-secrets', {})).toBeUndefined();
-    expect(systemdCredential('chap-secrets', { CREDENTIALS_DIRECTORY: '' })).toBeUndefined();
+    expect(systemdCredential('chap-secrets', dir)).toBe(join(dir, 'chap-secrets'));
+    expect(systemdCredential('password', dir)).toBeUndefined();
+    expect(systemdCredential('chap-secrets', undefined)).toBeUndefined();
+    expect(systemdCredential('chap-secrets', '')).toBeUndefined();
   });
 
   it("stands in for pppd's default secrets file, per file", () => {
-    expect(secretsFiles(PPPD_SECRETS, env)).toEqual({
+    expect(secretsFiles(PPPD_SECRETS, dir)).toEqual({
       chap: join(dir, 'chap-secrets'),
       pap: PPPD_SECRETS.pap,
     });
-    expect(secretsFiles(PPPD_SECRETS, {})).toEqual(PPPD_SECRETS);
+    expect(secretsFiles(PPPD_SECRETS, undefined)).toEqual(PPPD_SECRETS);
   });
 
   it('never overrides a file named on the command line', () => {
     const given = { chap: '/srv/vpn/chap-secrets', pap: PPPD_SECRETS.pap };
-    expect(secretsFiles(given, env)).toEqual(given);
+    expect(secretsFiles(given, dir)).toEqual(given);
   });
 });
